@@ -1,0 +1,60 @@
+package dev.fleet;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Sends tasks to machines, queues what does not fit, and tracks each task to its end.
+ *
+ * <p>Thread-safe. Queued tasks are dispatched automatically, highest priority first and first come
+ * first served within a priority, as soon as a registration, heartbeat, completion or cancellation
+ * could let them fit; there is no polling loop.
+ */
+public interface Dispatcher {
+
+  /**
+   * Places a task now, or queues it with the reason.
+   *
+   * <p>A second submission with the same {@link Task#idempotencyKey()} returns the first task's
+   * current decision and submits nothing.
+   *
+   * @throws IllegalStateException if a different task with the same id was submitted already
+   */
+  Decision submit(Task task);
+
+  /** A dry run: what {@link #submit} would decide now. Changes nothing. */
+  Decision plan(Task task);
+
+  /**
+   * A machine reports it started the attempt: the task becomes {@link TaskState#RUNNING}, and the next
+   * heartbeat from that machine is taken to include its load.
+   *
+   * @throws UnknownTaskException if the task is unknown
+   * @throws StaleAttemptException if the token is not the task's current attempt
+   */
+  TaskStatus started(TaskId task, long token);
+
+  /**
+   * Records the result of an attempt. Exactly one result is accepted per task.
+   *
+   * @throws UnknownTaskException if the task is unknown
+   * @throws StaleAttemptException if the token is not the task's current attempt, or it has a result
+   */
+  TaskStatus complete(TaskId task, long token, TaskResult result);
+
+  /**
+   * Cancels a task that has not finished. A later result for it is refused.
+   *
+   * @return whether it was cancelled (false if it had already finished)
+   * @throws UnknownTaskException if the task is unknown
+   */
+  boolean cancel(TaskId task);
+
+  Optional<TaskStatus> status(TaskId task);
+
+  /** Why a task is where it is; for a queued task the reasons are worked out afresh. */
+  Explanation explain(TaskId task);
+
+  /** The queued tasks in the order they will be dispatched, each with a fresh explanation. */
+  List<TaskStatus> queue();
+}

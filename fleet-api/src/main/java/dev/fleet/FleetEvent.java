@@ -1,0 +1,55 @@
+package dev.fleet;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Something that happened in the fleet: a machine changed health, or a task changed state.
+ *
+ * <p>Immutable and thread-safe. Delivered to {@link FleetListener}s in the order it happened.
+ */
+public sealed interface FleetEvent permits FleetEvent.HealthChanged, FleetEvent.TaskChanged {
+
+  /** When it happened, in the fleet ticker's nanoseconds. */
+  long atNanos();
+
+  /**
+   * A machine moved from one {@link Health} to another.
+   *
+   * @param machine the machine
+   * @param from its previous health
+   * @param to its new health
+   * @param reason why, e.g. {@code "silent for 30.0s >= 30.0s"}
+   * @param atNanos when
+   */
+  record HealthChanged(MachineId machine, Health from, Health to, String reason, long atNanos) implements FleetEvent {
+    public HealthChanged {
+      Objects.requireNonNull(machine, "machine");
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(to, "to");
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
+  /**
+   * A task moved from one {@link TaskState} to another.
+   *
+   * @param task the task
+   * @param from its previous state
+   * @param to its new state
+   * @param machine the machine involved, if any
+   * @param attempt the attempt number, 0 before the first dispatch
+   * @param reason why, e.g. the explanation's summary
+   * @param atNanos when
+   */
+  record TaskChanged(TaskId task, TaskState from, TaskState to, Optional<MachineId> machine, int attempt,
+      String reason, long atNanos) implements FleetEvent {
+    public TaskChanged {
+      Objects.requireNonNull(task, "task");
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(to, "to");
+      Objects.requireNonNull(machine, "machine");
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package dev.fleet;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A point-in-time snapshot of one machine: its registration and what the fleet knows of it now.
+ *
+ * <p>Immutable and thread-safe; it does not change when the machine does.
+ *
+ * @param machine the registration
+ * @param health its state; see {@link Health}
+ * @param load the load its last heartbeat reported
+ * @param effectiveLoad the load the dispatcher uses: reported load plus work dispatched to it that no
+ *     heartbeat has reported yet
+ * @param signals power, heat and owner activity from the last heartbeat
+ * @param lastHeartbeat wall-clock time of the last heartbeat, for display only
+ * @param activeTasks tasks dispatched to it and not yet finished
+ * @param registrationOrder the order it joined in; ties in load go to the lowest
+ */
+public record MachineStatus(
+    Machine machine,
+    Health health,
+    double load,
+    double effectiveLoad,
+    Signals signals,
+    Optional<Instant> lastHeartbeat,
+    int activeTasks,
+    long registrationOrder) {
+
+  public MachineStatus {
+    Objects.requireNonNull(machine, "machine must not be null");
+    Objects.requireNonNull(health, "health must not be null");
+    Checks.load("load of " + machine.id(), load);
+    Checks.load("effectiveLoad of " + machine.id(), effectiveLoad);
+    Objects.requireNonNull(signals, "signals must not be null");
+    Objects.requireNonNull(lastHeartbeat, "lastHeartbeat must not be null");
+    if (activeTasks < 0) {
+      throw new IllegalArgumentException("activeTasks of " + machine.id() + " must be >= 0, got " + activeTasks);
+    }
+  }
+
+  public MachineId id() {
+    return machine.id();
+  }
+}

@@ -1,0 +1,34 @@
+package dev.fleet;
+
+/** Why a machine did or did not fit a task; the codes explanations are counted by. */
+public enum Reason {
+  /** The machine fits. */
+  FITS,
+  /** The machine is offline. */
+  OFFLINE,
+  /** The machine has been silent longer than expected. */
+  SUSPECT,
+  /** The machine announced it is asleep. */
+  ASLEEP,
+  /** The machine is draining: it finishes its work and takes none. */
+  DRAINING,
+  /** The machine lacks a capability the task requires. */
+  LACKS_CAPABILITY,
+  /** The machine's load is at or over the ceiling for the task. */
+  AT_CEILING,
+  /** The placement strategy turned the machine down. */
+  DECLINED,
+  /** The placement strategy failed; the failure was logged. */
+  STRATEGY_FAILED;
+
+  /** The reason a machine in the given health takes no work, or {@code FITS} if it is online. */
+  public static Reason of(Health health) {
+    return switch (health) {
+      case ONLINE -> FITS;
+      case SUSPECT -> SUSPECT;
+      case OFFLINE, LEFT -> OFFLINE;
+      case ASLEEP -> ASLEEP;
+      case DRAINING -> DRAINING;
+    };
+  }
+}

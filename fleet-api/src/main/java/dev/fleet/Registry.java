@@ -1,0 +1,63 @@
+package dev.fleet;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The machines of the fleet and what they can do.
+ *
+ * <p>Thread-safe. Every change takes effect for the next dispatch decision and may let queued tasks
+ * run. Reads return snapshots that do not change afterwards.
+ */
+public interface Registry {
+
+  /**
+   * Adds a machine, {@link Health#ONLINE} with load 0; registering counts as its first sign of life.
+   *
+   * @throws IllegalStateException if a machine with that id is registered already
+   */
+  MachineStatus register(Machine machine);
+
+  /**
+   * Adds a machine in a known state, as when loading a saved registry.
+   *
+   * @throws IllegalStateException if a machine with that id is registered already
+   * @throws IllegalArgumentException if {@code health} is {@link Health#LEFT} or {@code load} is negative
+   */
+  MachineStatus register(Machine machine, Health health, double load);
+
+  /**
+   * Replaces a machine's registration (role, capabilities, specs, labels), keeping its health and load.
+   *
+   * @throws UnknownMachineException if it is not registered
+   */
+  MachineStatus update(Machine machine);
+
+  /**
+   * Stops giving the machine new work; what it runs finishes.
+   *
+   * @throws UnknownMachineException if it is not registered
+   */
+  MachineStatus drain(MachineId id);
+
+  /**
+   * Ends a drain: the machine takes work again (if it is still heartbeating).
+   *
+   * @throws UnknownMachineException if it is not registered
+   */
+  MachineStatus undrain(MachineId id);
+
+  /**
+   * Removes a machine. Its unfinished tasks are no longer counted against it.
+   *
+   * @return whether it was registered
+   */
+  boolean deregister(MachineId id);
+
+  Optional<MachineStatus> get(MachineId id);
+
+  /** Every machine, in registration order. */
+  List<MachineStatus> list();
+
+  int size();
+}

@@ -1,0 +1,11 @@
+package dev.fleet;
+
+/**
+ * Thrown when a result or progress report carries a token that is not the task's current attempt:
+ * the task was moved, cancelled or already finished. Nothing is changed.
+ */
+public final class StaleAttemptException extends FleetException {
+  public StaleAttemptException(String message) {
+    super(message);
+  }
+}

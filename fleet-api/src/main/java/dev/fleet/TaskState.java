@@ -1,0 +1,27 @@
+package dev.fleet;
+
+/**
+ * Where a task is in its life: {@code QUEUED → DISPATCHED (attempt n) → RUNNING → SUCCEEDED | FAILED},
+ * with {@code CANCELLED} and {@code REJECTED} possible on the way.
+ */
+public enum TaskState {
+  /** Waiting for a machine that fits. */
+  QUEUED,
+  /** Sent to a machine; not yet confirmed running. */
+  DISPATCHED,
+  /** The machine confirmed it started. */
+  RUNNING,
+  /** Finished and the result was accepted. */
+  SUCCEEDED,
+  /** Finished with a failure result. */
+  FAILED,
+  /** Cancelled by a caller, or its deadline passed while it waited. */
+  CANCELLED,
+  /** Refused at submission (for example the queue was full). */
+  REJECTED;
+
+  /** Whether the task will not change again. */
+  public boolean isFinal() {
+    return this == SUCCEEDED || this == FAILED || this == CANCELLED || this == REJECTED;
+  }
+}

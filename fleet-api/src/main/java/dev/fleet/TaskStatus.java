@@ -1,0 +1,40 @@
+package dev.fleet;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A point-in-time snapshot of one task: its state, where it runs, and why.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param task the task as submitted
+ * @param state where it is in its life
+ * @param machine the machine of the current or last attempt, if it was ever dispatched
+ * @param attempt the number of the current or last attempt, 0 before the first dispatch
+ * @param why the latest explanation: why it was placed where it is, or why it waits
+ * @param result the accepted result, once there is one
+ */
+public record TaskStatus(
+    Task task,
+    TaskState state,
+    Optional<MachineId> machine,
+    int attempt,
+    Explanation why,
+    Optional<TaskResult> result) {
+
+  public TaskStatus {
+    Objects.requireNonNull(task, "task must not be null");
+    Objects.requireNonNull(state, "state must not be null");
+    Objects.requireNonNull(machine, "machine must not be null");
+    if (attempt < 0) {
+      throw new IllegalArgumentException("attempt must be >= 0, got " + attempt);
+    }
+    Objects.requireNonNull(why, "why must not be null");
+    Objects.requireNonNull(result, "result must not be null");
+  }
+
+  public TaskId id() {
+    return task.id();
+  }
+}
