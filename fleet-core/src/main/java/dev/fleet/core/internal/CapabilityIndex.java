@@ -1,0 +1,106 @@
+package dev.fleet.core.internal;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Finds the machines that have a set of capabilities without scanning the fleet: one
+ * {@link LoadIndex} per capability set a task has asked for, each kept current as machines join,
+ * change and leave.
+ *
+ * <p>Sets are created on first use from the smallest single-capability index, so a fleet pays only
+ * for the combinations its tasks actually need. Guarded by the fleet's lock.
+ */
+final class CapabilityIndex {
+  private final LoadIndex everyMachine = new LoadIndex(Set.of());
+  private final Map<String, LoadIndex> single = new HashMap<>();
+  /** Every index of two or more capabilities, by its set. */
+  private final Map<Set<String>, LoadIndex> combined = new HashMap<>();
+  /** The index for exactly this set, created if needed. */
+  LoadIndex forSet(Set<String> capabilities) {
+    int n = capabilities.size();
+    if (n == 0) {
+      return everyMachine;
+    }
+    if (n == 1) {
+      return single.computeIfAbsent(capabilities.iterator().next(), c -> new LoadIndex(Set.of(c)));
+    }
+    LoadIndex index = combined.get(capabilities);
+    if (index == null) {
+      index = new LoadIndex(Set.copyOf(capabilities));
+      for (MachineSlot m : candidatesFor(index.capabilities)) {
+        if (m.machine.capabilities().containsAll(index.capabilities)) {
+          index.add(m);
+        }
+      }
+      combined.put(index.capabilities, index);
+    }
+    return index;
+  }
+
+  /** How many machines have the capability; 0 if none ever had. */
+  int count(String capability) {
+    LoadIndex i = single.get(capability);
+    return i == null ? 0 : i.size();
+  }
+
+  private Collection<MachineSlot> candidatesFor(Set<String> capabilities) {
+    LoadIndex smallest = null;
+    for (String c : capabilities) {
+      LoadIndex i = single.get(c);
+      if (i == null) {
+        return List.of();
+      }
+      if (smallest == null || i.size() < smallest.size()) {
+        smallest = i;
+      }
+    }
+    List<MachineSlot> out = new ArrayList<>(smallest.size());
+    for (int i = 0; i < smallest.size(); i++) {
+      out.add(smallest.leaf(i));
+    }
+    return out;
+  }
+
+  void add(MachineSlot m) {
+    everyMachine.add(m);
+    Set<String> caps = m.machine.capabilities();
+    for (String c : caps) {
+      single.computeIfAbsent(c, k -> new LoadIndex(Set.of(k))).add(m);
+    }
+    if (caps.size() >= 2) {
+      for (LoadIndex combo : combined.values()) {
+        if (caps.containsAll(combo.capabilities)) {
+          combo.add(m);
+        }
+      }
+    }
+  }
+
+  void remove(MachineSlot m) {
+    m.leaveAll();
+  }
+
+  /** Every index that has tasks waiting, for a full re-evaluation of the queue. */
+  List<LoadIndex> withQueuedTasks() {
+    List<LoadIndex> out = new ArrayList<>();
+    if (everyMachine.hasQueuedTasks()) {
+      out.add(everyMachine);
+    }
+    for (LoadIndex i : single.values()) {
+      if (i.hasQueuedTasks()) {
+        out.add(i);
+      }
+    }
+    for (LoadIndex i : combined.values()) {
+      if (i.hasQueuedTasks()) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+}

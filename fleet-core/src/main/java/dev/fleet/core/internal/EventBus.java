@@ -1,0 +1,72 @@
+package dev.fleet.core.internal;
+
+import dev.fleet.FleetEvent;
+import dev.fleet.FleetListener;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Delivers events to listeners in the order they happened, one at a time, on the event executor and
+ * never under the fleet's lock.
+ *
+ * <p>Events are appended under the fleet's lock (which fixes their order) and drained after it is
+ * released. Thread-safe.
+ */
+final class EventBus {
+  private static final System.Logger LOG = System.getLogger(EventBus.class.getName());
+  private final Executor executor;
+  private final CopyOnWriteArrayList<FleetListener> listeners = new CopyOnWriteArrayList<>();
+  private final ConcurrentLinkedQueue<FleetEvent> pending = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean draining = new AtomicBoolean();
+
+  EventBus(Executor executor) {
+    this.executor = executor;
+  }
+
+  /** Whether anyone listens; callers skip building events when not. */
+  boolean active() {
+    return !listeners.isEmpty();
+  }
+
+  AutoCloseable subscribe(FleetListener listener) {
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  /** Called under the fleet's lock. */
+  void post(FleetEvent event) {
+    pending.add(event);
+  }
+
+  /** Called after the fleet's lock is released. */
+  void flush() {
+    if (!pending.isEmpty() && draining.compareAndSet(false, true)) {
+      try {
+        executor.execute(this::drain);
+      } catch (RuntimeException e) {
+        draining.set(false);
+        LOG.log(Level.WARNING, "event executor refused delivery; events stay pending", e);
+      }
+    }
+  }
+
+  private void drain() {
+    do {
+      FleetEvent e;
+      while ((e = pending.poll()) != null) {
+        for (FleetListener l : listeners) {
+          try {
+            l.onEvent(e);
+          } catch (RuntimeException ex) {
+            LOG.log(Level.WARNING, "listener " + l + " failed on " + e, ex);
+          }
+        }
+      }
+      draining.set(false);
+      // An event posted after the poll loop ended but before the flag cleared would otherwise wait.
+    } while (!pending.isEmpty() && draining.compareAndSet(false, true));
+  }
+}

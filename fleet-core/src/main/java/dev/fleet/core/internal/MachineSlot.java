@@ -1,0 +1,173 @@
+package dev.fleet.core.internal;
+
+import dev.fleet.Health;
+import dev.fleet.Machine;
+import dev.fleet.MachineId;
+import dev.fleet.MachineStatus;
+import dev.fleet.Signals;
+import dev.fleet.spi.Candidate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The fleet's mutable record of one machine, and the {@link Candidate} strategies see for it.
+ *
+ * <p>Guarded by the fleet's lock; strategies only read it during a placement.
+ */
+final class MachineSlot implements Candidate {
+  final long registrationOrder;
+  Machine machine;
+  Health health;
+  /** Set by a drain; a returning machine comes back DRAINING rather than ONLINE. */
+  boolean drainRequested;
+  double reportedLoad;
+  /** Load of dispatched work no heartbeat has reported yet. */
+  double reservedLoad;
+  int reservations;
+  Signals signals = Signals.NONE;
+  long lastHeardNanos;
+  long lastHeardMillis = Long.MIN_VALUE;
+  long lastSequence = -1;
+  int activeTasks;
+  /** Tasks confirmed started whose load the next heartbeat will include. */
+  final List<TaskRecord> startedUnreported = new ArrayList<>(2);
+  /** The index key: effective load when online, +infinity otherwise. */
+  double key;
+
+  private LoadIndex[] memberships = new LoadIndex[8];
+  private int[] positions = new int[8];
+  private int membershipCount;
+
+  MachineSlot(Machine machine, long registrationOrder, Health health, double load, long nowNanos) {
+    this.machine = machine;
+    this.registrationOrder = registrationOrder;
+    this.health = health;
+    this.reportedLoad = load;
+    this.lastHeardNanos = nowNanos;
+    this.key = computeKey();
+  }
+
+  double effectiveLoad() {
+    return reportedLoad + reservedLoad;
+  }
+
+  private double computeKey() {
+    return health == Health.ONLINE ? effectiveLoad() : Double.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Recomputes the key and re-ranks this machine in every index it belongs to.
+   *
+   * @return the key before the change, so callers can tell whether capacity was freed
+   */
+  double rekey() {
+    double old = key;
+    double k = computeKey();
+    if (k != old) {
+      key = k;
+      for (int i = 0; i < membershipCount; i++) {
+        memberships[i].fix(positions[i]);
+      }
+    }
+    return old;
+  }
+
+  void join(LoadIndex index, int pos) {
+    if (membershipCount == memberships.length) {
+      memberships = Arrays.copyOf(memberships, membershipCount * 2);
+      positions = Arrays.copyOf(positions, membershipCount * 2);
+    }
+    memberships[membershipCount] = index;
+    positions[membershipCount] = pos;
+    membershipCount++;
+  }
+
+  void moved(LoadIndex index, int pos) {
+    for (int i = 0; i < membershipCount; i++) {
+      if (memberships[i] == index) {
+        positions[i] = pos;
+        return;
+      }
+    }
+    throw new IllegalStateException(machine.id() + " is not in " + index);
+  }
+
+  boolean memberOf(LoadIndex index) {
+    for (int i = 0; i < membershipCount; i++) {
+      if (memberships[i] == index) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Leaves every index; used when the machine leaves or its capabilities change. */
+  void leaveAll() {
+    while (membershipCount > 0) {
+      int i = membershipCount - 1;
+      LoadIndex index = memberships[i];
+      int pos = positions[i];
+      membershipCount--;
+      memberships[i] = null;
+      index.remove(this, pos);
+    }
+  }
+
+  int membershipCount() {
+    return membershipCount;
+  }
+
+  LoadIndex membership(int i) {
+    return memberships[i];
+  }
+
+  MachineStatus snapshot() {
+    double reserved = Math.max(0, reservedLoad);
+    return new MachineStatus(machine, health, reportedLoad, reportedLoad + reserved, signals,
+        lastHeardMillis == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lastHeardMillis)),
+        activeTasks, registrationOrder);
+  }
+
+  @Override
+  public MachineId id() {
+    return machine.id();
+  }
+
+  @Override
+  public Machine machine() {
+    return machine;
+  }
+
+  @Override
+  public Health health() {
+    return health;
+  }
+
+  @Override
+  public double load() {
+    return effectiveLoad();
+  }
+
+  @Override
+  public Signals signals() {
+    return signals;
+  }
+
+  @Override
+  public long registrationOrder() {
+    return registrationOrder;
+  }
+
+  @Override
+  public int activeTasks() {
+    return activeTasks;
+  }
+
+  @Override
+  public String toString() {
+    return machine.id() + "[" + health.word() + ", load " + effectiveLoad() + "]";
+  }
+}

@@ -1,0 +1,62 @@
+package dev.fleet.core.internal;
+
+import dev.fleet.Weight;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Renders a fleet's live configuration as one page of plain sentences, so the rules a person reads
+ * are the rules that run.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class RulesPage {
+  private RulesPage() {}
+
+  static String render(FleetConfig c) {
+    List<String> rules = new ArrayList<>();
+    rules.add(String.format(Locale.ROOT,
+        "A task goes to a machine that is online, has every capability the task requires, and whose load is"
+            + " below %.2f (urgent tasks: below %.2f).", c.loadCeiling(), c.urgentLoadCeiling()));
+    rules.add("Among those, " + c.strategy().describe() + ".");
+    rules.add("If no machine fits, the task waits in the queue with the reason for each machine, and is"
+        + " dispatched as soon as a registration, heartbeat, completion or cancellation could let it fit:"
+        + " highest priority first (urgent, high, normal, low, background), first come first served within"
+        + " a priority.");
+    rules.add(String.format(Locale.ROOT,
+        "A dispatched task counts as load %.2f against its machine (light %.2f, heavy %.2f) until a heartbeat"
+            + " sent after it started reports it, so a burst of tasks spreads over the fleet.",
+        c.loadPerTask(), c.loadPerTask() * Weight.LIGHT.factor(), c.loadPerTask() * Weight.HEAVY.factor()));
+    rules.add("Machines heartbeat every " + seconds(c.heartbeatInterval()) + ". A machine silent for "
+        + seconds(c.suspectAfter()) + " is suspect and takes no new work; silent for " + seconds(c.offlineAfter())
+        + " it is offline. A heartbeat brings it back online. A drained machine takes no new work and finishes"
+        + " what it runs.");
+    rules.add("Every dispatch is an attempt with its own token; a result or start report with any other token is"
+        + " refused, and exactly one result is accepted per task. A task whose machine leaves the fleet goes back"
+        + " to the queue as a new attempt.");
+    rules.add("A waiting task whose deadline passes is cancelled. The queue holds at most " + c.maxQueuedTasks()
+        + " tasks; beyond that a submission is rejected. A resubmission with the same idempotency key within "
+        + seconds(c.idempotencyWindow()) + " returns the first task.");
+    StringBuilder sb = new StringBuilder("Fleet rules (generated from the live configuration)\n");
+    for (int i = 0; i < rules.size(); i++) {
+      sb.append('\n').append(i + 1).append(". ").append(rules.get(i));
+    }
+    return sb.append('\n').toString();
+  }
+
+  private static String seconds(Duration d) {
+    long s = d.getSeconds();
+    if (d.getNano() == 0) {
+      if (s % 3600 == 0 && s >= 3600) {
+        return (s / 3600) + "h";
+      }
+      if (s % 60 == 0 && s >= 60) {
+        return (s / 60) + "min";
+      }
+      return s + "s";
+    }
+    return String.format(Locale.ROOT, "%.3fs", d.toNanos() / 1e9);
+  }
+}
