@@ -1,0 +1,164 @@
+package dev.fleet.testing;
+
+import dev.fleet.spi.Scheduler;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.PriorityQueue;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A {@link Scheduler} that holds commands until a test advances its {@link FakeTicker}, then runs
+ * each at exactly its due time.
+ *
+ * <p>Commands run in due-time order, ties in the order they were scheduled. While a command runs
+ * the ticker reads its due time, unless the ticker had already been moved past it by other means
+ * (then the command is overdue and runs at the current reading; time never goes backwards).
+ *
+ * <p>Threading: {@link #schedule}, {@link Scheduler.Cancellable#cancel}, {@link #pending()} and
+ * {@link #nextDueNanos()} may be called from any thread, including from a running command. {@link
+ * #advance} and {@link #runDue()} run commands on the calling thread; calls to them from different
+ * threads take turns, so commands never run concurrently with each other. Nothing here sleeps.
+ */
+public final class ManualScheduler implements Scheduler {
+
+  private final FakeTicker ticker;
+
+  private final Object lock = new Object();
+  private final PriorityQueue<ScheduledCommand> queue = new PriorityQueue<>(ScheduledCommand.RUN_ORDER);
+  private long nextSequence; // guarded by lock
+
+  // Reentrant so a command may itself call advance or runDue without deadlocking.
+  private final ReentrantLock driving = new ReentrantLock();
+
+  /** A scheduler whose time is {@code ticker}'s; advancing the scheduler advances the ticker. */
+  public ManualScheduler(FakeTicker ticker) {
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
+  }
+
+  /** The ticker this scheduler reads and advances. */
+  public FakeTicker ticker() {
+    return ticker;
+  }
+
+  /**
+   * Holds {@code command} until the ticker reaches now plus {@code delay}; never runs it inline. A
+   * delay too large to represent is treated as "never", as a real scheduler would in practice.
+   *
+   * @throws IllegalArgumentException if {@code delay} is negative
+   */
+  @Override
+  public Cancellable schedule(Runnable command, Duration delay) {
+    Objects.requireNonNull(command, "command");
+    Objects.requireNonNull(delay, "delay");
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("cannot schedule with a negative delay: " + delay);
+    }
+    synchronized (lock) {
+      // Read the ticker under the lock so due times and sequence numbers agree on the same "now".
+      long due = saturatedAdd(ticker.read(), saturatedNanos(delay));
+      ScheduledCommand scheduled = new ScheduledCommand(due, nextSequence++, command, this::remove);
+      queue.add(scheduled);
+      return scheduled;
+    }
+  }
+
+  /**
+   * Moves the ticker forward by {@code step}, stopping at each due command to run it, including
+   * commands scheduled meanwhile that fall due within the step. The ticker ends at the reading it
+   * had when the call started plus {@code step}. If a command throws, the exception propagates, the
+   * ticker stays at that command's due time, and later commands stay pending.
+   *
+   * @return how many commands ran
+   * @throws IllegalArgumentException if {@code step} is negative
+   */
+  public int advance(Duration step) {
+    Objects.requireNonNull(step, "step");
+    if (step.isNegative()) {
+      throw new IllegalArgumentException("cannot advance by a negative duration: " + step);
+    }
+    driving.lock();
+    try {
+      long target = Math.addExact(ticker.read(), step.toNanos());
+      int ran = runDueBy(target);
+      ticker.moveForwardTo(target);
+      return ran;
+    } finally {
+      driving.unlock();
+    }
+  }
+
+  /**
+   * Runs every command due at the current reading without moving the ticker, including zero-delay
+   * commands that those commands schedule.
+   *
+   * @return how many commands ran
+   */
+  public int runDue() {
+    driving.lock();
+    try {
+      return runDueBy(ticker.read());
+    } finally {
+      driving.unlock();
+    }
+  }
+
+  /** How many commands are scheduled and neither started nor cancelled. */
+  public int pending() {
+    synchronized (lock) {
+      return queue.size();
+    }
+  }
+
+  /** The ticker reading at which the next pending command is due, or empty if none is pending. */
+  public OptionalLong nextDueNanos() {
+    synchronized (lock) {
+      ScheduledCommand head = queue.peek();
+      return head == null ? OptionalLong.empty() : OptionalLong.of(head.dueNanos);
+    }
+  }
+
+  private int runDueBy(long limitNanos) {
+    int ran = 0;
+    for (ScheduledCommand next; (next = pollDueBy(limitNanos)) != null; ) {
+      if (!next.start()) {
+        continue; // cancelled between leaving the queue and here
+      }
+      ticker.moveForwardTo(next.dueNanos);
+      // Run outside the lock: the command may schedule or cancel, here or on other threads.
+      next.run();
+      ran++;
+    }
+    return ran;
+  }
+
+  private ScheduledCommand pollDueBy(long limitNanos) {
+    synchronized (lock) {
+      ScheduledCommand head = queue.peek();
+      return head != null && head.dueNanos <= limitNanos ? queue.poll() : null;
+    }
+  }
+
+  private void remove(ScheduledCommand cancelled) {
+    synchronized (lock) {
+      queue.remove(cancelled);
+    }
+  }
+
+  private static long saturatedNanos(Duration delay) {
+    try {
+      return delay.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static long saturatedAdd(long nowNanos, long delayNanos) {
+    return nowNanos > Long.MAX_VALUE - delayNanos ? Long.MAX_VALUE : nowNanos + delayNanos;
+  }
+
+  @Override
+  public String toString() {
+    return "ManualScheduler[" + ticker + ", pending=" + pending() + "]";
+  }
+}
