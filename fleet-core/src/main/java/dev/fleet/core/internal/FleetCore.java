@@ -662,9 +662,9 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     rec.why = null;
     rec.chosenLoad = loadBefore;
     rec.ceiling = ceiling;
-    double r = config.loadPerTask() * rec.task.weight().factor();
+    long r = Math.round(config.loadPerTask() * rec.task.weight().factor() * 1e6);
     rec.reservation = r;
-    slot.reservedLoad += r;
+    slot.reservedMicros += r;
     slot.reservations++;
     slot.activeTasks++;
     slot.rekey();
@@ -812,11 +812,9 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   }
 
   private static void unreserve(MachineSlot slot, TaskRecord rec) {
-    slot.reservedLoad -= rec.reservation;
+    slot.reservedMicros -= rec.reservation;
     rec.reservation = 0;
-    if (--slot.reservations == 0) {
-      slot.reservedLoad = 0; // drop floating-point residue
-    }
+    slot.reservations--;
   }
 
   private void cancel(TaskRecord rec, String reason, long now) {

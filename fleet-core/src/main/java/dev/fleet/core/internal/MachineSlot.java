@@ -24,8 +24,11 @@ final class MachineSlot implements Candidate {
   /** Set by a drain; a returning machine comes back DRAINING rather than ONLINE. */
   boolean drainRequested;
   double reportedLoad;
-  /** Load of dispatched work no heartbeat has reported yet. */
-  double reservedLoad;
+  /**
+   * Load of dispatched work no heartbeat has reported yet, in millionths: fixed point, so eight tasks of
+   * 0.10 add up to exactly 0.80 and meet the ceiling instead of slipping under it.
+   */
+  long reservedMicros;
   int reservations;
   Signals signals = Signals.NONE;
   long lastHeardNanos;
@@ -51,7 +54,7 @@ final class MachineSlot implements Candidate {
   }
 
   double effectiveLoad() {
-    return reportedLoad + reservedLoad;
+    return reservedMicros == 0 ? reportedLoad : reportedLoad + reservedMicros / 1e6;
   }
 
   private double computeKey() {
@@ -125,8 +128,7 @@ final class MachineSlot implements Candidate {
   }
 
   MachineStatus snapshot() {
-    double reserved = Math.max(0, reservedLoad);
-    return new MachineStatus(machine, health, reportedLoad, reportedLoad + reserved, signals,
+    return new MachineStatus(machine, health, reportedLoad, effectiveLoad(), signals,
         lastHeardMillis == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lastHeardMillis)),
         activeTasks, registrationOrder);
   }

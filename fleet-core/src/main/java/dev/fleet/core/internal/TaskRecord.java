@@ -23,8 +23,8 @@ final class TaskRecord {
   int attempt;
   long token;
   MachineSlot machine;
-  /** Load still counted against the machine for this task; 0 once a heartbeat reported it. */
-  double reservation;
+  /** Load in millionths still counted against the machine for this task; 0 once a heartbeat reported it. */
+  long reservation;
   /** The machine's load and the ceiling when this attempt was placed, for its explanation. */
   double chosenLoad;
   double ceiling;
