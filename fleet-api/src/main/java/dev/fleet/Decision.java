@@ -1,7 +1,6 @@
 package dev.fleet;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -47,7 +46,7 @@ public sealed interface Decision permits Decision.Dispatched, Decision.Queued, D
 
     @Override
     public Explanation why() {
-      String detail = String.format(Locale.ROOT, "load %.2f < %.2f", load, ceiling);
+      String detail = "load " + Loads.below(load, ceiling) + " < " + Loads.format(ceiling);
       return new Explanation(
           machine + " chosen by " + strategy + " (" + detail + ")" + (attempt > 1 ? ", attempt " + attempt : ""),
           List.of(new MachineVerdict(machine, Reason.FITS, detail)), 0, List.of());

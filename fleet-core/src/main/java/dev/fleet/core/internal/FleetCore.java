@@ -351,7 +351,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       slot.lastSequence = hb.sequence();
       slot.lastHeardNanos = now;
       slot.lastHeardMillis = config.wallClock().millis();
-      slot.reportedLoad = hb.load();
+      slot.report(hb.load());
       slot.signals = hb.signals();
       if (!slot.startedUnreported.isEmpty()) {
         // Work confirmed started before this heartbeat is now part of the load it reports.
@@ -662,7 +662,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     rec.why = null;
     rec.chosenLoad = loadBefore;
     rec.ceiling = ceiling;
-    long r = Math.round(config.loadPerTask() * rec.task.weight().factor() * 1e6);
+    long r = MachineSlot.micros(config.loadPerTask() * rec.task.weight().factor());
     rec.reservation = r;
     slot.reservedMicros += r;
     slot.reservations++;

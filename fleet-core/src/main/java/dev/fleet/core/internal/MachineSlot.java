@@ -23,7 +23,13 @@ final class MachineSlot implements Candidate {
   Health health;
   /** Set by a drain; a returning machine comes back DRAINING rather than ONLINE. */
   boolean drainRequested;
+  /** The load the last heartbeat reported, as sent; shown to people. */
   double reportedLoad;
+  /**
+   * The same in millionths. Loads are compared in fixed point so that 0.70 reported plus 0.10 reserved is
+   * exactly 0.80 and meets a 0.80 ceiling, where binary floating point would give 0.7999999999999999.
+   */
+  long reportedMicros;
   /**
    * Load of dispatched work no heartbeat has reported yet, in millionths: fixed point, so eight tasks of
    * 0.10 add up to exactly 0.80 and meet the ceiling instead of slipping under it.
@@ -48,13 +54,24 @@ final class MachineSlot implements Candidate {
     this.machine = machine;
     this.registrationOrder = registrationOrder;
     this.health = health;
-    this.reportedLoad = load;
+    report(load);
     this.lastHeardNanos = nowNanos;
     this.key = computeKey();
   }
 
+  /** Reported plus reserved load, at a resolution of one millionth. */
   double effectiveLoad() {
-    return reservedMicros == 0 ? reportedLoad : reportedLoad + reservedMicros / 1e6;
+    return (reportedMicros + reservedMicros) / 1e6;
+  }
+
+  void report(double load) {
+    reportedLoad = load;
+    reportedMicros = micros(load);
+  }
+
+  /** A load in millionths, capped far above any real load so sums cannot overflow. */
+  static long micros(double load) {
+    return Math.round(Math.min(load, 1e9) * 1e6);
   }
 
   private double computeKey() {
