@@ -27,9 +27,10 @@ public sealed interface Decision permits Decision.Dispatched, Decision.Queued, D
    * @param load the machine's effective load when it was chosen
    * @param ceiling the load ceiling that applied
    * @param strategy the name of the placement strategy that chose it
+   * @param note why this machine beyond load, e.g. {@code "backup for role 'primary'"}; empty if nothing
    */
-  record Dispatched(Task task, MachineId machine, int attempt, long token, double load, double ceiling, String strategy)
-      implements Decision {
+  record Dispatched(Task task, MachineId machine, int attempt, long token, double load, double ceiling, String strategy,
+      String note) implements Decision {
     public Dispatched {
       Objects.requireNonNull(task, "task must not be null");
       Objects.requireNonNull(machine, "machine must not be null");
@@ -37,6 +38,7 @@ public sealed interface Decision permits Decision.Dispatched, Decision.Queued, D
         throw new IllegalArgumentException("attempt must be >= 1, got " + attempt);
       }
       Objects.requireNonNull(strategy, "strategy must not be null");
+      Objects.requireNonNull(note, "note must not be null (use \"\")");
     }
 
     /** Whether this came from a dry run and dispatched nothing. */
@@ -48,7 +50,8 @@ public sealed interface Decision permits Decision.Dispatched, Decision.Queued, D
     public Explanation why() {
       String detail = "load " + Loads.below(load, ceiling) + " < " + Loads.format(ceiling);
       return new Explanation(
-          machine + " chosen by " + strategy + " (" + detail + ")" + (attempt > 1 ? ", attempt " + attempt : ""),
+          machine + " chosen by " + strategy + " (" + detail + ")" + (attempt > 1 ? ", attempt " + attempt : "")
+              + (note.isEmpty() ? "" : "; " + note),
           List.of(new MachineVerdict(machine, Reason.FITS, detail)), 0, List.of());
     }
   }

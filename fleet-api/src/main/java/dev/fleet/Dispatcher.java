@@ -50,6 +50,18 @@ public interface Dispatcher {
    */
   boolean cancel(TaskId task);
 
+  /**
+   * Moves a queued or running task to the named machine by hand, as a new attempt; a running attempt's
+   * token stops being valid. The machine must be online and have the task's capabilities; its load
+   * ceiling does not apply, since a person chose it. The move is explained on the task.
+   *
+   * @throws UnknownTaskException if the task is unknown
+   * @throws UnknownMachineException if the machine is not registered
+   * @throws IllegalStateException if the task has finished, or the machine is not online or lacks a
+   *     capability (the message says which)
+   */
+  Decision.Dispatched reroute(TaskId task, MachineId machine);
+
   Optional<TaskStatus> status(TaskId task);
 
   /** Why a task is where it is; for a queued task the reasons are worked out afresh. */

@@ -5,9 +5,10 @@ import java.time.Duration;
 /**
  * Knows from heartbeats which machines are alive.
  *
- * <p>The state machine is documented on {@link Health}. A machine silent for {@link #suspectAfter()}
- * becomes {@link Health#SUSPECT} and takes no new work; silent for {@link #offlineAfter()} it becomes
- * {@link Health#OFFLINE}. Any accepted heartbeat brings a suspect or offline machine back
+ * <p>The state machine is documented on {@link Health}. The fleet's {@link dev.fleet.spi.FailureDetector}
+ * decides when silence makes a machine {@link Health#SUSPECT} (no new work) and then {@link Health#OFFLINE}
+ * (its work moves elsewhere); with the default fixed-timeout detector that is after {@link #suspectAfter()}
+ * and {@link #offlineAfter()}. Any accepted heartbeat brings a suspect or offline machine back
  * {@link Health#ONLINE}. Each transition is published as a {@link FleetEvent.HealthChanged}.
  *
  * <p>Thread-safe. The fleet runs {@link #sweep} on its scheduler; tests call it with a time of their
@@ -29,6 +30,18 @@ public interface HeartbeatMonitor {
    * @return the ticker time at which the next sweep is needed
    */
   long sweep(long nowNanos);
+
+  /**
+   * The machine announced it is going to sleep: it becomes {@link Health#ASLEEP}, takes no new work, and
+   * its tasks wait for it up to their {@link dev.fleet.ReschedulePolicy#asleepGrace()} instead of failing
+   * over at once. Its next heartbeat wakes it.
+   *
+   * @throws UnknownMachineException if the machine is not registered
+   */
+  MachineStatus announceSleep(MachineId machine);
+
+  /** The failure detector's current suspicion of a machine (phi, or seconds of silence), for people. */
+  double suspicion(MachineId machine);
 
   /**
    * The machine's current health.

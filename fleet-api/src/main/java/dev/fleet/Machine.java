@@ -16,7 +16,9 @@ import java.util.Set;
  * @param role what the owner uses it for, e.g. {@code primary}, {@code cron}, {@code interface}
  * @param capabilities the kinds of work it can do, e.g. {@code inference}; order kept as given
  * @param specs its hardware as written by the owner
- * @param labels free-form facts, e.g. {@code form=laptop}
+ * @param labels free-form facts. Two are understood by Fleet: {@code backup} names the machine that takes
+ *     this machine's role-bound work while it is down ({@link #backup()}), and {@code form=laptop} marks a
+ *     machine that may sleep ({@link #isLaptop()})
  */
 public record Machine(
     MachineId id,
@@ -36,6 +38,37 @@ public record Machine(
     capabilities = Checks.names("capability of " + id, capabilities);
     Objects.requireNonNull(specs, "specs of " + id + " must not be null (use Specs.NONE)");
     labels = Checks.map("label of " + id, labels);
+    String backup = labels.get(LABEL_BACKUP);
+    if (backup != null) {
+      Checks.name("backup of " + id, backup);
+      if (backup.equals(id.value())) {
+        throw new IllegalArgumentException("machine " + id + " cannot be its own backup");
+      }
+    }
+  }
+
+  /** The label naming this machine's backup. */
+  public static final String LABEL_BACKUP = "backup";
+
+  /** The label giving the machine's form factor, e.g. {@code laptop}, {@code desktop}, {@code server}. */
+  public static final String LABEL_FORM = "form";
+
+  /** The machine that takes work bound to this machine's role while it is down, if it names one. */
+  public java.util.Optional<MachineId> backup() {
+    String b = labels.get(LABEL_BACKUP);
+    return b == null ? java.util.Optional.empty() : java.util.Optional.of(new MachineId(b));
+  }
+
+  /** Whether the owner labelled it a laptop ({@code form=laptop}): a long clean silence may be sleep. */
+  public boolean isLaptop() {
+    return "laptop".equalsIgnoreCase(labels.get(LABEL_FORM));
+  }
+
+  /** A copy with one label set. */
+  public Machine withLabel(String key, String value) {
+    java.util.LinkedHashMap<String, String> l = new java.util.LinkedHashMap<>(labels);
+    l.put(key, value);
+    return new Machine(id, hostname, role, capabilities, specs, l);
   }
 
   /** A machine with no specs or labels. */

@@ -16,6 +16,10 @@ public enum Reason {
   LACKS_CAPABILITY,
   /** The machine's load is at or over the ceiling for the task. */
   AT_CEILING,
+  /** The task's last attempt was lost on this machine, so this attempt goes elsewhere. */
+  EXCLUDED,
+  /** The task prefers another role, and a machine of that role (or its backup) can take it. */
+  ROLE,
   /** The placement strategy turned the machine down. */
   DECLINED,
   /** The placement strategy failed; the failure was logged. */

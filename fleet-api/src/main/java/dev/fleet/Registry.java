@@ -41,6 +41,22 @@ public interface Registry {
   MachineStatus drain(MachineId id);
 
   /**
+   * Stops giving the machine new work; what it runs may finish until {@code deadline}, after which it is
+   * moved to other machines as new attempts.
+   *
+   * @throws UnknownMachineException if it is not registered
+   */
+  MachineStatus drain(MachineId id, java.time.Duration deadline);
+
+  /**
+   * Drains the machine before it shuts down: like {@link #drain(MachineId, java.time.Duration)}, and when the
+   * machine comes back after going offline it is re-enabled automatically instead of staying drained.
+   *
+   * @throws UnknownMachineException if it is not registered
+   */
+  MachineStatus drainForShutdown(MachineId id, java.time.Duration deadline);
+
+  /**
    * Ends a drain: the machine takes work again (if it is still heartbeating).
    *
    * @throws UnknownMachineException if it is not registered

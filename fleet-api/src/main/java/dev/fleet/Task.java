@@ -23,6 +23,7 @@ import java.util.Set;
  * @param deadline how long after submission the task may still start
  * @param maxAttempts how many times it may be dispatched in all, at least 1
  * @param idempotencyKey a second submission with the same key returns the first task
+ * @param reschedule what happens when its machine goes away: retry delays, patience with a sleeping machine
  */
 public record Task(
     TaskId id,
@@ -34,7 +35,8 @@ public record Task(
     Weight weight,
     Optional<Duration> deadline,
     int maxAttempts,
-    Optional<String> idempotencyKey) {
+    Optional<String> idempotencyKey,
+    ReschedulePolicy reschedule) {
 
   /** Attempts allowed when the builder is not told otherwise. */
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
@@ -59,6 +61,7 @@ public record Task(
     }
     Objects.requireNonNull(idempotencyKey, "idempotencyKey of task " + id + " must not be null (use Optional.empty())");
     idempotencyKey.ifPresent(k -> Checks.text("idempotencyKey of task " + id, k, 200));
+    Objects.requireNonNull(reschedule, "reschedule of task " + id + " must not be null (use ReschedulePolicy.DEFAULT)");
   }
 
   /** Starts a task with the given id: no requirements, normal priority, empty payload. */
@@ -82,6 +85,7 @@ public record Task(
     private Optional<Duration> deadline = Optional.empty();
     private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
     private Optional<String> idempotencyKey = Optional.empty();
+    private ReschedulePolicy reschedule = ReschedulePolicy.DEFAULT;
 
     private Builder(TaskId id) {
       this.id = id;
@@ -137,8 +141,14 @@ public record Task(
       return this;
     }
 
+    public Builder reschedule(ReschedulePolicy policy) {
+      this.reschedule = Objects.requireNonNull(policy, "reschedule");
+      return this;
+    }
+
     public Task build() {
-      return new Task(id, title, requires, priority, payload, role, weight, deadline, maxAttempts, idempotencyKey);
+      return new Task(id, title, requires, priority, payload, role, weight, deadline, maxAttempts, idempotencyKey,
+          reschedule);
     }
   }
 }

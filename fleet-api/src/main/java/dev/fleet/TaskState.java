@@ -2,7 +2,8 @@ package dev.fleet;
 
 /**
  * Where a task is in its life: {@code QUEUED → DISPATCHED (attempt n) → RUNNING → SUCCEEDED | FAILED},
- * with {@code CANCELLED} and {@code REJECTED} possible on the way.
+ * with {@code CANCELLED} and {@code REJECTED} possible on the way. A task whose machine is lost goes back
+ * to {@code QUEUED} for a new attempt, or to {@code DEAD_LETTERED} when it has had its attempts.
  */
 public enum TaskState {
   /** Waiting for a machine that fits. */
@@ -18,10 +19,12 @@ public enum TaskState {
   /** Cancelled by a caller, or its deadline passed while it waited. */
   CANCELLED,
   /** Refused at submission (for example the queue was full). */
-  REJECTED;
+  REJECTED,
+  /** Lost its machine on every attempt it was allowed; its status keeps the history. */
+  DEAD_LETTERED;
 
   /** Whether the task will not change again. */
   public boolean isFinal() {
-    return this == SUCCEEDED || this == FAILED || this == CANCELLED || this == REJECTED;
+    return this == SUCCEEDED || this == FAILED || this == CANCELLED || this == REJECTED || this == DEAD_LETTERED;
   }
 }

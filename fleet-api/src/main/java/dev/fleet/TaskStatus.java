@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param attempt the number of the current or last attempt, 0 before the first dispatch
  * @param why the latest explanation: why it was placed where it is, or why it waits
  * @param result the accepted result, once there is one
+ * @param attempts every dispatch so far, oldest first
  */
 public record TaskStatus(
     Task task,
@@ -21,7 +22,8 @@ public record TaskStatus(
     Optional<MachineId> machine,
     int attempt,
     Explanation why,
-    Optional<TaskResult> result) {
+    Optional<TaskResult> result,
+    java.util.List<Attempt> attempts) {
 
   public TaskStatus {
     Objects.requireNonNull(task, "task must not be null");
@@ -32,6 +34,7 @@ public record TaskStatus(
     }
     Objects.requireNonNull(why, "why must not be null");
     Objects.requireNonNull(result, "result must not be null");
+    attempts = java.util.List.copyOf(attempts);
   }
 
   public TaskId id() {

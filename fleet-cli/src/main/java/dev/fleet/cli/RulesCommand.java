@@ -29,6 +29,7 @@ final class RulesCommand implements Callable<Integer> {
     }
     try (Fleet fleet = builder.build()) {
       spec.commandLine().getOut().print(fleet.describeRules());
+      spec.commandLine().getOut().flush();
     }
     return 0;
   }

@@ -6,6 +6,7 @@ import dev.fleet.core.internal.DaemonScheduler;
 import dev.fleet.core.internal.FleetConfig;
 import dev.fleet.core.internal.FleetCore;
 import dev.fleet.core.internal.LeastLoaded;
+import dev.fleet.spi.FailureDetector;
 import dev.fleet.spi.PlacementStrategy;
 import dev.fleet.spi.Scheduler;
 import dev.fleet.spi.Ticker;
@@ -15,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -24,7 +27,9 @@ import java.util.concurrent.Executors;
  *
  * <p>Defaults: the system ticker and clock, load ceiling 0.80 (urgent 0.95), 0.10 load per dispatched
  * task until reported, heartbeats every 5 s, suspect after 15 s and offline after 30 s of silence, the
- * least-loaded strategy, a queue of at most 100,000 tasks, the last 100,000 finished tasks kept for
+ * fixed-timeout failure detector, work of a role failing back 1 min after its machine recovers, a laptop's
+ * silence taken for sleep after 2 min of owner idleness, the least-loaded strategy, a queue of at most
+ * 100,000 tasks, the last 100,000 finished tasks kept for
  * status queries, idempotency keys remembered for 24 h, events delivered on one daemon thread, sweeps
  * on another.
  *
@@ -45,6 +50,10 @@ public final class FleetBuilder {
   private Integer maxQueuedTasks;
   private Integer finishedTaskRetention;
   private Duration idempotencyWindow;
+  private FailureDetector detector;
+  private String detectorName;
+  private Duration failbackAfter;
+  private Duration sleepHint;
   private final List<FleetListener> listeners = new ArrayList<>();
   private boolean built;
 
@@ -144,6 +153,47 @@ public final class FleetBuilder {
     return this;
   }
 
+  /** Decides from heartbeat arrivals when a machine is suspect or offline; see {@link Detectors}. */
+  public FleetBuilder failureDetector(FailureDetector detector) {
+    if (detectorName != null) {
+      throw new IllegalStateException("failureDetector was already set to '" + detectorName + "'");
+    }
+    this.detector = once(this.detector, detector, "failureDetector");
+    return this;
+  }
+
+  /**
+   * Chooses the failure detector by name: {@code fixed-timeout} (using {@link #suspectAfter} and
+   * {@link #offlineAfter}), {@code phi-accrual} (acceptable pause 3 s), or the name of a
+   * {@link FailureDetector} found through {@link ServiceLoader}.
+   *
+   * @throws IllegalArgumentException at {@link #build()} if no detector has that name; the message lists
+   *     the names available
+   */
+  public FleetBuilder failureDetector(String name) {
+    if (detector != null) {
+      throw new IllegalStateException("failureDetector was already set to " + detector.name());
+    }
+    this.detectorName = once(this.detectorName, name, "failureDetector");
+    return this;
+  }
+
+  /** How long a recovered machine must stay online before work of its role returns to it from a backup. */
+  public FleetBuilder failbackAfter(Duration wait) {
+    Objects.requireNonNull(wait, "failbackAfter");
+    if (wait.isNegative()) {
+      throw new IllegalArgumentException("failbackAfter must not be negative, got " + wait);
+    }
+    this.failbackAfter = once(this.failbackAfter, wait, "failbackAfter");
+    return this;
+  }
+
+  /** Owner idle time after which a laptop ({@code form=laptop}) that falls silent is taken to be asleep. */
+  public FleetBuilder sleepHint(Duration ownerIdle) {
+    this.sleepHint = once(this.sleepHint, positive("sleepHint", ownerIdle), "sleepHint");
+    return this;
+  }
+
   /** Adds a listener from the start, so no event is missed. May be called more than once. */
   public FleetBuilder listener(FleetListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -174,6 +224,8 @@ public final class FleetBuilder {
     if (offline.compareTo(suspect) <= 0) {
       throw new IllegalStateException("offlineAfter " + offline + " must be longer than suspectAfter " + suspect);
     }
+    FailureDetector chosenDetector = detector != null ? detector : detectorByName(
+        detectorName == null ? "fixed-timeout" : detectorName, suspect, offline);
     List<AutoCloseable> owned = new ArrayList<>();
     Executor events = eventExecutor;
     if (events == null) {
@@ -203,6 +255,9 @@ public final class FleetBuilder {
         interval,
         suspect,
         offline,
+        chosenDetector,
+        failbackAfter == null ? Duration.ofMinutes(1) : failbackAfter,
+        sleepHint == null ? Duration.ofMinutes(2) : sleepHint,
         maxQueuedTasks == null ? 100_000 : maxQueuedTasks,
         finishedTaskRetention == null ? 100_000 : finishedTaskRetention,
         idempotencyWindow == null ? Duration.ofHours(24) : idempotencyWindow,
@@ -214,6 +269,21 @@ public final class FleetBuilder {
     }
     fleet.start();
     return fleet;
+  }
+
+  private static FailureDetector detectorByName(String name, Duration suspect, Duration offline) {
+    TreeMap<String, FailureDetector> available = new TreeMap<>();
+    available.put("fixed-timeout", Detectors.fixedTimeout(suspect, offline));
+    available.put("phi-accrual", Detectors.phiAccrual(Duration.ofSeconds(3)));
+    for (FailureDetector d : ServiceLoader.load(FailureDetector.class)) {
+      available.putIfAbsent(d.name(), d);
+    }
+    FailureDetector d = available.get(name);
+    if (d == null) {
+      throw new IllegalArgumentException("no failure detector is named '" + name + "'; available: "
+          + String.join(", ", available.keySet()));
+    }
+    return d;
   }
 
   private static <T> T once(T current, T value, String name) {

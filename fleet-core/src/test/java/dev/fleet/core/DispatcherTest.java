@@ -269,6 +269,9 @@ class DispatcherTest {
       t.beat("b", 0.5);
 
       t.fleet.registry().deregister(MachineId.of("a"));
+      assertEquals("a left the fleet; attempt 2 after a delay of 1s",
+          t.fleet.dispatcher().status(TaskId.of("t")).orElseThrow().why().summary());
+      t.advance(Duration.ofSeconds(1));
 
       var s = t.fleet.dispatcher().status(TaskId.of("t")).orElseThrow();
       assertEquals(MachineId.of("b"), s.machine().orElseThrow());

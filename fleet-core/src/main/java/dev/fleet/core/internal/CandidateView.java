@@ -4,22 +4,29 @@ import dev.fleet.Health;
 import dev.fleet.Task;
 import dev.fleet.spi.Candidate;
 import dev.fleet.spi.Candidates;
+import java.util.function.Predicate;
 
 /**
  * The {@link Candidates} handed to a strategy: one reusable view re-aimed at each placement, so a
  * decision allocates nothing for it.
  *
- * <p>Guarded by the fleet's lock; valid only during one placement.
+ * <p>A placement may narrow the view to a tier (machines of the task's role, its backups, anything but
+ * the machine that just lost it); the index still answers "least loaded but one" in O(log n), and other
+ * tiers scan. Guarded by the fleet's lock; valid only during one placement.
  */
 final class CandidateView implements Candidates {
   private Task task;
   private LoadIndex index;
   private double ceiling;
+  private MachineSlot avoid;
+  private Predicate<MachineSlot> only;
 
-  CandidateView aim(Task task, LoadIndex index, double ceiling) {
+  CandidateView aim(Task task, LoadIndex index, double ceiling, MachineSlot avoid, Predicate<MachineSlot> only) {
     this.task = task;
     this.index = index;
     this.ceiling = ceiling;
+    this.avoid = avoid;
+    this.only = only;
     return this;
   }
 
@@ -48,12 +55,24 @@ final class CandidateView implements Candidates {
     return candidate instanceof MachineSlot s
         && s.health == Health.ONLINE
         && s.effectiveLoad() < ceiling
+        && s != avoid
+        && (only == null || only.test(s))
         && s.memberOf(index);
   }
 
   @Override
   public Candidate leastLoaded() {
-    MachineSlot best = index.best();
-    return best != null && best.key < ceiling ? best : null;
+    if (only == null) {
+      MachineSlot best = avoid == null ? index.best() : index.bestExcluding(avoid);
+      return best != null && best.key < ceiling ? best : null;
+    }
+    MachineSlot best = null;
+    for (int i = 0, n = index.size(); i < n; i++) {
+      MachineSlot s = index.leaf(i);
+      if (eligible(s) && LoadIndex.better(best, s) == s) {
+        best = s;
+      }
+    }
+    return best;
   }
 }

@@ -1,32 +1,82 @@
 package dev.fleet.core.internal;
 
 import dev.fleet.Health;
+import dev.fleet.spi.FailureDetector;
 import java.time.Duration;
 
 /**
  * Classifies a machine's silence with two fixed timeouts: suspect after one, offline after the other.
  *
- * <p>Immutable and thread-safe.
+ * <p>Immutable and thread-safe; its monitors are guarded by the fleet.
  */
-final class FixedTimeoutDetector {
+public final class FixedTimeoutDetector implements FailureDetector {
   final long suspectAfterNanos;
   final long offlineAfterNanos;
 
-  FixedTimeoutDetector(Duration suspectAfter, Duration offlineAfter) {
+  public FixedTimeoutDetector(Duration suspectAfter, Duration offlineAfter) {
+    if (suspectAfter.isNegative() || suspectAfter.isZero() || offlineAfter.compareTo(suspectAfter) <= 0) {
+      throw new IllegalArgumentException("need 0 < suspectAfter < offlineAfter, got suspectAfter " + suspectAfter
+          + " and offlineAfter " + offlineAfter);
+    }
     this.suspectAfterNanos = suspectAfter.toNanos();
     this.offlineAfterNanos = offlineAfter.toNanos();
   }
 
-  /** The health a machine that is alive by its own account (online or suspect) has after this much silence. */
-  Health classify(long silentNanos) {
-    if (silentNanos >= offlineAfterNanos) {
-      return Health.OFFLINE;
-    }
-    return silentNanos >= suspectAfterNanos ? Health.SUSPECT : Health.ONLINE;
+  @Override
+  public String name() {
+    return "fixed-timeout";
   }
 
-  /** When, in ticker time, the verdict for a machine last heard at {@code lastHeard} next changes. */
-  long nextChange(long lastHeard, Health current) {
-    return current == Health.SUSPECT ? lastHeard + offlineAfterNanos : lastHeard + suspectAfterNanos;
+  @Override
+  public String describe() {
+    return "a machine silent for " + RulesPage.time(Duration.ofNanos(suspectAfterNanos))
+        + " is suspect and takes no new work; silent for " + RulesPage.time(Duration.ofNanos(offlineAfterNanos))
+        + " it is offline (detector 'fixed-timeout')";
+  }
+
+  @Override
+  public Monitor newMonitor(long nowNanos, Duration expectedInterval) {
+    return new Silence(nowNanos);
+  }
+
+  private final class Silence implements Monitor {
+    private long last;
+
+    Silence(long now) {
+      this.last = now;
+    }
+
+    @Override
+    public void heartbeat(long arrivalNanos) {
+      last = arrivalNanos;
+    }
+
+    @Override
+    public Health verdict(long nowNanos) {
+      long silent = nowNanos - last;
+      if (silent >= offlineAfterNanos) {
+        return Health.OFFLINE;
+      }
+      return silent >= suspectAfterNanos ? Health.SUSPECT : Health.ONLINE;
+    }
+
+    @Override
+    public double suspicion(long nowNanos) {
+      return (nowNanos - last) / 1e9;
+    }
+
+    @Override
+    public long nextChange(long nowNanos) {
+      long silent = nowNanos - last;
+      if (silent < suspectAfterNanos) {
+        return last + suspectAfterNanos;
+      }
+      return silent < offlineAfterNanos ? last + offlineAfterNanos : Long.MAX_VALUE;
+    }
+
+    @Override
+    public long lastHeartbeatNanos() {
+      return last;
+    }
   }
 }

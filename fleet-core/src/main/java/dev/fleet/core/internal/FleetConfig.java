@@ -1,6 +1,7 @@
 package dev.fleet.core.internal;
 
 import dev.fleet.Priority;
+import dev.fleet.spi.FailureDetector;
 import dev.fleet.spi.PlacementStrategy;
 import dev.fleet.spi.Scheduler;
 import dev.fleet.spi.Ticker;
@@ -15,6 +16,9 @@ import java.util.concurrent.Executor;
  *
  * <p>Immutable and thread-safe.
  *
+ * @param detector decides from heartbeat arrivals when a machine is suspect or offline
+ * @param failbackAfter how long a recovered machine must stay online before work of its role returns to it
+ * @param sleepHint owner idle time after which a laptop's silence is taken for sleep rather than failure
  * @param onClose resources the builder created and the fleet must release when closed
  */
 public record FleetConfig(
@@ -29,6 +33,9 @@ public record FleetConfig(
     Duration heartbeatInterval,
     Duration suspectAfter,
     Duration offlineAfter,
+    FailureDetector detector,
+    Duration failbackAfter,
+    Duration sleepHint,
     int maxQueuedTasks,
     int finishedTaskRetention,
     Duration idempotencyWindow,
@@ -40,6 +47,7 @@ public record FleetConfig(
     Objects.requireNonNull(eventExecutor, "eventExecutor");
     Objects.requireNonNull(scheduler, "scheduler");
     Objects.requireNonNull(strategy, "strategy");
+    Objects.requireNonNull(detector, "detector");
     onClose = List.copyOf(onClose);
   }
 

@@ -23,7 +23,8 @@ import dev.fleet.TaskState;
 import dev.fleet.TaskStatus;
 import dev.fleet.UnknownMachineException;
 import dev.fleet.UnknownTaskException;
-import dev.fleet.spi.Candidate;
+import dev.fleet.ReschedulePolicy;
+import dev.fleet.spi.FailureDetector;
 import dev.fleet.spi.PlacementStrategy;
 import dev.fleet.spi.Scheduler;
 import java.lang.System.Logger.Level;
@@ -59,25 +60,28 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   private final Cache<String, TaskId> idempotencyKeys;
   private final PriorityQueue<TaskRecord> deadlines =
       new PriorityQueue<>(Comparator.comparingLong(FleetCore::deadlineNanos));
-  private final CandidateView view = new CandidateView();
+  /** Tasks waiting out a reschedule delay before they may be placed again. */
+  private final PriorityQueue<TaskRecord> delayed =
+      new PriorityQueue<>(Comparator.comparingLong((TaskRecord r) -> r.notBeforeNanos));
   private final TokenSource tokens = new TokenSource();
-  private final FixedTimeoutDetector detector;
+  private final FailureDetector detector;
+  private final Placer placer;
   private final Explainer explainer;
   private final EventBus events;
   private final boolean indexedStrategy;
   private long registrations;
   private long submissions;
   private int queued;
-  /** Why the strategy failed in the last placement, or null; read right after {@link #choose}. */
-  private String strategyFailure;
   private Scheduler.Cancellable nextSweep;
+  private long sweepAtNanos = Long.MAX_VALUE;
   private volatile boolean closed;
 
   public FleetCore(FleetConfig config) {
     this.config = config;
     this.strategy = config.strategy();
     this.indexedStrategy = strategy instanceof LeastLoaded;
-    this.detector = new FixedTimeoutDetector(config.suspectAfter(), config.offlineAfter());
+    this.detector = config.detector();
+    this.placer = new Placer(strategy, config.failbackAfter().toNanos());
     this.explainer = new Explainer(strategy);
     this.events = new EventBus(config.eventExecutor());
     this.finished = Caffeine.newBuilder().maximumSize(config.finishedTaskRetention()).build();
@@ -90,29 +94,47 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
 
   /** Starts the periodic heartbeat sweep on the configured scheduler. */
   public void start() {
-    scheduleSweep(config.heartbeatInterval());
+    lock.lock();
+    try {
+      scheduleSweepAt(config.ticker().read() + config.heartbeatInterval().toNanos(), config.ticker().read());
+    } finally {
+      lock.unlock();
+    }
   }
 
-  private void scheduleSweep(Duration delay) {
-    if (!closed) {
-      nextSweep = config.scheduler().schedule(this::sweepNow, delay);
+  /** Makes sure a sweep runs no later than {@code at}; called under the lock. */
+  private void scheduleSweepAt(long at, long now) {
+    if (closed || (nextSweep != null && at >= sweepAtNanos)) {
+      return;
     }
+    if (nextSweep != null) {
+      nextSweep.cancel();
+    }
+    sweepAtNanos = at;
+    nextSweep = config.scheduler().schedule(this::sweepNow, Duration.ofNanos(Math.max(0, at - now)));
   }
 
   private void sweepNow() {
     if (closed) {
       return;
     }
+    long now = config.ticker().read();
     long next;
     try {
-      long now = config.ticker().read();
       next = sweep(now);
-      long wait = Math.max(Math.min(next - now, config.heartbeatInterval().toNanos()), 1_000_000L);
-      scheduleSweep(Duration.ofNanos(wait));
     } catch (RuntimeException e) {
       // The sweep must outlive any bug in it, or machines would never be declared offline again.
       LOG.log(Level.ERROR, "heartbeat sweep failed; retrying after one interval", e);
-      scheduleSweep(config.heartbeatInterval());
+      next = now + config.heartbeatInterval().toNanos();
+    }
+    lock.lock();
+    try {
+      nextSweep = null;
+      sweepAtNanos = Long.MAX_VALUE;
+      long at = Math.min(next, now + config.heartbeatInterval().toNanos());
+      scheduleSweepAt(Math.max(at, now + 1_000_000L), now);
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -209,8 +231,10 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       MachineSlot slot = new MachineSlot(machine, ++registrations, health, load, now);
       slot.lastHeardMillis = config.wallClock().millis();
       slot.drainRequested = health == Health.DRAINING;
+      slot.monitor = detector.newMonitor(now, config.heartbeatInterval());
       machines.put(machine.id(), slot);
       index.add(slot);
+      placer.joined(slot);
       healthEvent(slot, Health.LEFT, health, "registered", now);
       retryQueue(slot);
       return slot.snapshot();
@@ -226,6 +250,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     try {
       MachineSlot slot = slot(machine.id());
       boolean capabilitiesChanged = !slot.machine.capabilities().equals(machine.capabilities());
+      placer.left(slot);
       if (capabilitiesChanged) {
         index.remove(slot);
         slot.machine = machine;
@@ -233,7 +258,9 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       } else {
         slot.machine = machine;
       }
-      retryQueue(slot);
+      placer.joined(slot);
+      // A new role or backup can change where waiting work of any capability set belongs.
+      retryAll();
       return slot.snapshot();
     } finally {
       exit();
@@ -242,13 +269,38 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
 
   @Override
   public MachineStatus drain(MachineId id) {
+    return drain(id, null, false);
+  }
+
+  @Override
+  public MachineStatus drain(MachineId id, Duration deadline) {
+    return drain(id, java.util.Objects.requireNonNull(deadline, "deadline"), false);
+  }
+
+  @Override
+  public MachineStatus drainForShutdown(MachineId id, Duration deadline) {
+    return drain(id, java.util.Objects.requireNonNull(deadline, "deadline"), true);
+  }
+
+  private MachineStatus drain(MachineId id, Duration deadline, boolean forShutdown) {
+    if (deadline != null && deadline.isNegative()) {
+      throw new IllegalArgumentException("drain deadline must not be negative, got " + deadline);
+    }
     enter();
     try {
       MachineSlot slot = slot(id);
+      long now = config.ticker().read();
       slot.drainRequested = true;
+      slot.drainForShutdown = forShutdown;
+      slot.drainDeadlineNanos = deadline == null ? Long.MAX_VALUE : saturatedAdd(now, deadline.toNanos());
       if (slot.health == Health.ONLINE || slot.health == Health.SUSPECT) {
-        transition(slot, Health.DRAINING, "drain requested", config.ticker().read());
+        transition(slot, Health.DRAINING, (forShutdown ? "drain for shutdown" : "drain") + " requested"
+            + (deadline == null ? "" : ", deadline " + RulesPage.time(deadline)), now);
       }
+      if (slot.drainDeadlineNanos <= now) {
+        moveWorkOf(slot, "drain deadline of " + slot.id() + " passed", now);
+      }
+      scheduleSweepAt(slot.drainDeadlineNanos, now);
       return slot.snapshot();
     } finally {
       exit();
@@ -261,6 +313,8 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     try {
       MachineSlot slot = slot(id);
       slot.drainRequested = false;
+      slot.drainForShutdown = false;
+      slot.drainDeadlineNanos = Long.MAX_VALUE;
       if (slot.health == Health.DRAINING) {
         transition(slot, Health.ONLINE, "drain ended", config.ticker().read());
         retryQueue(slot);
@@ -281,11 +335,12 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       }
       long now = config.ticker().read();
       index.remove(slot);
+      placer.left(slot);
       Health from = slot.health;
       slot.health = Health.LEFT;
       slot.key = Double.POSITIVE_INFINITY;
       healthEvent(slot, from, Health.LEFT, "deregistered", now);
-      requeueWorkOf(slot, now, "machine " + id + " left the fleet");
+      moveWorkOf(slot, id + " left the fleet", now);
       return true;
     } finally {
       exit();
@@ -348,6 +403,11 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
         return false;
       }
       long now = config.ticker().read();
+      try {
+        slot.monitor.heartbeat(now);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "failure detector '" + detector.name() + "' failed on a heartbeat of " + slot.id(), e);
+      }
       slot.lastSequence = hb.sequence();
       slot.lastHeardNanos = now;
       slot.lastHeardMillis = config.wallClock().millis();
@@ -363,7 +423,16 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       Health h = slot.health;
       boolean cameBack = h == Health.SUSPECT || h == Health.OFFLINE || h == Health.ASLEEP;
       if (cameBack) {
-        transition(slot, slot.drainRequested ? Health.DRAINING : Health.ONLINE, "heartbeat received", now);
+        if (h != Health.SUSPECT) {
+          slot.onlineSinceNanos = now; // a recovery: role-bound work fails back only after failbackAfter
+          if (slot.drainForShutdown) {
+            slot.drainRequested = false;
+            slot.drainForShutdown = false;
+            slot.drainDeadlineNanos = Long.MAX_VALUE;
+          }
+        }
+        transition(slot, slot.drainRequested ? Health.DRAINING : Health.ONLINE,
+            h == Health.ASLEEP ? "woke up" : "heartbeat received", now);
       } else {
         double oldKey = slot.rekey();
         if (queued > 0 && (slot.key < oldKey || !indexedStrategy)) {
@@ -383,27 +452,131 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     enter();
     try {
       long next = nowNanos + config.heartbeatInterval().toNanos();
-      for (MachineSlot s : machines.values()) {
+      List<MachineSlot> all = new ArrayList<>(machines.values());
+      for (MachineSlot s : all) {
         Health h = s.health;
-        if (h != Health.ONLINE && h != Health.SUSPECT && h != Health.DRAINING) {
-          continue;
+        if (h == Health.ONLINE || h == Health.SUSPECT || h == Health.DRAINING) {
+          Health verdict = verdict(s, nowNanos);
+          if (verdict == Health.OFFLINE) {
+            goesDown(s, nowNanos);
+          } else if (verdict == Health.SUSPECT && h == Health.ONLINE) {
+            transition(s, Health.SUSPECT, silence(s, nowNanos), nowNanos);
+          }
+          if (s.health != Health.OFFLINE && s.health != Health.ASLEEP) {
+            next = Math.min(next, nextChange(s, nowNanos));
+          }
         }
-        long silent = nowNanos - s.lastHeardNanos;
-        Health verdict = detector.classify(silent);
-        boolean change = h == Health.DRAINING ? verdict == Health.OFFLINE : verdict.ordinal() > h.ordinal();
-        if (change) {
-          transition(s, verdict, String.format(Locale.ROOT, "silent for %.1fs >= %.1fs", silent / 1e9,
-              (verdict == Health.OFFLINE ? detector.offlineAfterNanos : detector.suspectAfterNanos) / 1e9), nowNanos);
+        if (s.health == Health.DRAINING && !s.tasks.isEmpty()) {
+          if (s.drainDeadlineNanos <= nowNanos) {
+            moveWorkOf(s, "drain deadline of " + s.id() + " passed", nowNanos);
+          } else {
+            next = Math.min(next, s.drainDeadlineNanos);
+          }
         }
-        if (s.health != Health.OFFLINE) {
-          long at = s.health == Health.DRAINING
-              ? s.lastHeardNanos + detector.offlineAfterNanos
-              : detector.nextChange(s.lastHeardNanos, s.health);
-          next = Math.min(next, at);
+        if (s.health == Health.ASLEEP && !s.tasks.isEmpty()) {
+          next = Math.min(next, moveWorkOutstayingSleep(s, nowNanos));
         }
       }
+      next = Math.min(next, releaseDelayed(nowNanos));
       next = Math.min(next, expireDeadlines(nowNanos));
       return next;
+    } finally {
+      exit();
+    }
+  }
+
+  private Health verdict(MachineSlot s, long now) {
+    try {
+      return s.monitor.verdict(now);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "failure detector '" + detector.name() + "' failed for " + s.id() + "; health kept", e);
+      return s.health == Health.DRAINING ? Health.ONLINE : s.health;
+    }
+  }
+
+  private long nextChange(MachineSlot s, long now) {
+    try {
+      return Math.max(now + 1, s.monitor.nextChange(now));
+    } catch (RuntimeException e) {
+      return now + config.heartbeatInterval().toNanos();
+    }
+  }
+
+  private String silence(MachineSlot s, long now) {
+    double silent = (now - s.lastHeardNanos) / 1e9;
+    if (detector instanceof FixedTimeoutDetector f) {
+      long limit = s.health == Health.ONLINE ? f.suspectAfterNanos : f.offlineAfterNanos;
+      return String.format(Locale.ROOT, "silent for %.1fs >= %.1fs", silent, limit / 1e9);
+    }
+    double suspicion;
+    try {
+      suspicion = s.monitor.suspicion(now);
+    } catch (RuntimeException e) {
+      suspicion = Double.NaN;
+    }
+    return String.format(Locale.ROOT, "silent for %.1fs (%s %.1f)", silent, detector.name(), suspicion);
+  }
+
+  /** The detector says the machine is down: a laptop that went quiet idle is asleep; anything else is offline. */
+  private void goesDown(MachineSlot s, long now) {
+    var idle = s.signals.ownerIdle();
+    boolean sleepy = s.machine.isLaptop()
+        && (s.signals.onBattery() || (idle.isPresent() && idle.get().compareTo(config.sleepHint()) >= 0));
+    if (sleepy) {
+      String reason = silence(s, now) + "; a laptop going quiet "
+          + (s.signals.onBattery() ? "on battery" : "after its owner was idle " + RulesPage.time(idle.get()))
+          + " is taken to be asleep";
+      transition(s, Health.ASLEEP, reason, now);
+      return;
+    }
+    transition(s, Health.OFFLINE, silence(s, now), now);
+    moveWorkOf(s, s.id() + " went offline", now);
+  }
+
+  /** Moves the tasks of an asleep machine whose patience ran out; returns when the next one runs out. */
+  private long moveWorkOutstayingSleep(MachineSlot s, long now) {
+    long next = Long.MAX_VALUE;
+    for (TaskRecord r : List.copyOf(s.tasks)) {
+      Duration grace = r.task.reschedule().asleepGrace();
+      if (grace.equals(ReschedulePolicy.WAIT_FOREVER)) {
+        continue;
+      }
+      long due = saturatedAdd(s.asleepSinceNanos, grace.toNanos());
+      if (due <= now) {
+        moveTask(r, s.id() + " was asleep for " + RulesPage.time(grace), now);
+      } else {
+        next = Math.min(next, due);
+      }
+    }
+    retryAll();
+    return next;
+  }
+
+  @Override
+  public MachineStatus announceSleep(MachineId id) {
+    enter();
+    try {
+      MachineSlot slot = slot(id);
+      if (slot.health != Health.ASLEEP) {
+        transition(slot, Health.ASLEEP, "announced it is going to sleep", config.ticker().read());
+        slot.drainForShutdown = false;
+        long now = config.ticker().read();
+        for (TaskRecord r : slot.tasks) {
+          Duration grace = r.task.reschedule().asleepGrace();
+          scheduleSweepAt(saturatedAdd(now, grace.toNanos()), now);
+        }
+      }
+      return slot.snapshot();
+    } finally {
+      exit();
+    }
+  }
+
+  @Override
+  public double suspicion(MachineId id) {
+    enter();
+    try {
+      return slot(id).monitor.suspicion(config.ticker().read());
     } finally {
       exit();
     }
@@ -440,6 +613,9 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       return;
     }
     slot.health = to;
+    if (to == Health.ASLEEP) {
+      slot.asleepSinceNanos = now;
+    }
     slot.rekey();
     healthEvent(slot, from, to, reason, now);
   }
@@ -476,15 +652,15 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       TaskRecord rec = new TaskRecord(task, ++submissions, now, where);
       task.idempotencyKey().ifPresent(k -> idempotencyKeys.put(k, task.id()));
       double ceiling = config.ceiling(task.priority());
-      MachineSlot chosen = choose(task, where, ceiling);
+      MachineSlot chosen = placer.choose(task, where, ceiling, null, now);
       if (chosen != null) {
         live.put(task.id(), rec);
-        return dispatch(rec, chosen, ceiling, now);
+        return dispatch(rec, chosen, ceiling, placer.note, now);
       }
-      Explanation why = explainer.queued(task, where, ceiling, machines.values(), strategyFailure);
-      if (queued >= config.maxQueuedTasks()) {
+      Explanation why = explainer.queued(task, where, ceiling, machines.values(), placer.failure);
+      if (waiting() >= config.maxQueuedTasks()) {
         rec.state = TaskState.REJECTED;
-        rec.why = Explanation.of("rejected: the queue is full (" + queued + " tasks waiting, at most "
+        rec.why = Explanation.of("rejected: the queue is full (" + waiting() + " tasks waiting, at most "
             + config.maxQueuedTasks() + "); " + why.summary());
         finished.put(task.id(), rec);
         taskEvent(rec, TaskState.QUEUED, rec.why.summary(), now);
@@ -493,6 +669,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       live.put(task.id(), rec);
       enqueue(rec, why, now);
       taskEvent(rec, TaskState.QUEUED, "queued: " + why.summary(), now);
+      task.deadline().ifPresent(d -> scheduleSweepAt(saturatedAdd(now, d.toNanos()), now));
       return new Decision.Queued(task, why);
     } finally {
       exit();
@@ -506,12 +683,13 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     try {
       LoadIndex where = index.forSet(task.requires());
       double ceiling = config.ceiling(task.priority());
-      MachineSlot chosen = choose(task, where, ceiling);
+      MachineSlot chosen = placer.choose(task, where, ceiling, null, config.ticker().read());
       if (chosen != null) {
-        return new Decision.Dispatched(task, chosen.id(), 1, 0L, chosen.effectiveLoad(), ceiling, strategy.name());
+        return new Decision.Dispatched(task, chosen.id(), 1, 0L, chosen.effectiveLoad(), ceiling, strategy.name(),
+            placer.note);
       }
-      Explanation why = explainer.queued(task, where, ceiling, machines.values(), strategyFailure);
-      if (queued >= config.maxQueuedTasks()) {
+      Explanation why = explainer.queued(task, where, ceiling, machines.values(), placer.failure);
+      if (waiting() >= config.maxQueuedTasks()) {
         return new Decision.Rejected(task, Explanation.of("rejected: the queue is full; " + why.summary()));
       }
       return new Decision.Queued(task, why);
@@ -548,6 +726,8 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       long now = config.ticker().read();
       MachineSlot slot = rec.machine;
       release(rec);
+      rec.attemptEnded(result.succeeded() ? "succeeded" : "failed" + (result.message().isEmpty() ? "" : ": "
+          + result.message()));
       TaskState from = rec.state;
       rec.state = result.succeeded() ? TaskState.SUCCEEDED : TaskState.FAILED;
       rec.result = result;
@@ -628,31 +808,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
 
   // ---------------------------------------------------------------- placement
 
-  /** Runs the strategy; null if nothing fits or the strategy failed (then {@link #strategyFailure} says why). */
-  private MachineSlot choose(Task task, LoadIndex where, double ceiling) {
-    strategyFailure = null;
-    CandidateView v = view.aim(task, where, ceiling);
-    Candidate c;
-    try {
-      c = strategy.select(task, v);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "placement strategy '" + strategy.name() + "' failed for task " + task.id(), e);
-      strategyFailure = e.toString();
-      return null;
-    }
-    if (c == null) {
-      return null;
-    }
-    if (!v.eligible(c)) {
-      strategyFailure = "it chose " + c.id() + ", which is not an eligible candidate";
-      LOG.log(Level.WARNING, "placement strategy '" + strategy.name() + "' chose ineligible machine " + c.id()
-          + " for task " + task.id() + "; the task waits");
-      return null;
-    }
-    return (MachineSlot) c;
-  }
-
-  private Decision.Dispatched dispatch(TaskRecord rec, MachineSlot slot, double ceiling, long now) {
+  private Decision.Dispatched dispatch(TaskRecord rec, MachineSlot slot, double ceiling, String note, long now) {
     double loadBefore = slot.effectiveLoad();
     TaskState from = rec.state;
     rec.attempt++;
@@ -662,6 +818,10 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     rec.why = null;
     rec.chosenLoad = loadBefore;
     rec.ceiling = ceiling;
+    rec.note = note;
+    rec.excluded = null;
+    rec.attemptStarted(now);
+    slot.tasks.add(rec);
     long r = MachineSlot.micros(config.loadPerTask() * rec.task.weight().factor());
     rec.reservation = r;
     slot.reservedMicros += r;
@@ -669,7 +829,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     slot.activeTasks++;
     slot.rekey();
     Decision.Dispatched d = new Decision.Dispatched(rec.task, slot.machine.id(), rec.attempt, rec.token, loadBefore,
-        ceiling, strategy.name());
+        ceiling, strategy.name(), note);
     if (events.active()) {
       taskEvent(rec, from, d.why().summary(), now);
     }
@@ -742,36 +902,141 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
         return;
       }
       double ceiling = config.ceiling(best.task.priority());
-      MachineSlot chosen = choose(best.task, best.index, ceiling);
+      MachineSlot chosen = placer.choose(best.task, best.index, ceiling, best.excluded, now);
       if (chosen == null) {
         blocked[bestAt] = true;
         continue;
       }
       best.index.queue.removeHead(best.task.priority().ordinal());
       queued--;
-      dispatch(best, chosen, ceiling, now);
+      dispatch(best, chosen, ceiling, placer.note, now);
     }
   }
 
-  /** Puts the unfinished work of a machine that left back in the queue, under new attempts. */
-  private void requeueWorkOf(MachineSlot slot, long now, String reason) {
-    List<TaskRecord> moved = new ArrayList<>();
-    for (TaskRecord r : live.values()) {
-      if (r.machine == slot && (r.state == TaskState.DISPATCHED || r.state == TaskState.RUNNING)) {
-        moved.add(r);
+  /** Moves every unfinished attempt off a machine that is gone, then lets waiting work find places. */
+  private void moveWorkOf(MachineSlot slot, String reason, long now) {
+    if (slot.tasks.isEmpty()) {
+      return;
+    }
+    List<TaskRecord> moving = new ArrayList<>(slot.tasks);
+    moving.sort(Comparator.comparingLong(r -> r.sequence));
+    for (TaskRecord r : moving) {
+      moveTask(r, reason, now);
+    }
+    retryAll();
+  }
+
+  /**
+   * Ends a task's current attempt because its machine is gone: back to the queue for a new attempt (after
+   * its reschedule delay, preferring another machine), or dead-lettered once it has had its attempts.
+   */
+  private void moveTask(TaskRecord rec, String reason, long now) {
+    MachineSlot from = rec.machine;
+    TaskState was = rec.state;
+    release(rec);
+    rec.attemptEnded(reason);
+    rec.token = 0;
+    rec.excluded = from;
+    if (rec.attempt >= rec.task.maxAttempts()) {
+      rec.state = TaskState.DEAD_LETTERED;
+      rec.why = new Explanation("dead-lettered after " + rec.attempt + " of " + rec.task.maxAttempts()
+          + " attempts: " + reason, List.of(), 0, rec.history().stream().map(Object::toString).toList());
+      retire(rec);
+      taskEvent(rec, was, rec.why.summary(), now);
+      return;
+    }
+    Duration wait = rec.task.reschedule().delayBefore(rec.attempt + 1);
+    if (wait.isZero()) {
+      Explanation why = explainer.queued(rec.task, rec.index, config.ceiling(rec.task.priority()), machines.values(),
+          null);
+      enqueue(rec, new Explanation(reason + "; waiting for attempt " + (rec.attempt + 1) + ": " + why.summary(),
+          why.machines(), why.omitted(), why.unblockers()), now);
+      taskEvent(rec, was, reason + "; back in the queue for attempt " + (rec.attempt + 1), now);
+      return;
+    }
+    rec.state = TaskState.QUEUED;
+    rec.delayed = true;
+    rec.notBeforeNanos = saturatedAdd(now, wait.toNanos());
+    rec.why = Explanation.of(reason + "; attempt " + (rec.attempt + 1) + " after a delay of " + RulesPage.time(wait));
+    delayed.add(rec);
+    scheduleSweepAt(rec.notBeforeNanos, now);
+    taskEvent(rec, was, rec.why.summary(), now);
+  }
+
+  /** Puts tasks whose reschedule delay has passed back in their queues; returns when the next one is due. */
+  private long releaseDelayed(long now) {
+    boolean released = false;
+    TaskRecord r;
+    while ((r = delayed.peek()) != null && r.notBeforeNanos <= now) {
+      delayed.poll();
+      if (r.state == TaskState.QUEUED && r.delayed) {
+        r.delayed = false;
+        enqueue(r, explainer.queued(r.task, r.index, config.ceiling(r.task.priority()), machines.values(), null), now);
+        released = true;
       }
     }
-    moved.sort((a, b) -> Long.compare(a.sequence, b.sequence));
-    for (TaskRecord r : moved) {
-      release(r);
-      TaskState from = r.state;
-      r.token = 0;
-      Explanation why = explainer.queued(r.task, r.index, config.ceiling(r.task.priority()), machines.values(), null);
-      enqueue(r, why, now);
-      taskEvent(r, from, reason + "; " + why.summary(), now);
-    }
-    if (!moved.isEmpty()) {
+    if (released) {
       retryAll();
+    }
+    return r == null ? Long.MAX_VALUE : r.notBeforeNanos;
+  }
+
+  private int waiting() {
+    return queued + delayed.size();
+  }
+
+  static long saturatedAdd(long a, long b) {
+    long r = a + b;
+    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+  }
+
+  @Override
+  public Decision.Dispatched reroute(TaskId id, MachineId machineId) {
+    enter();
+    try {
+      TaskRecord rec = live.get(java.util.Objects.requireNonNull(id, "task id"));
+      if (rec == null) {
+        TaskRecord done = finished.getIfPresent(id);
+        if (done == null) {
+          throw new UnknownTaskException(id);
+        }
+        throw new IllegalStateException("cannot move task '" + id + "': it is already "
+            + done.state.name().toLowerCase(Locale.ROOT));
+      }
+      MachineSlot target = slot(java.util.Objects.requireNonNull(machineId, "machine id"));
+      if (target.health != Health.ONLINE) {
+        throw new IllegalStateException("cannot move task '" + id + "' to " + machineId + ": it is "
+            + target.health.word());
+      }
+      if (!target.memberOf(rec.index)) {
+        String missing = rec.task.requires().stream().filter(c -> !target.machine.can(c)).findFirst().orElse("?");
+        throw new IllegalStateException("cannot move task '" + id + "' to " + machineId + ": it lacks '" + missing
+            + "'");
+      }
+      long now = config.ticker().read();
+      if (rec.machine == target && rec.state != TaskState.QUEUED) {
+        return (Decision.Dispatched) currentDecision(rec);
+      }
+      String note;
+      if (rec.state == TaskState.QUEUED) {
+        if (rec.delayed) {
+          delayed.remove(rec);
+          rec.delayed = false;
+        } else {
+          rec.index.queue.remove(rec);
+          queued--;
+        }
+        note = "moved to " + machineId + " by request";
+      } else {
+        MachineSlot from = rec.machine;
+        release(rec);
+        note = "moved from " + from.id() + " to " + machineId + " by request";
+        rec.attemptEnded(note);
+        retryQueue(from);
+      }
+      return dispatch(rec, target, config.ceiling(rec.task.priority()), note + "; load ceiling not applied", now);
+    } finally {
+      exit();
     }
   }
 
@@ -803,6 +1068,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
 
   private void release(TaskRecord rec) {
     MachineSlot slot = rec.machine;
+    slot.tasks.remove(rec);
     if (rec.reservation > 0) {
       unreserve(slot, rec);
       slot.startedUnreported.remove(rec);
@@ -821,11 +1087,17 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     TaskState from = rec.state;
     MachineSlot slot = null;
     if (from == TaskState.QUEUED) {
-      rec.index.queue.remove(rec);
-      queued--;
+      if (rec.delayed) {
+        delayed.remove(rec);
+        rec.delayed = false;
+      } else {
+        rec.index.queue.remove(rec);
+        queued--;
+      }
     } else {
       slot = rec.machine;
       release(rec);
+      rec.attemptEnded(reason);
     }
     rec.state = TaskState.CANCELLED;
     rec.why = Explanation.of(reason);
@@ -868,18 +1140,18 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       case DISPATCHED, RUNNING, SUCCEEDED, FAILED -> rec.machine == null
           ? new Decision.Rejected(rec.task, why(rec))
           : new Decision.Dispatched(rec.task, rec.machine.id(), rec.attempt, rec.token, rec.chosenLoad, rec.ceiling,
-              strategy.name());
+              strategy.name(), rec.note);
       case QUEUED -> new Decision.Queued(rec.task, why(rec));
-      case CANCELLED, REJECTED -> new Decision.Rejected(rec.task, why(rec));
+      case CANCELLED, REJECTED, DEAD_LETTERED -> new Decision.Rejected(rec.task, why(rec));
     };
   }
 
   private Explanation why(TaskRecord rec) {
     return switch (rec.state) {
-      case QUEUED -> explainer.queued(rec.task, rec.index, config.ceiling(rec.task.priority()), machines.values(),
-          null);
+      case QUEUED -> rec.delayed ? rec.why
+          : explainer.queued(rec.task, rec.index, config.ceiling(rec.task.priority()), machines.values(), null);
       case DISPATCHED, RUNNING -> new Decision.Dispatched(rec.task, rec.machine.id(), rec.attempt, 1L, rec.chosenLoad,
-          rec.ceiling, strategy.name()).why();
+          rec.ceiling, strategy.name(), rec.note).why();
       default -> rec.why;
     };
   }

@@ -43,6 +43,23 @@ final class LoadIndex {
     return b == null || b.key == Double.POSITIVE_INFINITY ? null : b;
   }
 
+  /**
+   * The best online machine other than {@code avoid}: the winners of the subtrees hanging off the path from
+   * {@code avoid}'s leaf to the root are the only candidates, so this is O(log n).
+   */
+  MachineSlot bestExcluding(MachineSlot avoid) {
+    MachineSlot b = nodes[1];
+    if (b != avoid) {
+      return best();
+    }
+    int pos = avoid.positionIn(this);
+    MachineSlot found = null;
+    for (int n = leaves.length + pos; n > 1; n >>>= 1) {
+      found = better(found, nodes[n ^ 1]);
+    }
+    return found == null || found.key == Double.POSITIVE_INFINITY ? null : found;
+  }
+
   void add(MachineSlot slot) {
     if (size == leaves.length) {
       grow();

@@ -23,6 +23,17 @@ final class MachineSlot implements Candidate {
   Health health;
   /** Set by a drain; a returning machine comes back DRAINING rather than ONLINE. */
   boolean drainRequested;
+  /** A drain for shutdown ends by itself when the machine comes back from being offline. */
+  boolean drainForShutdown;
+  /** When a drained machine's remaining work is moved; Long.MAX_VALUE for never. */
+  long drainDeadlineNanos = Long.MAX_VALUE;
+  /** When it last became ONLINE; work of its role fails back once it has stayed so long enough. */
+  long onlineSinceNanos;
+  /** When it fell asleep, while ASLEEP. */
+  long asleepSinceNanos;
+  dev.fleet.spi.FailureDetector.Monitor monitor;
+  /** Attempts dispatched here and not finished. */
+  final List<TaskRecord> tasks = new ArrayList<>(4);
   /** The load the last heartbeat reported, as sent; shown to people. */
   double reportedLoad;
   /**
@@ -56,6 +67,8 @@ final class MachineSlot implements Candidate {
     this.health = health;
     report(load);
     this.lastHeardNanos = nowNanos;
+    // A machine that joins counts as settled: failback waits only after a recovery.
+    this.onlineSinceNanos = Long.MIN_VALUE / 2;
     this.key = computeKey();
   }
 
@@ -110,6 +123,15 @@ final class MachineSlot implements Candidate {
       if (memberships[i] == index) {
         positions[i] = pos;
         return;
+      }
+    }
+    throw new IllegalStateException(machine.id() + " is not in " + index);
+  }
+
+  int positionIn(LoadIndex index) {
+    for (int i = 0; i < membershipCount; i++) {
+      if (memberships[i] == index) {
+        return positions[i];
       }
     }
     throw new IllegalStateException(machine.id() + " is not in " + index);

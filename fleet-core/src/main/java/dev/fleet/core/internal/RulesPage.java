@@ -29,16 +29,27 @@ final class RulesPage {
         "A dispatched task counts as load %.2f against its machine (light %.2f, heavy %.2f) until a heartbeat"
             + " sent after it started reports it, so a burst of tasks spreads over the fleet.",
         c.loadPerTask(), c.loadPerTask() * Weight.LIGHT.factor(), c.loadPerTask() * Weight.HEAVY.factor()));
-    rules.add("Machines heartbeat every " + seconds(c.heartbeatInterval()) + ". A machine silent for "
-        + seconds(c.suspectAfter()) + " is suspect and takes no new work; silent for " + seconds(c.offlineAfter())
-        + " it is offline. A heartbeat brings it back online. A drained machine takes no new work and finishes"
-        + " what it runs.");
+    rules.add("Machines heartbeat every " + time(c.heartbeatInterval()) + "; " + c.detector().describe()
+        + ". A heartbeat brings it back online.");
+    rules.add("A machine that goes offline or leaves has its unfinished tasks moved: each goes back to the queue"
+        + " as a new attempt after its retry delay (by default 1s, then 2s, 4s, ... up to 1min), preferring"
+        + " another machine; a task that has used all its attempts (3 by default) is dead-lettered with its"
+        + " history.");
+    rules.add("A machine that announces it is going to sleep, or a laptop (label form=laptop) that falls silent"
+        + " on battery or after its owner was idle for " + time(c.sleepHint()) + ", is asleep, not failed: it"
+        + " takes no new work and its tasks wait for it for their asleep grace (5min by default) before they"
+        + " move.");
+    rules.add("A drained machine takes no new work and finishes what it runs; with a deadline, what is still"
+        + " running then is moved. A machine drained for shutdown takes work again when it comes back.");
+    rules.add("A task that prefers a role goes to a machine of that role; while none of them has been back"
+        + " online for " + time(c.failbackAfter()) + ", to a machine they name as their backup; failing that, to"
+        + " any machine that fits.");
     rules.add("Every dispatch is an attempt with its own token; a result or start report with any other token is"
-        + " refused, and exactly one result is accepted per task. A task whose machine leaves the fleet goes back"
-        + " to the queue as a new attempt.");
+        + " refused, and exactly one result is accepted per task. A person may move a task to a named machine;"
+        + " the move is explained on the task.");
     rules.add("A waiting task whose deadline passes is cancelled. The queue holds at most " + c.maxQueuedTasks()
         + " tasks; beyond that a submission is rejected. A resubmission with the same idempotency key within "
-        + seconds(c.idempotencyWindow()) + " returns the first task.");
+        + time(c.idempotencyWindow()) + " returns the first task.");
     StringBuilder sb = new StringBuilder("Fleet rules (generated from the live configuration)\n");
     for (int i = 0; i < rules.size(); i++) {
       sb.append('\n').append(i + 1).append(". ").append(rules.get(i));
@@ -46,7 +57,7 @@ final class RulesPage {
     return sb.append('\n').toString();
   }
 
-  private static String seconds(Duration d) {
+  static String time(Duration d) {
     long s = d.getSeconds();
     if (d.getNano() == 0) {
       if (s % 3600 == 0 && s >= 3600) {

@@ -23,7 +23,26 @@ final class TaskQueue {
     if (byPriority[p] == null) {
       byPriority[p] = new ArrayDeque<>();
     }
-    byPriority[p].addLast(task);
+    ArrayDeque<TaskRecord> q = byPriority[p];
+    TaskRecord last = q.peekLast();
+    if (last == null || last.sequence < task.sequence) {
+      q.addLast(task);
+    } else {
+      // A retried task keeps its place by submission order; rare, so a rebuild is fine.
+      ArrayDeque<TaskRecord> sorted = new ArrayDeque<>(q.size() + 1);
+      boolean placed = false;
+      for (TaskRecord r : q) {
+        if (!placed && task.sequence < r.sequence) {
+          sorted.addLast(task);
+          placed = true;
+        }
+        sorted.addLast(r);
+      }
+      if (!placed) {
+        sorted.addLast(task);
+      }
+      byPriority[p] = sorted;
+    }
     size++;
   }
 

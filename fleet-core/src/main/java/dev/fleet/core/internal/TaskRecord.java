@@ -30,6 +30,14 @@ final class TaskRecord {
   double ceiling;
   Explanation why;
   TaskResult result;
+  /** The machine that lost the last attempt; the next attempt prefers any other. */
+  MachineSlot excluded;
+  /** While waiting out a reschedule delay: when it may be placed again. */
+  long notBeforeNanos;
+  boolean delayed;
+  /** A note for the current attempt's explanation, e.g. why a backup took it; null for none. */
+  String note;
+  private java.util.List<dev.fleet.Attempt> history;
 
   TaskRecord(Task task, long sequence, long submittedNanos, LoadIndex index) {
     this.task = task;
@@ -48,7 +56,24 @@ final class TaskRecord {
     return machine == null ? Optional.empty() : Optional.of(machine.machine.id());
   }
 
+  void attemptStarted(long nowNanos) {
+    if (history == null) {
+      history = new java.util.ArrayList<>(2);
+    }
+    history.add(new dev.fleet.Attempt(attempt, machine.machine.id(), nowNanos, ""));
+  }
+
+  void attemptEnded(String ending) {
+    int last = history.size() - 1;
+    dev.fleet.Attempt a = history.get(last);
+    history.set(last, new dev.fleet.Attempt(a.number(), a.machine(), a.dispatchedAtNanos(), ending));
+  }
+
+  java.util.List<dev.fleet.Attempt> history() {
+    return history == null ? java.util.List.of() : history;
+  }
+
   TaskStatus snapshot(Explanation explanation) {
-    return new TaskStatus(task, state, machineId(), attempt, explanation, Optional.ofNullable(result));
+    return new TaskStatus(task, state, machineId(), attempt, explanation, Optional.ofNullable(result), history());
   }
 }
