@@ -9,9 +9,9 @@ import dev.fleet.Payload;
 import dev.fleet.Priority;
 import dev.fleet.Task;
 import dev.fleet.TaskState;
-import dev.fleet.TaskStatus;
 import dev.fleet.Weight;
 import dev.fleet.core.Fleets;
+import dev.fleet.core.InProcessTransport;
 import dev.fleet.json.RegistryEntry;
 import dev.fleet.json.RegistryJson;
 import java.io.PrintWriter;
@@ -51,6 +51,7 @@ final class DemoCommand implements Callable<Integer> {
   private final List<FleetEvent> events = new CopyOnWriteArrayList<>();
   private final Map<MachineId, SimulatedAgent> agents = new LinkedHashMap<>();
   private final List<Task> submitted = new ArrayList<>();
+  private final InProcessTransport transport = new InProcessTransport();
   private PrintWriter out;
   private Fleet fleet;
 
@@ -60,7 +61,7 @@ final class DemoCommand implements Callable<Integer> {
     InstantSource wall = () -> START.plusNanos(nanos.get());
     // The demo moves time itself and sweeps when it does, so the fleet's own scheduler never needs to fire.
     try (Fleet f = Fleets.newBuilder().ticker(nanos::get).wallClock(wall).scheduler((cmd, delay) -> () -> {})
-        .eventExecutor(Runnable::run).listener(events::add).build()) {
+        .eventExecutor(Runnable::run).listener(events::add).transport(transport).build()) {
       fleet = f;
       loadSeed();
       seedExample();
@@ -77,7 +78,9 @@ final class DemoCommand implements Callable<Integer> {
     heading("1. The seed's registry, loaded from its JSON");
     for (RegistryEntry e : RegistryJson.seed()) {
       fleet.registry().register(e.machine(), e.status(), e.currentLoad());
-      agents.put(e.machine().id(), new SimulatedAgent(fleet, e.machine().id(), e.currentLoad()));
+      SimulatedAgent agent = new SimulatedAgent(fleet, e.machine().id(), e.currentLoad());
+      agents.put(e.machine().id(), agent);
+      transport.connect(e.machine().id(), agent);
     }
     events.clear();
     machines();
@@ -156,10 +159,12 @@ final class DemoCommand implements Callable<Integer> {
     Decision d = submit(task("uptime", "Check uptime of the website", Priority.HIGH, Weight.LIGHT, "monitoring"));
     out.println("  uptime -> " + outcome(d) + ": " + d.why().summary());
     d.why().unblockers().forEach(u -> out.println("    " + u));
-    out.println("  gcp-watcher comes back:");
+    out.println("  gcp-watcher comes back, and a second later the moved tasks' retry delay is over:");
     events.clear();
     watcher.silent = false;
     watcher.heartbeat();
+    nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+    fleet.monitor().sweep(nanos.get());
     printEvents();
     out.println();
   }
@@ -183,11 +188,7 @@ final class DemoCommand implements Callable<Integer> {
 
   private Decision submit(Task task) {
     submitted.add(task);
-    Decision d = fleet.dispatcher().submit(task);
-    if (d instanceof Decision.Dispatched x) {
-      agents.get(x.machine()).take(x);
-    }
-    return d;
+    return fleet.dispatcher().submit(task);
   }
 
   /** Advances the simulated clock; every agent that is not silent heartbeats, then the fleet sweeps. */
@@ -195,20 +196,6 @@ final class DemoCommand implements Callable<Integer> {
     nanos.addAndGet(step.toNanos());
     agents.values().forEach(SimulatedAgent::heartbeat);
     fleet.monitor().sweep(nanos.get());
-    // Tasks dispatched from the queue by those heartbeats reach their agents here.
-    startDispatchedFromQueue();
-  }
-
-  private void startDispatchedFromQueue() {
-    for (Task t : submitted) {
-      TaskStatus s = fleet.dispatcher().status(t.id()).orElseThrow();
-      if (s.state() == TaskState.DISPATCHED) {
-        MachineId m = s.machine().orElseThrow();
-        // Submitting the same task again returns its current decision, which carries the attempt token.
-        Decision.Dispatched d = (Decision.Dispatched) fleet.dispatcher().submit(t);
-        agents.get(m).take(d);
-      }
-    }
   }
 
   private void printEvents() {
@@ -221,10 +208,12 @@ final class DemoCommand implements Callable<Integer> {
         t.row(time, h.machine() + " " + h.from().word() + " -> " + h.to().word(), h.reason());
       } else if (e instanceof FleetEvent.TaskChanged c && c.to() == TaskState.DISPATCHED) {
         t.row(time, c.task() + " dispatched to " + c.machine().map(MachineId::value).orElse("?"), c.reason());
+      } else if (e instanceof FleetEvent.TaskChanged c && c.from() != TaskState.QUEUED
+          && (c.to() == TaskState.QUEUED || c.to() == TaskState.DEAD_LETTERED)) {
+        t.row(time, c.task() + " moved off " + c.machine().map(MachineId::value).orElse("?"), c.reason());
       }
     }
     out.print(t.render("  "));
-    startDispatchedFromQueue();
   }
 
   private void machines() {

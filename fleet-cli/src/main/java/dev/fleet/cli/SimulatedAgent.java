@@ -1,6 +1,6 @@
 package dev.fleet.cli;
 
-import dev.fleet.Decision;
+import dev.fleet.Assignment;
 import dev.fleet.Fleet;
 import dev.fleet.Heartbeat;
 import dev.fleet.MachineId;
@@ -14,7 +14,7 @@ import java.util.Map;
  *
  * <p>Not thread-safe; the demo drives it from one thread.
  */
-final class SimulatedAgent {
+final class SimulatedAgent implements dev.fleet.core.InProcessTransport.Agent {
   /** What one running task adds to the load the agent reports. */
   static final double LOAD_PER_TASK = 0.10;
 
@@ -26,15 +26,22 @@ final class SimulatedAgent {
   boolean silent;
 
   SimulatedAgent(Fleet fleet, MachineId id, double baseLoad) {
+    // fleet is read only when the first assignment arrives, after the demo has built it
     this.fleet = fleet;
     this.id = id;
     this.baseLoad = baseLoad;
   }
 
   /** Accepts a dispatched attempt and tells the fleet it started. */
-  void take(Decision.Dispatched d) {
-    running.put(d.task().id(), d.token());
-    fleet.dispatcher().started(d.task().id(), d.token());
+  @Override
+  public void assigned(Assignment a) {
+    running.put(a.task().id(), a.token());
+    fleet.dispatcher().started(a.task().id(), a.token());
+  }
+
+  @Override
+  public void withdrawn(Assignment a, String reason) {
+    running.remove(a.task().id(), a.token());
   }
 
   double load() {

@@ -30,6 +30,8 @@ class CliTest {
     assertTrue(out.contains("gcp-watcher suspect -> offline  silent for 30.0s >= 30.0s"), out);
     assertTrue(out.contains("uptime -> queued: 0/3 machines fit: 1 offline, 2 lack 'monitoring'"), out);
     assertTrue(out.contains("uptime dispatched to gcp-watcher"), out);
+    assertTrue(out.contains("backup moved off gcp-watcher    gcp-watcher went offline; attempt 2 after a delay of 1s"), out);
+    assertTrue(out.matches("(?s).*pager dispatched to gcp-watcher .*attempt 2\n.*backup dispatched to gcp-watcher.*"), out);
   }
 
   @Test

@@ -53,6 +53,7 @@ public final class FleetBuilder {
   private FailureDetector detector;
   private String detectorName;
   private Duration failbackAfter;
+  private dev.fleet.spi.Transport transport;
   private Duration sleepHint;
   private final List<FleetListener> listeners = new ArrayList<>();
   private boolean built;
@@ -178,6 +179,15 @@ public final class FleetBuilder {
     return this;
   }
 
+  /**
+   * Where each attempt is delivered, e.g. an {@link InProcessTransport} or the HTTP coordinator. Without
+   * one, the embedder hands work to machines itself from the {@link dev.fleet.Decision}s and events.
+   */
+  public FleetBuilder transport(dev.fleet.spi.Transport transport) {
+    this.transport = once(this.transport, transport, "transport");
+    return this;
+  }
+
   /** How long a recovered machine must stay online before work of its role returns to it from a backup. */
   public FleetBuilder failbackAfter(Duration wait) {
     Objects.requireNonNull(wait, "failbackAfter");
@@ -256,6 +266,7 @@ public final class FleetBuilder {
         suspect,
         offline,
         chosenDetector,
+        transport,
         failbackAfter == null ? Duration.ofMinutes(1) : failbackAfter,
         sleepHint == null ? Duration.ofMinutes(2) : sleepHint,
         maxQueuedTasks == null ? 100_000 : maxQueuedTasks,

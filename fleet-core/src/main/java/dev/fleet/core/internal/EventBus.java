@@ -9,8 +9,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Delivers events to listeners in the order they happened, one at a time, on the event executor and
- * never under the fleet's lock.
+ * Delivers events to listeners, and assignments to the transport, in the order they happened, one at a
+ * time, on the event executor and never under the fleet's lock.
  *
  * <p>Events are appended under the fleet's lock (which fixes their order) and drained after it is
  * released. Thread-safe.
@@ -19,7 +19,8 @@ final class EventBus {
   private static final System.Logger LOG = System.getLogger(EventBus.class.getName());
   private final Executor executor;
   private final CopyOnWriteArrayList<FleetListener> listeners = new CopyOnWriteArrayList<>();
-  private final ConcurrentLinkedQueue<FleetEvent> pending = new ConcurrentLinkedQueue<>();
+  /** FleetEvents, and Runnables for transport calls, in the order they happened. */
+  private final ConcurrentLinkedQueue<Object> pending = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean draining = new AtomicBoolean();
 
   EventBus(Executor executor) {
@@ -41,6 +42,11 @@ final class EventBus {
     pending.add(event);
   }
 
+  /** Queues a transport call behind the events before it; called under the fleet's lock. */
+  void post(Runnable delivery) {
+    pending.add(delivery);
+  }
+
   /** Called after the fleet's lock is released. */
   void flush() {
     if (!pending.isEmpty() && draining.compareAndSet(false, true)) {
@@ -55,8 +61,17 @@ final class EventBus {
 
   private void drain() {
     do {
-      FleetEvent e;
-      while ((e = pending.poll()) != null) {
+      Object next;
+      while ((next = pending.poll()) != null) {
+        if (next instanceof Runnable delivery) {
+          try {
+            delivery.run();
+          } catch (RuntimeException ex) {
+            LOG.log(Level.WARNING, "transport failed", ex);
+          }
+          continue;
+        }
+        FleetEvent e = (FleetEvent) next;
         for (FleetListener l : listeners) {
           try {
             l.onEvent(e);

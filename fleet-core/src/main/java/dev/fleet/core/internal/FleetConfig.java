@@ -17,6 +17,7 @@ import java.util.concurrent.Executor;
  * <p>Immutable and thread-safe.
  *
  * @param detector decides from heartbeat arrivals when a machine is suspect or offline
+ * @param transport where attempts are delivered, or null when the embedder collects them itself
  * @param failbackAfter how long a recovered machine must stay online before work of its role returns to it
  * @param sleepHint owner idle time after which a laptop's silence is taken for sleep rather than failure
  * @param onClose resources the builder created and the fleet must release when closed
@@ -34,6 +35,7 @@ public record FleetConfig(
     Duration suspectAfter,
     Duration offlineAfter,
     FailureDetector detector,
+    dev.fleet.spi.Transport transport,
     Duration failbackAfter,
     Duration sleepHint,
     int maxQueuedTasks,

@@ -2,6 +2,7 @@ package dev.fleet.core.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.fleet.Assignment;
 import dev.fleet.Decision;
 import dev.fleet.Dispatcher;
 import dev.fleet.Explanation;
@@ -65,6 +66,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       new PriorityQueue<>(Comparator.comparingLong((TaskRecord r) -> r.notBeforeNanos));
   private final TokenSource tokens = new TokenSource();
   private final FailureDetector detector;
+  private final dev.fleet.spi.Transport transport;
   private final Placer placer;
   private final Explainer explainer;
   private final EventBus events;
@@ -81,6 +83,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     this.strategy = config.strategy();
     this.indexedStrategy = strategy instanceof LeastLoaded;
     this.detector = config.detector();
+    this.transport = config.transport();
     this.placer = new Placer(strategy, config.failbackAfter().toNanos());
     this.explainer = new Explainer(strategy);
     this.events = new EventBus(config.eventExecutor());
@@ -830,6 +833,10 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     slot.rekey();
     Decision.Dispatched d = new Decision.Dispatched(rec.task, slot.machine.id(), rec.attempt, rec.token, loadBefore,
         ceiling, strategy.name(), note);
+    if (transport != null) {
+      Assignment a = new Assignment(rec.task, slot.machine.id(), rec.attempt, rec.token);
+      events.post(() -> transport.deliver(a));
+    }
     if (events.active()) {
       taskEvent(rec, from, d.why().summary(), now);
     }
@@ -933,6 +940,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   private void moveTask(TaskRecord rec, String reason, long now) {
     MachineSlot from = rec.machine;
     TaskState was = rec.state;
+    withdraw(rec, reason);
     release(rec);
     rec.attemptEnded(reason);
     rec.token = 0;
@@ -1029,8 +1037,9 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
         note = "moved to " + machineId + " by request";
       } else {
         MachineSlot from = rec.machine;
-        release(rec);
         note = "moved from " + from.id() + " to " + machineId + " by request";
+        withdraw(rec, note);
+        release(rec);
         rec.attemptEnded(note);
         retryQueue(from);
       }
@@ -1066,6 +1075,14 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     return rec;
   }
 
+  /** Tells the transport an attempt is no longer current; called before release() forgets its token. */
+  private void withdraw(TaskRecord rec, String reason) {
+    if (transport != null && rec.token != 0 && rec.machine != null) {
+      Assignment a = new Assignment(rec.task, rec.machine.machine.id(), rec.attempt, rec.token);
+      events.post(() -> transport.withdraw(a, reason));
+    }
+  }
+
   private void release(TaskRecord rec) {
     MachineSlot slot = rec.machine;
     slot.tasks.remove(rec);
@@ -1096,6 +1113,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       }
     } else {
       slot = rec.machine;
+      withdraw(rec, reason);
       release(rec);
       rec.attemptEnded(reason);
     }

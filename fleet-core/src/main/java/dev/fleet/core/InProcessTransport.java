@@ -1,0 +1,57 @@
+package dev.fleet.core;
+
+import dev.fleet.Assignment;
+import dev.fleet.MachineId;
+import dev.fleet.spi.Transport;
+import java.lang.System.Logger.Level;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Hands attempts to agents in the same JVM: each machine connects an {@link Agent} and receives its own
+ * assignments. For tests, simulations and single-JVM fleets.
+ *
+ * <p>Thread-safe. Agents are called on the fleet's event executor, one call at a time.
+ */
+public final class InProcessTransport implements Transport {
+  private static final System.Logger LOG = System.getLogger(InProcessTransport.class.getName());
+  private final ConcurrentHashMap<MachineId, Agent> agents = new ConcurrentHashMap<>();
+
+  /** What runs on a machine: receives its assignments and withdrawals. */
+  public interface Agent {
+    void assigned(Assignment assignment);
+
+    default void withdrawn(Assignment assignment, String reason) {}
+  }
+
+  /**
+   * Connects the agent of a machine, replacing any earlier one.
+   *
+   * @return closing it disconnects this agent
+   */
+  public AutoCloseable connect(MachineId machine, Agent agent) {
+    Objects.requireNonNull(machine, "machine");
+    Objects.requireNonNull(agent, "agent");
+    agents.put(machine, agent);
+    return () -> agents.remove(machine, agent);
+  }
+
+  @Override
+  public void deliver(Assignment assignment) {
+    Agent a = agents.get(assignment.machine());
+    if (a == null) {
+      // Like a network send to a dead host: the attempt stays out until failure detection moves it.
+      LOG.log(Level.DEBUG, "no agent connected for " + assignment.machine() + "; " + assignment + " not delivered");
+      return;
+    }
+    a.assigned(assignment);
+  }
+
+  @Override
+  public void withdraw(Assignment assignment, String reason) {
+    Agent a = agents.get(assignment.machine());
+    if (a != null) {
+      a.withdrawn(assignment, reason);
+    }
+  }
+}
