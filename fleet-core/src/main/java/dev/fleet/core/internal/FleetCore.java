@@ -295,7 +295,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       long now = config.ticker().read();
       slot.drainRequested = true;
       slot.drainForShutdown = forShutdown;
-      slot.drainDeadlineNanos = deadline == null ? Long.MAX_VALUE : saturatedAdd(now, deadline.toNanos());
+      slot.drainDeadlineNanos = deadline == null ? Long.MAX_VALUE : saturatedAdd(now, nanos(deadline));
       if (slot.health == Health.ONLINE || slot.health == Health.SUSPECT) {
         transition(slot, Health.DRAINING, (forShutdown ? "drain for shutdown" : "drain") + " requested"
             + (deadline == null ? "" : ", deadline " + RulesPage.time(deadline)), now);
@@ -544,7 +544,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       if (grace.equals(ReschedulePolicy.WAIT_FOREVER)) {
         continue;
       }
-      long due = saturatedAdd(s.asleepSinceNanos, grace.toNanos());
+      long due = saturatedAdd(s.asleepSinceNanos, nanos(grace));
       if (due <= now) {
         moveTask(r, s.id() + " was asleep for " + RulesPage.time(grace), now);
       } else {
@@ -566,7 +566,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
         long now = config.ticker().read();
         for (TaskRecord r : slot.tasks) {
           Duration grace = r.task.reschedule().asleepGrace();
-          scheduleSweepAt(saturatedAdd(now, grace.toNanos()), now);
+          scheduleSweepAt(saturatedAdd(now, nanos(grace)), now);
         }
       }
       return slot.snapshot();
@@ -672,7 +672,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       live.put(task.id(), rec);
       enqueue(rec, why, now);
       taskEvent(rec, TaskState.QUEUED, "queued: " + why.summary(), now);
-      task.deadline().ifPresent(d -> scheduleSweepAt(saturatedAdd(now, d.toNanos()), now));
+      task.deadline().ifPresent(d -> scheduleSweepAt(saturatedAdd(now, nanos(d)), now));
       return new Decision.Queued(task, why);
     } finally {
       exit();
@@ -964,7 +964,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     }
     rec.state = TaskState.QUEUED;
     rec.delayed = true;
-    rec.notBeforeNanos = saturatedAdd(now, wait.toNanos());
+    rec.notBeforeNanos = saturatedAdd(now, nanos(wait));
     rec.why = Explanation.of(reason + "; attempt " + (rec.attempt + 1) + " after a delay of " + RulesPage.time(wait));
     delayed.add(rec);
     scheduleSweepAt(rec.notBeforeNanos, now);
@@ -991,6 +991,15 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
 
   private int waiting() {
     return queued + delayed.size();
+  }
+
+  /** A user-supplied duration in nanoseconds, Long.MAX_VALUE for anything longer than ~292 years. */
+  static long nanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   static long saturatedAdd(long a, long b) {
@@ -1132,7 +1141,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   }
 
   private static long deadlineNanos(TaskRecord r) {
-    return r.submittedNanos + r.task.deadline().map(Duration::toNanos).orElse(Long.MAX_VALUE - r.submittedNanos);
+    return r.task.deadline().isEmpty() ? Long.MAX_VALUE : saturatedAdd(r.submittedNanos, nanos(r.task.deadline().get()));
   }
 
   /** Cancels waiting tasks whose deadline passed; returns when the next one falls due. */
