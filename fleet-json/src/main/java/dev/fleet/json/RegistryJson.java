@@ -1,0 +1,105 @@
+package dev.fleet.json;
+
+import dev.fleet.MachineStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Reads and writes the fleet's registry file, {@code {"machines": [...]}}, in the seed's format.
+ *
+ * <p>Each machine object has {@code id}, {@code hostname}, {@code role}, {@code capabilities} (array of
+ * strings, order kept), {@code specs} (object: {@code ram}, {@code chip}, {@code gpu}, {@code cores};
+ * any other key is kept as a string extra) and {@code status} (one of {@code online, suspect, offline,
+ * asleep, draining}); optionally {@code labels} (object of strings), {@code last_heartbeat} (ISO-8601
+ * instant) and {@code current_load} (number {@code >= 0}, default 0). An explicit {@code null} counts as
+ * absent for optional fields. Any other machine field is an error, so a misspelt field cannot pass
+ * silently.
+ *
+ * <p>Malformed input throws {@link RegistryFormatException} whose message names the place, e.g.
+ * {@code machines[1].current_load: must be a number >= 0, got "high"}. I/O failures throw
+ * {@link UncheckedIOException}.
+ *
+ * <p>Thread-safe: stateless, and the Jackson configuration it shares is immutable.
+ */
+public final class RegistryJson {
+  private static final String SEED = "/dev/fleet/json/seed-registry.json";
+
+  private RegistryJson() {}
+
+  /** Reads registry JSON from text. */
+  public static List<RegistryEntry> read(String json) {
+    Objects.requireNonNull(json, "json must not be null");
+    return RegistryReader.read(() -> Jackson.MAPPER.readTree(json));
+  }
+
+  /** Reads a registry file; format errors name the file before the location. */
+  public static List<RegistryEntry> read(Path file) {
+    Objects.requireNonNull(file, "file must not be null");
+    try (InputStream in = Files.newInputStream(file)) {
+      return read(in);
+    } catch (RegistryFormatException e) {
+      throw e.in(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read registry " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads registry JSON (UTF-8, -16 or -32, detected) from a stream, which is left open. */
+  public static List<RegistryEntry> read(InputStream in) {
+    Objects.requireNonNull(in, "in must not be null");
+    return RegistryReader.read(() -> Jackson.MAPPER.readTree(in));
+  }
+
+  /**
+   * The registry JSON for these entries: keys in the seed's order, two-space indent, '\n' line ends and
+   * a final newline. Empty labels and an absent heartbeat are left out.
+   *
+   * @throws IllegalArgumentException if two entries share a machine id, or a specs extra is named like
+   *     a specs field, since such a file could not be read back as written
+   */
+  public static String write(List<RegistryEntry> entries) {
+    return RegistryWriter.write(entries);
+  }
+
+  /**
+   * Writes the entries to {@code file} atomically: into a temporary file in the same directory, then
+   * renamed over it, so a reader never sees a half-written registry. The directory must exist.
+   */
+  public static void write(Path file, List<RegistryEntry> entries) {
+    Objects.requireNonNull(file, "file must not be null");
+    byte[] content = write(entries).getBytes(StandardCharsets.UTF_8);
+    try {
+      AtomicWrite.replace(file, content);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write registry " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The registry entry for a live snapshot: its health, last heartbeat and reported load.
+   *
+   * @throws IllegalArgumentException if the machine has {@link dev.fleet.Health#LEFT left}
+   */
+  public static RegistryEntry entry(MachineStatus status) {
+    Objects.requireNonNull(status, "status must not be null");
+    return new RegistryEntry(status.machine(), status.health(), status.lastHeartbeat(), status.load());
+  }
+
+  /** The seed's three machines (m3-forge, m4-mirror, gcp-watcher), as shipped in this module. */
+  public static List<RegistryEntry> seed() {
+    try (InputStream in = RegistryJson.class.getResourceAsStream(SEED)) {
+      if (in == null) {
+        throw new IllegalStateException("resource " + SEED + " is missing from the fleet-json jar");
+      }
+      return read(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read resource " + SEED, e);
+    }
+  }
+}
