@@ -84,10 +84,21 @@ public final class FleetBuilder {
     return this;
   }
 
-  /** How a machine is chosen among those that fit. */
+  /** How a machine is chosen among those that fit; see {@link Strategies}. */
   public FleetBuilder placementStrategy(PlacementStrategy strategy) {
     this.strategy = once(this.strategy, strategy, "placementStrategy");
     return this;
+  }
+
+  /**
+   * Chooses the placement strategy by name: {@code least-loaded}, {@code bin-pack}, {@code spread},
+   * {@code power-of-two}, {@code role-first}, or the name of a {@link PlacementStrategy} found through
+   * {@link java.util.ServiceLoader}.
+   *
+   * @throws IllegalArgumentException if none has that name; the message lists the names available
+   */
+  public FleetBuilder placementStrategy(String name) {
+    return placementStrategy(Strategies.byName(name));
   }
 
   /** Machines at or over this load take no new work; in (0, 10]. */
