@@ -20,6 +20,14 @@ public enum Reason {
   EXCLUDED,
   /** The task prefers another role, and a machine of that role (or its backup) can take it. */
   ROLE,
+  /** Heavy work avoids a machine on battery, or one whose charge has not recovered since. */
+  ON_BATTERY,
+  /** Heavy work avoids a machine that is slowing down for heat. */
+  THROTTLED,
+  /** Background work waits until the machine's owner is away or it is in its quiet hours. */
+  OWNER_ACTIVE,
+  /** A machine with role {@code interface} gets heavy work only when nothing else can take it. */
+  THIN_CLIENT,
   /** The placement strategy turned the machine down. */
   DECLINED,
   /** The placement strategy failed; the failure was logged. */

@@ -54,6 +54,10 @@ public final class FleetBuilder {
   private String detectorName;
   private Duration failbackAfter;
   private dev.fleet.spi.Transport transport;
+  private int[] batteryThresholds;
+  private Duration ownerAway;
+  private Duration agingStep;
+  private Integer preemptionGap;
   private Duration sleepHint;
   private final List<FleetListener> listeners = new ArrayList<>();
   private boolean built;
@@ -215,6 +219,49 @@ public final class FleetBuilder {
     return this;
   }
 
+  /**
+   * The power policy: heavy work stops on a machine that runs on battery or whose charge is below
+   * {@code stopBelowPercent}, and resumes only on mains power at or above {@code resumeAtPercent}; the gap
+   * keeps a machine from flapping at the threshold. Defaults 20 and 40.
+   */
+  public FleetBuilder batteryThresholds(int stopBelowPercent, int resumeAtPercent) {
+    if (stopBelowPercent < 0 || resumeAtPercent > 100 || resumeAtPercent < stopBelowPercent) {
+      throw new IllegalArgumentException("need 0 <= stopBelowPercent <= resumeAtPercent <= 100, got "
+          + stopBelowPercent + " and " + resumeAtPercent);
+    }
+    this.batteryThresholds = once(this.batteryThresholds, new int[] {stopBelowPercent, resumeAtPercent},
+        "batteryThresholds");
+    return this;
+  }
+
+  /**
+   * Background work runs only on machines whose owner has been idle this long (machines that report no
+   * owner activity count as idle) or that are in their quiet hours (label {@code quiet-hours=22:00-07:00},
+   * time zone from label {@code timezone}). Default 10 min.
+   */
+  public FleetBuilder backgroundWhenOwnerAwayFor(Duration idle) {
+    this.ownerAway = once(this.ownerAway, positive("backgroundWhenOwnerAwayFor", idle), "backgroundWhenOwnerAwayFor");
+    return this;
+  }
+
+  /** Each time a queued task has waited this long it moves up one priority level. Default 5 min. */
+  public FleetBuilder agingStep(Duration step) {
+    this.agingStep = once(this.agingStep, positive("agingStep", step), "agingStep");
+    return this;
+  }
+
+  /**
+   * Turns preemption on: an urgent task that fits nowhere may send work at least {@code minPriorityGap}
+   * levels lower (3: low and background work) back to the queue to make room. Off by default.
+   */
+  public FleetBuilder preemption(int minPriorityGap) {
+    if (minPriorityGap < 1 || minPriorityGap > 4) {
+      throw new IllegalArgumentException("preemption minPriorityGap must be in [1, 4], got " + minPriorityGap);
+    }
+    this.preemptionGap = once(this.preemptionGap, minPriorityGap, "preemption");
+    return this;
+  }
+
   /** Adds a listener from the start, so no event is missed. May be called more than once. */
   public FleetBuilder listener(FleetListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -280,6 +327,11 @@ public final class FleetBuilder {
         transport,
         failbackAfter == null ? Duration.ofMinutes(1) : failbackAfter,
         sleepHint == null ? Duration.ofMinutes(2) : sleepHint,
+        batteryThresholds == null ? 20 : batteryThresholds[0],
+        batteryThresholds == null ? 40 : batteryThresholds[1],
+        ownerAway == null ? Duration.ofMinutes(10) : ownerAway,
+        agingStep == null ? Duration.ofMinutes(5) : agingStep,
+        preemptionGap == null ? 0 : preemptionGap,
         maxQueuedTasks == null ? 100_000 : maxQueuedTasks,
         finishedTaskRetention == null ? 100_000 : finishedTaskRetention,
         idempotencyWindow == null ? Duration.ofHours(24) : idempotencyWindow,
@@ -311,7 +363,8 @@ public final class FleetBuilder {
   private static <T> T once(T current, T value, String name) {
     Objects.requireNonNull(value, name);
     if (current != null) {
-      throw new IllegalStateException(name + " was already set to " + current + "; each setting may be given once");
+      String shown = current instanceof int[] a ? java.util.Arrays.toString(a) : String.valueOf(current);
+      throw new IllegalStateException(name + " was already set to " + shown + "; each setting may be given once");
     }
     return value;
   }

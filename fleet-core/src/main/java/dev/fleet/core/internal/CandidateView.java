@@ -54,7 +54,7 @@ final class CandidateView implements Candidates {
   public boolean eligible(Candidate candidate) {
     return candidate instanceof MachineSlot s
         && s.health == Health.ONLINE
-        && s.effectiveLoad() < ceiling
+        && s.placementLoad() < ceiling
         && s != avoid
         && (only == null || only.test(s))
         && s.memberOf(index);

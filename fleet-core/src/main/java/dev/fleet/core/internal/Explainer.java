@@ -28,17 +28,22 @@ final class Explainer {
   static final int LISTED_PER_REASON = 5;
 
   private final PlacementStrategy strategy;
+  private final PlacementPolicies policies;
 
-  Explainer(PlacementStrategy strategy) {
+  Explainer(PlacementStrategy strategy, PlacementPolicies policies) {
     this.strategy = strategy;
+    this.policies = policies;
   }
 
-  Explanation queued(Task task, LoadIndex index, double ceiling, Collection<MachineSlot> all, String strategyFailure) {
+  Explanation queued(Task task, LoadIndex index, double ceiling, Collection<MachineSlot> all, String strategyFailure,
+      long wallMillis) {
     int total = all.size();
     Map<Reason, List<MachineVerdict>> listed = new EnumMap<>(Reason.class);
     Map<Reason, Integer> counts = new EnumMap<>(Reason.class);
     List<MachineSlot> atCeiling = new ArrayList<>();
     List<MachineSlot> away = new ArrayList<>();
+    List<String> policyUnblockers = new ArrayList<>();
+    boolean filtered = PlacementPolicies.applies(task);
 
     for (int i = 0; i < index.size(); i++) {
       MachineSlot m = index.leaf(i);
@@ -48,10 +53,16 @@ final class Explainer {
         r = Reason.of(m.health);
         detail = m.health.word();
         away.add(m);
-      } else if (m.effectiveLoad() >= ceiling) {
+      } else if (m.placementLoad() >= ceiling) {
         r = Reason.AT_CEILING;
-        detail = String.format(Locale.ROOT, "load %.2f >= %.2f", m.effectiveLoad(), ceiling);
+        detail = String.format(Locale.ROOT, "load %.2f >= %.2f", m.placementLoad(), ceiling);
         atCeiling.add(m);
+      } else if (filtered && policies.veto(task, m, wallMillis) != null) {
+        r = policies.veto(task, m, wallMillis);
+        detail = policies.detail(r, m);
+        if (policyUnblockers.size() < 3) {
+          policyUnblockers.add(policies.unblocker(r, m));
+        }
       } else if (strategyFailure != null) {
         r = Reason.STRATEGY_FAILED;
         detail = "strategy '" + strategy.name() + "' failed: " + strategyFailure;
@@ -89,6 +100,9 @@ final class Explainer {
           ? "1 at " + listed.get(Reason.AT_CEILING).get(0).detail()
           : String.format(Locale.ROOT, "%d at load >= %.2f", atCeiling.size(), ceiling));
     }
+    addCount(parts, counts, Reason.ON_BATTERY, "on battery or recharging");
+    addCount(parts, counts, Reason.THROTTLED, "throttling for heat");
+    addCount(parts, counts, Reason.OWNER_ACTIVE, "with their owner active");
     addCount(parts, counts, Reason.DECLINED, "declined by strategy '" + strategy.name() + "'");
     addCount(parts, counts, Reason.STRATEGY_FAILED, "not placed: strategy '" + strategy.name() + "' failed");
 
@@ -101,14 +115,16 @@ final class Explainer {
       verdicts.addAll(e.getValue());
       omitted += counts.get(e.getKey()) - e.getValue().size();
     }
-    return new Explanation(summary, verdicts, omitted, unblockers(task, index, ceiling, atCeiling, away, strategyFailure));
+    List<String> unblockers = unblockers(task, index, ceiling, atCeiling, away, strategyFailure);
+    unblockers.addAll(policyUnblockers);
+    return new Explanation(summary, verdicts, omitted, unblockers);
   }
 
   private List<String> unblockers(Task task, LoadIndex index, double ceiling, List<MachineSlot> atCeiling,
       List<MachineSlot> away, String strategyFailure) {
     List<String> out = new ArrayList<>();
     if (!atCeiling.isEmpty()) {
-      atCeiling.sort((a, b) -> Double.compare(a.effectiveLoad(), b.effectiveLoad()));
+      atCeiling.sort((a, b) -> Double.compare(a.placementLoad(), b.placementLoad()));
       String names = atCeiling.stream().limit(3).map(m -> m.id().value()).collect(Collectors.joining(" or "));
       out.add(String.format(Locale.ROOT, "runs when %s drops below load %.2f", names, ceiling));
     }

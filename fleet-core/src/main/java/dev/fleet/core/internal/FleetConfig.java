@@ -20,6 +20,12 @@ import java.util.concurrent.Executor;
  * @param transport where attempts are delivered, or null when the embedder collects them itself
  * @param failbackAfter how long a recovered machine must stay online before work of its role returns to it
  * @param sleepHint owner idle time after which a laptop's silence is taken for sleep rather than failure
+ * @param batteryStopBelow heavy work stops on a machine on battery or below this charge (percent)
+ * @param batteryResumeAt ... and resumes on mains power at or above this charge
+ * @param ownerAway owner idle time after which background work may run on a machine
+ * @param agingStep waiting this long raises a queued task one priority level; zero turns aging off
+ * @param preemptionGap an urgent task that fits nowhere may evict work at least this many priority levels
+ *     lower; zero turns preemption off
  * @param onClose resources the builder created and the fleet must release when closed
  */
 public record FleetConfig(
@@ -38,6 +44,11 @@ public record FleetConfig(
     dev.fleet.spi.Transport transport,
     Duration failbackAfter,
     Duration sleepHint,
+    int batteryStopBelow,
+    int batteryResumeAt,
+    Duration ownerAway,
+    Duration agingStep,
+    int preemptionGap,
     int maxQueuedTasks,
     int finishedTaskRetention,
     Duration idempotencyWindow,

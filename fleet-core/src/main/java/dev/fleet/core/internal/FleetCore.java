@@ -68,6 +68,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   private final FailureDetector detector;
   private final dev.fleet.spi.Transport transport;
   private final Placer placer;
+  private final PlacementPolicies policies;
   private final Explainer explainer;
   private final EventBus events;
   private final boolean indexedStrategy;
@@ -84,8 +85,9 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     this.indexedStrategy = strategy instanceof LeastLoaded;
     this.detector = config.detector();
     this.transport = config.transport();
-    this.placer = new Placer(strategy, config.failbackAfter().toNanos());
-    this.explainer = new Explainer(strategy);
+    this.policies = new PlacementPolicies(config.batteryStopBelow(), config.batteryResumeAt(), config.ownerAway());
+    this.placer = new Placer(strategy, config.failbackAfter().toNanos(), policies);
+    this.explainer = new Explainer(strategy, policies);
     this.events = new EventBus(config.eventExecutor());
     this.finished = Caffeine.newBuilder().maximumSize(config.finishedTaskRetention()).build();
     this.idempotencyKeys = Caffeine.newBuilder()
@@ -225,6 +227,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     if (!(load >= 0) || Double.isInfinite(load)) {
       throw new IllegalArgumentException("load of " + machine.id() + " must be a finite number >= 0, got " + load);
     }
+    validateLabels(machine);
     enter();
     try {
       if (machines.containsKey(machine.id())) {
@@ -249,6 +252,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   @Override
   public MachineStatus update(Machine machine) {
     java.util.Objects.requireNonNull(machine, "machine");
+    validateLabels(machine);
     enter();
     try {
       MachineSlot slot = slot(machine.id());
@@ -385,6 +389,15 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     }
   }
 
+  /** Labels Fleet reads must parse before anything is stored, so a typo is an error and not a silent rule. */
+  private static void validateLabels(Machine m) {
+    String q = m.labels().get(PlacementPolicies.LABEL_QUIET_HOURS);
+    if (q != null) {
+      PlacementPolicies.parseWindow(q);
+    }
+    PlacementPolicies.zone(m.labels().get(PlacementPolicies.LABEL_TIME_ZONE));
+  }
+
   private MachineSlot slot(MachineId id) {
     MachineSlot slot = machines.get(java.util.Objects.requireNonNull(id, "machine id"));
     if (slot == null) {
@@ -415,7 +428,12 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       slot.lastHeardNanos = now;
       slot.lastHeardMillis = config.wallClock().millis();
       slot.report(hb.load());
+      boolean signalsChanged = !slot.signals.equals(hb.signals());
       slot.signals = hb.signals();
+      if (signalsChanged) {
+        policies.updatePower(slot);
+        moveBackgroundWorkIfOwnerReturned(slot, now);
+      }
       if (!slot.startedUnreported.isEmpty()) {
         // Work confirmed started before this heartbeat is now part of the load it reports.
         for (TaskRecord t : slot.startedUnreported) {
@@ -438,7 +456,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
             h == Health.ASLEEP ? "woke up" : "heartbeat received", now);
       } else {
         double oldKey = slot.rekey();
-        if (queued > 0 && (slot.key < oldKey || !indexedStrategy)) {
+        if (queued > 0 && (slot.key < oldKey || !indexedStrategy || signalsChanged)) {
           retryQueue(slot);
         }
         return true;
@@ -546,7 +564,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       }
       long due = saturatedAdd(s.asleepSinceNanos, nanos(grace));
       if (due <= now) {
-        moveTask(r, s.id() + " was asleep for " + RulesPage.time(grace), now);
+        moveTask(r, s.id() + " was asleep for " + RulesPage.time(grace), now, true);
       } else {
         next = Math.min(next, due);
       }
@@ -655,12 +673,18 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       TaskRecord rec = new TaskRecord(task, ++submissions, now, where);
       task.idempotencyKey().ifPresent(k -> idempotencyKeys.put(k, task.id()));
       double ceiling = config.ceiling(task.priority());
-      MachineSlot chosen = placer.choose(task, where, ceiling, null, now);
+      MachineSlot chosen = placer.choose(task, where, ceiling, null, now, wallMillis());
       if (chosen != null) {
         live.put(task.id(), rec);
         return dispatch(rec, chosen, ceiling, placer.note, now);
       }
-      Explanation why = explainer.queued(task, where, ceiling, machines.values(), placer.failure);
+      if (placer.failure == null && config.preemptionGap() > 0 && task.priority() == dev.fleet.Priority.URGENT) {
+        Decision.Dispatched d = preemptFor(rec, where, ceiling, now);
+        if (d != null) {
+          return d;
+        }
+      }
+      Explanation why = explainer.queued(task, where, ceiling, machines.values(), placer.failure, wallMillis());
       if (waiting() >= config.maxQueuedTasks()) {
         rec.state = TaskState.REJECTED;
         rec.why = Explanation.of("rejected: the queue is full (" + waiting() + " tasks waiting, at most "
@@ -686,12 +710,12 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     try {
       LoadIndex where = index.forSet(task.requires());
       double ceiling = config.ceiling(task.priority());
-      MachineSlot chosen = placer.choose(task, where, ceiling, null, config.ticker().read());
+      MachineSlot chosen = placer.choose(task, where, ceiling, null, config.ticker().read(), wallMillis());
       if (chosen != null) {
-        return new Decision.Dispatched(task, chosen.id(), 1, 0L, chosen.effectiveLoad(), ceiling, strategy.name(),
+        return new Decision.Dispatched(task, chosen.id(), 1, 0L, chosen.placementLoad(), ceiling, strategy.name(),
             placer.note);
       }
-      Explanation why = explainer.queued(task, where, ceiling, machines.values(), placer.failure);
+      Explanation why = explainer.queued(task, where, ceiling, machines.values(), placer.failure, wallMillis());
       if (waiting() >= config.maxQueuedTasks()) {
         return new Decision.Rejected(task, Explanation.of("rejected: the queue is full; " + why.summary()));
       }
@@ -798,7 +822,9 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
           waiting.add(r);
         }
       }
-      waiting.sort((a, b) -> a.before(b) ? -1 : b.before(a) ? 1 : 0);
+      long now = config.ticker().read();
+      long aging = config.agingStep().toNanos();
+      waiting.sort((a, b) -> a.before(b, now, aging) ? -1 : b.before(a, now, aging) ? 1 : 0);
       List<TaskStatus> out = new ArrayList<>(waiting.size());
       for (TaskRecord r : waiting) {
         out.add(r.snapshot(why(r)));
@@ -812,7 +838,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   // ---------------------------------------------------------------- placement
 
   private Decision.Dispatched dispatch(TaskRecord rec, MachineSlot slot, double ceiling, String note, long now) {
-    double loadBefore = slot.effectiveLoad();
+    double loadBefore = slot.placementLoad();
     TaskState from = rec.state;
     rec.attempt++;
     rec.token = tokens.next();
@@ -889,6 +915,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     // A head that did not fit blocks its (set, priority): later tasks there have the same needs.
     boolean[] blocked = new boolean[affected.size() * levels];
     long now = config.ticker().read();
+    long aging = config.agingStep().toNanos();
     while (true) {
       TaskRecord best = null;
       int bestAt = -1;
@@ -899,7 +926,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
         }
         for (int p = 0; p < levels; p++) {
           TaskRecord head = q.head(p);
-          if (head != null && !blocked[i * levels + p] && (best == null || head.before(best))) {
+          if (head != null && !blocked[i * levels + p] && (best == null || head.before(best, now, aging))) {
             best = head;
             bestAt = i * levels + p;
           }
@@ -909,7 +936,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
         return;
       }
       double ceiling = config.ceiling(best.task.priority());
-      MachineSlot chosen = placer.choose(best.task, best.index, ceiling, best.excluded, now);
+      MachineSlot chosen = placer.choose(best.task, best.index, ceiling, best.excluded, now, wallMillis());
       if (chosen == null) {
         blocked[bestAt] = true;
         continue;
@@ -917,6 +944,78 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       best.index.queue.removeHead(best.task.priority().ordinal());
       queued--;
       dispatch(best, chosen, ceiling, placer.note, now);
+    }
+  }
+
+  /**
+   * Makes room for an urgent task by sending work at least {@code preemptionGap} priority levels lower back
+   * to the queue: on the machine that needs the fewest evictions, lowest priority and newest first. The
+   * evicted tasks do not count it as a lost attempt, and both sides are explained.
+   */
+  private Decision.Dispatched preemptFor(TaskRecord rec, LoadIndex where, double ceiling, long now) {
+    int minLevel = rec.task.priority().ordinal() + config.preemptionGap();
+    long wall = wallMillis();
+    MachineSlot target = null;
+    List<TaskRecord> victims = null;
+    for (int i = 0; i < where.size(); i++) {
+      MachineSlot s = where.leaf(i);
+      if (s.health != Health.ONLINE
+          || (PlacementPolicies.applies(rec.task) && policies.veto(rec.task, s, wall) != null)) {
+        continue;
+      }
+      List<TaskRecord> evictable = new ArrayList<>();
+      for (TaskRecord t : s.tasks) {
+        if (t.task.priority().ordinal() >= minLevel) {
+          evictable.add(t);
+        }
+      }
+      evictable.sort(Comparator.comparingInt((TaskRecord t) -> -t.task.priority().ordinal())
+          .thenComparingLong(t -> -t.sequence));
+      double load = s.placementLoad();
+      List<TaskRecord> chosen = new ArrayList<>();
+      for (TaskRecord t : evictable) {
+        if (load < ceiling) {
+          break;
+        }
+        load -= taskLoad(t);
+        chosen.add(t);
+      }
+      if (load < ceiling && !chosen.isEmpty() && (victims == null || chosen.size() < victims.size())) {
+        target = s;
+        victims = chosen;
+      }
+    }
+    if (target == null) {
+      return null;
+    }
+    List<String> names = new ArrayList<>();
+    for (TaskRecord v : victims) {
+      boolean reported = v.reservation == 0; // its load is inside the machine's reported load by now
+      double share = taskLoad(v);
+      moveTask(v, "preempted by urgent task " + rec.task.id() + " on " + target.id(), now, false);
+      if (reported) {
+        target.report(Math.max(0, target.reportedLoad - share));
+      }
+      names.add(v.task.id().value());
+    }
+    target.rekey();
+    live.put(rec.task.id(), rec);
+    return dispatch(rec, target, ceiling, "preempted " + String.join(", ", names) + " to make room", now);
+  }
+
+  private double taskLoad(TaskRecord t) {
+    return config.loadPerTask() * t.task.weight().factor();
+  }
+
+  /** The owner is back at the keyboard: background work leaves, without counting as a lost attempt. */
+  private void moveBackgroundWorkIfOwnerReturned(MachineSlot slot, long now) {
+    if (slot.tasks.isEmpty() || policies.ownerAway(slot, wallMillis())) {
+      return;
+    }
+    for (TaskRecord r : List.copyOf(slot.tasks)) {
+      if (r.task.priority() == dev.fleet.Priority.BACKGROUND) {
+        moveTask(r, "the owner of " + slot.id() + " returned", now, false);
+      }
     }
   }
 
@@ -928,7 +1027,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     List<TaskRecord> moving = new ArrayList<>(slot.tasks);
     moving.sort(Comparator.comparingLong(r -> r.sequence));
     for (TaskRecord r : moving) {
-      moveTask(r, reason, now);
+      moveTask(r, reason, now, true);
     }
     retryAll();
   }
@@ -937,7 +1036,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
    * Ends a task's current attempt because its machine is gone: back to the queue for a new attempt (after
    * its reschedule delay, preferring another machine), or dead-lettered once it has had its attempts.
    */
-  private void moveTask(TaskRecord rec, String reason, long now) {
+  private void moveTask(TaskRecord rec, String reason, long now, boolean lost) {
     MachineSlot from = rec.machine;
     TaskState was = rec.state;
     withdraw(rec, reason);
@@ -945,18 +1044,21 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     rec.attemptEnded(reason);
     rec.token = 0;
     rec.excluded = from;
-    if (rec.attempt >= rec.task.maxAttempts()) {
+    if (lost) {
+      rec.lost++;
+    }
+    if (rec.lost >= rec.task.maxAttempts()) {
       rec.state = TaskState.DEAD_LETTERED;
-      rec.why = new Explanation("dead-lettered after " + rec.attempt + " of " + rec.task.maxAttempts()
+      rec.why = new Explanation("dead-lettered after " + rec.lost + " of " + rec.task.maxAttempts()
           + " attempts: " + reason, List.of(), 0, rec.history().stream().map(Object::toString).toList());
       retire(rec);
       taskEvent(rec, was, rec.why.summary(), now);
       return;
     }
-    Duration wait = rec.task.reschedule().delayBefore(rec.attempt + 1);
+    Duration wait = lost ? rec.task.reschedule().delayBefore(rec.lost + 1) : Duration.ZERO;
     if (wait.isZero()) {
       Explanation why = explainer.queued(rec.task, rec.index, config.ceiling(rec.task.priority()), machines.values(),
-          null);
+          null, wallMillis());
       enqueue(rec, new Explanation(reason + "; waiting for attempt " + (rec.attempt + 1) + ": " + why.summary(),
           why.machines(), why.omitted(), why.unblockers()), now);
       taskEvent(rec, was, reason + "; back in the queue for attempt " + (rec.attempt + 1), now);
@@ -979,7 +1081,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       delayed.poll();
       if (r.state == TaskState.QUEUED && r.delayed) {
         r.delayed = false;
-        enqueue(r, explainer.queued(r.task, r.index, config.ceiling(r.task.priority()), machines.values(), null), now);
+        enqueue(r, explainer.queued(r.task, r.index, config.ceiling(r.task.priority()), machines.values(), null, wallMillis()), now);
         released = true;
       }
     }
@@ -987,6 +1089,10 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       retryAll();
     }
     return r == null ? Long.MAX_VALUE : r.notBeforeNanos;
+  }
+
+  private long wallMillis() {
+    return config.wallClock().millis();
   }
 
   private int waiting() {
@@ -1176,7 +1282,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   private Explanation why(TaskRecord rec) {
     return switch (rec.state) {
       case QUEUED -> rec.delayed ? rec.why
-          : explainer.queued(rec.task, rec.index, config.ceiling(rec.task.priority()), machines.values(), null);
+          : explainer.queued(rec.task, rec.index, config.ceiling(rec.task.priority()), machines.values(), null, wallMillis());
       case DISPATCHED, RUNNING -> new Decision.Dispatched(rec.task, rec.machine.id(), rec.attempt, 1L, rec.chosenLoad,
           rec.ceiling, strategy.name(), rec.note).why();
       default -> rec.why;

@@ -32,6 +32,8 @@ final class MachineSlot implements Candidate {
   /** When it fell asleep, while ASLEEP. */
   long asleepSinceNanos;
   dev.fleet.spi.FailureDetector.Monitor monitor;
+  /** Heavy work is paused here by the power policy (with hysteresis); see PlacementPolicies. */
+  boolean heavyPaused;
   /** Attempts dispatched here and not finished. */
   final List<TaskRecord> tasks = new ArrayList<>(4);
   /** The load the last heartbeat reported, as sent; shown to people. */
@@ -87,8 +89,13 @@ final class MachineSlot implements Candidate {
     return Math.round(Math.min(load, 1e9) * 1e6);
   }
 
+  /** The load placement ranks and compares by: effective load, scaled up while throttled for heat. */
+  double placementLoad() {
+    return PlacementPolicies.capacityScaled(effectiveLoad(), signals);
+  }
+
   private double computeKey() {
-    return health == Health.ONLINE ? effectiveLoad() : Double.POSITIVE_INFINITY;
+    return health == Health.ONLINE ? placementLoad() : Double.POSITIVE_INFINITY;
   }
 
   /**
@@ -189,7 +196,7 @@ final class MachineSlot implements Candidate {
 
   @Override
   public double load() {
-    return effectiveLoad();
+    return placementLoad();
   }
 
   @Override

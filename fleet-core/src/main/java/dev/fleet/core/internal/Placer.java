@@ -31,9 +31,12 @@ final class Placer {
   /** What to say about the last choice beyond load, or "". */
   String note = "";
 
-  Placer(PlacementStrategy strategy, long failbackNanos) {
+  private final PlacementPolicies policies;
+
+  Placer(PlacementStrategy strategy, long failbackNanos, PlacementPolicies policies) {
     this.strategy = strategy;
     this.failbackNanos = failbackNanos;
+    this.policies = policies;
   }
 
   void joined(MachineSlot m) {
@@ -47,33 +50,64 @@ final class Placer {
     }
   }
 
-  /** The chosen machine, or null (then {@link #failure} says whether the strategy failed). */
-  MachineSlot choose(Task task, LoadIndex where, double ceiling, MachineSlot avoid, long now) {
+  /**
+   * The chosen machine, or null (then {@link #failure} says whether the strategy failed). Heavy and
+   * background work is filtered by the policies; heavy work tries every machine but thin clients first.
+   */
+  MachineSlot choose(Task task, LoadIndex where, double ceiling, MachineSlot avoid, long now, long wallMillis) {
     failure = null;
     note = "";
+    if (!PlacementPolicies.applies(task)) {
+      return chooseByRole(task, where, ceiling, avoid, now, null);
+    }
+    Predicate<MachineSlot> allowed = s -> policies.veto(task, s, wallMillis) == null;
+    if (task.weight() != dev.fleet.Weight.HEAVY) {
+      return chooseByRole(task, where, ceiling, avoid, now, allowed);
+    }
+    MachineSlot c = chooseByRole(task, where, ceiling, avoid, now,
+        s -> !s.machine.role().equals(THIN_CLIENT_ROLE) && allowed.test(s));
+    if (c != null || failure != null) {
+      return c;
+    }
+    c = chooseByRole(task, where, ceiling, avoid, now, allowed);
+    if (c != null) {
+      note = join(note, "a thin client, as nothing else fits heavy work");
+    }
+    return c;
+  }
+
+  static final String THIN_CLIENT_ROLE = "interface";
+
+  private MachineSlot chooseByRole(Task task, LoadIndex where, double ceiling, MachineSlot avoid, long now,
+      Predicate<MachineSlot> base) {
     if (task.role().isEmpty()) {
-      return preferOthers(task, where, ceiling, avoid, null, "");
+      return preferOthers(task, where, ceiling, avoid, base, "");
     }
     String role = task.role().get();
     List<MachineSlot> ofRole = byRole.getOrDefault(role, List.of());
     MachineSlot c = preferOthers(task, where, ceiling, avoid,
-        s -> s.machine.role().equals(role) && now - s.onlineSinceNanos >= failbackNanos, "role '" + role + "'");
+        and(base, s -> s.machine.role().equals(role) && now - s.onlineSinceNanos >= failbackNanos),
+        "role '" + role + "'");
     if (c != null || failure != null || ofRole.isEmpty()) {
       return c != null || failure != null ? c
-          : preferOthers(task, where, ceiling, avoid, null, "no machine of role '" + role + "' exists");
+          : preferOthers(task, where, ceiling, avoid, base, "no machine of role '" + role + "' exists");
     }
-    c = preferOthers(task, where, ceiling, avoid, s -> isBackup(s, ofRole),
+    c = preferOthers(task, where, ceiling, avoid, and(base, s -> isBackup(s, ofRole)),
         "backup for role '" + role + "', whose machines are down or recovered less than "
             + RulesPage.time(java.time.Duration.ofNanos(failbackNanos)) + " ago");
     if (c != null || failure != null) {
       return c;
     }
-    c = preferOthers(task, where, ceiling, avoid, s -> s.machine.role().equals(role),
+    c = preferOthers(task, where, ceiling, avoid, and(base, s -> s.machine.role().equals(role)),
         "role '" + role + "', recovered recently; no backup fits");
     if (c != null || failure != null) {
       return c;
     }
-    return preferOthers(task, where, ceiling, avoid, null, "no machine of role '" + role + "' or its backup fits");
+    return preferOthers(task, where, ceiling, avoid, base, "no machine of role '" + role + "' or its backup fits");
+  }
+
+  private static Predicate<MachineSlot> and(Predicate<MachineSlot> base, Predicate<MachineSlot> tier) {
+    return base == null ? tier : base.and(tier);
   }
 
   private static boolean isBackup(MachineSlot s, List<MachineSlot> ofRole) {

@@ -33,8 +33,8 @@ final class RulesPage {
         + ". A heartbeat brings it back online.");
     rules.add("A machine that goes offline or leaves has its unfinished tasks moved: each goes back to the queue"
         + " as a new attempt after its retry delay (by default 1s, then 2s, 4s, ... up to 1min), preferring"
-        + " another machine; a task that has used all its attempts (3 by default) is dead-lettered with its"
-        + " history.");
+        + " another machine; a task that has lost its machine as many times as its attempts allow (3 by"
+        + " default) is dead-lettered with its history.");
     rules.add("A machine that announces it is going to sleep, or a laptop (label form=laptop) that falls silent"
         + " on battery or after its owner was idle for " + time(c.sleepHint()) + ", is asleep, not failed: it"
         + " takes no new work and its tasks wait for it for their asleep grace (5min by default) before they"
@@ -44,6 +44,19 @@ final class RulesPage {
     rules.add("A task that prefers a role goes to a machine of that role; while none of them has been back"
         + " online for " + time(c.failbackAfter()) + ", to a machine they name as their backup; failing that, to"
         + " any machine that fits.");
+    rules.add("Heavy work avoids a machine on battery, or charging below " + c.batteryResumeAt() + "% after its"
+        + " charge fell under " + c.batteryStopBelow() + "% (so it does not flap at the threshold), and a machine"
+        + " throttling for heat; a throttling machine also counts as less capacity: its load is divided by its clock ratio (0.40 at 80% clock"
+        + " counts as 0.50)."
+        + " Heavy work goes to a thin client (role interface) only when nothing else can take it.");
+    rules.add("Background work runs only on a machine whose owner has been away for " + time(c.ownerAway())
+        + " or that is in its quiet hours (label quiet-hours, e.g. 22:00-07:00, in its label timezone);"
+        + " when the owner returns, it moves elsewhere.");
+    rules.add((c.agingStep().isZero() ? "" : "Every " + time(c.agingStep()) + " a task waits moves it up one"
+        + " priority level, so low and background work never starve. ")
+        + (c.preemptionGap() == 0 ? "Preemption is off."
+            : "An urgent task that fits nowhere may send work " + c.preemptionGap() + " or more priority levels"
+                + " lower back to the queue to make room; both tasks say so."));
     rules.add("Every dispatch is an attempt with its own token; a result or start report with any other token is"
         + " refused, and exactly one result is accepted per task. A person may move a task to a named machine;"
         + " the move is explained on the task.");

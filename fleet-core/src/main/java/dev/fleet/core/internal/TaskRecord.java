@@ -46,10 +46,26 @@ final class TaskRecord {
     this.index = index;
   }
 
-  /** Whether this task comes before {@code other} in the queue: higher priority, then earlier. */
-  boolean before(TaskRecord other) {
-    int p = task.priority().compareTo(other.task.priority());
+  /** Attempts lost to a machine going away; the task is dead-lettered when they reach maxAttempts. */
+  int lost;
+
+  /**
+   * Whether this task comes before {@code other} in the queue: higher priority, then earlier. With aging,
+   * a task gains one priority level for every {@code agingStepNanos} it has waited, so low priorities
+   * never starve.
+   */
+  boolean before(TaskRecord other, long now, long agingStepNanos) {
+    int p = Integer.compare(agedPriority(now, agingStepNanos), other.agedPriority(now, agingStepNanos));
     return p < 0 || (p == 0 && sequence < other.sequence);
+  }
+
+  int agedPriority(long now, long agingStepNanos) {
+    int p = task.priority().ordinal();
+    if (agingStepNanos <= 0 || p == 0) {
+      return p;
+    }
+    long levels = Math.max(0, now - submittedNanos) / agingStepNanos;
+    return (int) Math.max(0, p - Math.min(p, levels));
   }
 
   Optional<MachineId> machineId() {
