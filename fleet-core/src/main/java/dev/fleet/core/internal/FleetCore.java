@@ -673,6 +673,19 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       TaskRecord rec = new TaskRecord(task, ++submissions, now, where);
       task.idempotencyKey().ifPresent(k -> idempotencyKeys.put(k, task.id()));
       double ceiling = config.ceiling(task.priority());
+      if (queuedAhead(where, rec, now)) {
+        // Earlier waiting work that ranks ahead gets first pick; then this task, if anything is left.
+        live.put(task.id(), rec);
+        enqueue(rec, Explanation.of("queued behind earlier tasks"), now);
+        retry(List.of(where));
+        if (rec.state == TaskState.DISPATCHED) {
+          return (Decision.Dispatched) currentDecision(rec);
+        }
+        live.remove(task.id());
+        rec.index.queue.remove(rec);
+        queued--;
+        rec.state = TaskState.QUEUED;
+      }
       MachineSlot chosen = placer.choose(task, where, ceiling, null, now, wallMillis());
       if (chosen != null) {
         live.put(task.id(), rec);
@@ -900,6 +913,27 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     retry(affected);
   }
 
+  /** Whether a task waiting for the same capabilities ranks ahead of {@code rec} in queue order. */
+  private boolean queuedAhead(LoadIndex where, TaskRecord rec, long now) {
+    if (!where.hasQueuedTasks()) {
+      return false;
+    }
+    long aging = config.agingStep().toNanos();
+    for (int p = 0; p < TaskQueue.priorities(); p++) {
+      TaskRecord head = where.queue.head(p);
+      if (head != null && head.before(rec, now, aging)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The ceiling a task may use: that of the priority it has aged to, so a long wait also earns headroom. */
+  private double ceilingFor(TaskRecord rec, long now) {
+    int level = rec.agedPriority(now, config.agingStep().toNanos());
+    return config.ceiling(dev.fleet.Priority.values()[level]);
+  }
+
   /** Re-evaluates every waiting task; used when the rules of fit change for everyone. */
   void retryAll() {
     if (queued > 0) {
@@ -935,7 +969,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       if (best == null) {
         return;
       }
-      double ceiling = config.ceiling(best.task.priority());
+      double ceiling = ceilingFor(best, now);
       MachineSlot chosen = placer.choose(best.task, best.index, ceiling, best.excluded, now, wallMillis());
       if (chosen == null) {
         blocked[bestAt] = true;
