@@ -686,7 +686,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
         queued--;
         rec.state = TaskState.QUEUED;
       }
-      MachineSlot chosen = placer.choose(task, where, ceiling, null, now, wallMillis());
+      MachineSlot chosen = placer.choose(task, where, ceiling, null, now, config.wallClock());
       if (chosen != null) {
         live.put(task.id(), rec);
         return dispatch(rec, chosen, ceiling, placer.note, now);
@@ -723,7 +723,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     try {
       LoadIndex where = index.forSet(task.requires());
       double ceiling = config.ceiling(task.priority());
-      MachineSlot chosen = placer.choose(task, where, ceiling, null, config.ticker().read(), wallMillis());
+      MachineSlot chosen = placer.choose(task, where, ceiling, null, config.ticker().read(), config.wallClock());
       if (chosen != null) {
         return new Decision.Dispatched(task, chosen.id(), 1, 0L, chosen.placementLoad(), ceiling, strategy.name(),
             placer.note);
@@ -970,7 +970,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
         return;
       }
       double ceiling = ceilingFor(best, now);
-      MachineSlot chosen = placer.choose(best.task, best.index, ceiling, best.excluded, now, wallMillis());
+      MachineSlot chosen = placer.choose(best.task, best.index, ceiling, best.excluded, now, config.wallClock());
       if (chosen == null) {
         blocked[bestAt] = true;
         continue;

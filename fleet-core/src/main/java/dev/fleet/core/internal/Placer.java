@@ -54,12 +54,14 @@ final class Placer {
    * The chosen machine, or null (then {@link #failure} says whether the strategy failed). Heavy and
    * background work is filtered by the policies; heavy work tries every machine but thin clients first.
    */
-  MachineSlot choose(Task task, LoadIndex where, double ceiling, MachineSlot avoid, long now, long wallMillis) {
+  MachineSlot choose(Task task, LoadIndex where, double ceiling, MachineSlot avoid, long now,
+      java.time.InstantSource wallClock) {
     failure = null;
     note = "";
     if (!PlacementPolicies.applies(task)) {
       return chooseByRole(task, where, ceiling, avoid, now, null);
     }
+    long wallMillis = wallClock.millis();
     Predicate<MachineSlot> allowed = s -> policies.veto(task, s, wallMillis) == null;
     if (task.weight() != dev.fleet.Weight.HEAVY) {
       return chooseByRole(task, where, ceiling, avoid, now, allowed);
