@@ -51,7 +51,7 @@ final class Explainer {
       String detail;
       if (m.health != Health.ONLINE) {
         r = Reason.of(m.health);
-        detail = m.health.word();
+        detail = m.health == Health.ASLEEP ? "asleep since " + clock(m) : m.health.word();
         away.add(m);
       } else if (m.placementLoad() >= ceiling) {
         r = Reason.AT_CEILING;
@@ -129,9 +129,11 @@ final class Explainer {
       out.add(String.format(Locale.ROOT, "runs when %s drops below load %.2f", names, ceiling));
     }
     for (MachineSlot m : away.subList(0, Math.min(3, away.size()))) {
-      out.add(m.health == Health.DRAINING
-          ? "runs when " + m.id() + " is undrained"
-          : "runs when " + m.id() + " comes back online");
+      out.add(switch (m.health) {
+        case DRAINING -> "runs when " + m.id() + " is undrained";
+        case ASLEEP -> "runs when " + m.id() + " wakes";
+        default -> "runs when " + m.id() + " comes back online";
+      });
     }
     if (index.size() == 0) {
       out.add("runs when a machine with " + quoted(task.requires()) + " joins the fleet");
@@ -140,6 +142,12 @@ final class Explainer {
       out.add("runs when strategy '" + strategy.name() + "' stops failing (see the log)");
     }
     return out;
+  }
+
+  /** The machine's local time of day it fell asleep, HH:mm in its {@code timezone} label (UTC without one). */
+  private static String clock(MachineSlot m) {
+    return java.time.format.DateTimeFormatter.ofPattern("HH:mm").format(java.time.Instant
+        .ofEpochMilli(m.asleepSinceMillis).atZone(PlacementPolicies.zone(m.machine.labels().get("timezone"))));
   }
 
   private String safeDecline(Task task, MachineSlot m) {

@@ -636,6 +636,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     slot.health = to;
     if (to == Health.ASLEEP) {
       slot.asleepSinceNanos = now;
+      slot.asleepSinceMillis = wallMillis();
     }
     slot.rekey();
     healthEvent(slot, from, to, reason, now);

@@ -29,8 +29,9 @@ final class MachineSlot implements Candidate {
   long drainDeadlineNanos = Long.MAX_VALUE;
   /** When it last became ONLINE; work of its role fails back once it has stayed so long enough. */
   long onlineSinceNanos;
-  /** When it fell asleep, while ASLEEP. */
+  /** When it fell asleep, while ASLEEP: ticker time for graces, wall time for people. */
   long asleepSinceNanos;
+  long asleepSinceMillis;
   dev.fleet.spi.FailureDetector.Monitor monitor;
   /** Heavy work is paused here by the power policy (with hysteresis); see PlacementPolicies. */
   boolean heavyPaused;
