@@ -15,11 +15,14 @@ final class CandidateView implements Candidates {
   private Task task;
   private LoadIndex index;
   private double ceiling;
+  /** What {@link #leastLoaded} last answered for this placement: eligible by construction. */
+  private MachineSlot vouched;
 
   CandidateView aim(Task task, LoadIndex index, double ceiling) {
     this.task = task;
     this.index = index;
     this.ceiling = ceiling;
+    this.vouched = null;
     return this;
   }
 
@@ -45,6 +48,9 @@ final class CandidateView implements Candidates {
 
   @Override
   public boolean eligible(Candidate candidate) {
+    if (candidate != null && candidate == vouched) {
+      return true; // the index's own answer; nothing can change it during one placement
+    }
     return candidate instanceof MachineSlot s
         && s.health == Health.ONLINE
         && s.effectiveLoad() < ceiling
@@ -54,6 +60,7 @@ final class CandidateView implements Candidates {
   @Override
   public Candidate leastLoaded() {
     MachineSlot best = index.best();
-    return best != null && best.key < ceiling ? best : null;
+    vouched = best != null && best.key < ceiling ? best : null;
+    return vouched;
   }
 }
