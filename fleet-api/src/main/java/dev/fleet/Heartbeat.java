@@ -18,7 +18,7 @@ public record Heartbeat(MachineId machine, long sequence, double load, Signals s
     if (sequence < 0) {
       throw new IllegalArgumentException("sequence of heartbeat from " + machine + " must be >= 0, got " + sequence);
     }
-    Checks.load("load of heartbeat from " + machine, load);
+    Checks.load("load of heartbeat from", machine, load);
     Objects.requireNonNull(signals, "signals must not be null (use Signals.NONE)");
   }
 

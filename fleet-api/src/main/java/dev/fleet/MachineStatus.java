@@ -32,8 +32,8 @@ public record MachineStatus(
   public MachineStatus {
     Objects.requireNonNull(machine, "machine must not be null");
     Objects.requireNonNull(health, "health must not be null");
-    Checks.load("load of " + machine.id(), load);
-    Checks.load("effectiveLoad of " + machine.id(), effectiveLoad);
+    Checks.load("load of", machine.id(), load);
+    Checks.load("effectiveLoad of", machine.id(), effectiveLoad);
     Objects.requireNonNull(signals, "signals must not be null");
     Objects.requireNonNull(lastHeartbeat, "lastHeartbeat must not be null");
     if (activeTasks < 0) {

@@ -45,6 +45,24 @@ class DispatcherTest {
   }
 
   @Test
+  void aTaskRequiringNothingGoesToTheLeastLoadedOfAllMachinesBeforeAndAfterTheFirstSuch() {
+    try (TestFleet t = new TestFleet()) {
+      t.fleet.registry().register(TestFleet.machine("a", "r", "x"));
+      t.fleet.registry().register(TestFleet.machine("b", "r", "y"));
+      t.beat("a", 0.5);
+      t.beat("b", 0.3);
+      assertEquals(MachineId.of("b"), where(t.fleet.dispatcher().plan(task("t1"))));
+      t.fleet.registry().register(TestFleet.machine("c", "r", "z"));
+      t.beat("c", 0.1);
+      assertEquals(MachineId.of("c"), where(t.fleet.dispatcher().plan(task("t2"))));
+      t.beat("a", 0.0);
+      assertEquals(MachineId.of("a"), where(t.fleet.dispatcher().plan(task("t3"))));
+      t.fleet.registry().deregister(MachineId.of("a"));
+      assertEquals(MachineId.of("c"), where(t.fleet.dispatcher().plan(task("t4"))));
+    }
+  }
+
+  @Test
   void loadAtTheCeilingDoesNotFitButJustBelowDoes() {
     try (TestFleet t = new TestFleet()) {
       t.fleet.registry().register(TestFleet.machine("a", "r", "x"));

@@ -20,6 +20,8 @@ final class CandidateView implements Candidates {
   private double ceiling;
   private MachineSlot avoid;
   private Predicate<MachineSlot> only;
+  /** What {@link #leastLoaded} last answered from the index for this placement: eligible by construction. */
+  private MachineSlot vouched;
 
   CandidateView aim(Task task, LoadIndex index, double ceiling, MachineSlot avoid, Predicate<MachineSlot> only) {
     this.task = task;
@@ -27,6 +29,7 @@ final class CandidateView implements Candidates {
     this.ceiling = ceiling;
     this.avoid = avoid;
     this.only = only;
+    this.vouched = null;
     return this;
   }
 
@@ -52,6 +55,9 @@ final class CandidateView implements Candidates {
 
   @Override
   public boolean eligible(Candidate candidate) {
+    if (candidate != null && candidate == vouched) {
+      return true; // the index's own answer; nothing can change it during one placement
+    }
     return candidate instanceof MachineSlot s
         && s.health == Health.ONLINE
         && s.placementLoad() < ceiling
@@ -64,7 +70,8 @@ final class CandidateView implements Candidates {
   public Candidate leastLoaded() {
     if (only == null) {
       MachineSlot best = avoid == null ? index.best() : index.bestExcluding(avoid);
-      return best != null && best.key < ceiling ? best : null;
+      vouched = best != null && best.key < ceiling ? best : null;
+      return vouched;
     }
     MachineSlot best = null;
     for (int i = 0, n = index.size(); i < n; i++) {

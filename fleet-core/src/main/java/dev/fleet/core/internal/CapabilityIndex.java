@@ -16,18 +16,39 @@ import java.util.Set;
  * for the combinations its tasks actually need. Guarded by the fleet's lock.
  */
 final class CapabilityIndex {
-  private final LoadIndex everyMachine = new LoadIndex(Set.of());
+  /**
+   * Every machine, for tasks that require nothing; null until such a task comes, since every index a
+   * machine belongs to is one more to update on each of its heartbeats.
+   */
+  private LoadIndex everyMachine;
+  /** The fleet's machines, a live view in registration order, to build {@link #everyMachine} from. */
+  private final Collection<MachineSlot> allMachines;
   private final Map<String, LoadIndex> single = new HashMap<>();
   /** Every index of two or more capabilities, by its set. */
   private final Map<Set<String>, LoadIndex> combined = new HashMap<>();
+  /** Receives the one element of a one-capability set; see {@link #forSet}. */
+  private final String[] onlyOne = new String[1];
+
+  CapabilityIndex(Collection<MachineSlot> allMachines) {
+    this.allMachines = allMachines;
+  }
+
   /** The index for exactly this set, created if needed. */
   LoadIndex forSet(Set<String> capabilities) {
     int n = capabilities.size();
     if (n == 0) {
+      if (everyMachine == null) {
+        everyMachine = new LoadIndex(Set.of());
+        for (MachineSlot m : allMachines) {
+          everyMachine.add(m);
+        }
+      }
       return everyMachine;
     }
     if (n == 1) {
-      return single.computeIfAbsent(capabilities.iterator().next(), c -> new LoadIndex(Set.of(c)));
+      // toArray into a reused array reads a task's set without the iterator that iterator() allocates on
+      // every dispatch decision.
+      return single.computeIfAbsent(capabilities.toArray(onlyOne)[0], c -> new LoadIndex(Set.of(c)));
     }
     LoadIndex index = combined.get(capabilities);
     if (index == null) {
@@ -67,7 +88,9 @@ final class CapabilityIndex {
   }
 
   void add(MachineSlot m) {
-    everyMachine.add(m);
+    if (everyMachine != null) {
+      everyMachine.add(m);
+    }
     Set<String> caps = m.machine.capabilities();
     for (String c : caps) {
       single.computeIfAbsent(c, k -> new LoadIndex(Set.of(k))).add(m);
@@ -88,7 +111,7 @@ final class CapabilityIndex {
   /** Every index that has tasks waiting, for a full re-evaluation of the queue. */
   List<LoadIndex> withQueuedTasks() {
     List<LoadIndex> out = new ArrayList<>();
-    if (everyMachine.hasQueuedTasks()) {
+    if (everyMachine != null && everyMachine.hasQueuedTasks()) {
       out.add(everyMachine);
     }
     for (LoadIndex i : single.values()) {

@@ -55,7 +55,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   private final PlacementStrategy strategy;
   private final ReentrantLock lock = new ReentrantLock();
   private final LinkedHashMap<MachineId, MachineSlot> machines = new LinkedHashMap<>();
-  private final CapabilityIndex index = new CapabilityIndex();
+  private final CapabilityIndex index = new CapabilityIndex(machines.values());
   private final HashMap<TaskId, TaskRecord> live = new HashMap<>();
   private final Cache<TaskId, TaskRecord> finished;
   private final Cache<String, TaskId> idempotencyKeys;
@@ -434,12 +434,12 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
         policies.updatePower(slot);
         moveBackgroundWorkIfOwnerReturned(slot, now);
       }
-      if (!slot.startedUnreported.isEmpty()) {
+      if (slot.hasStartedUnreported()) {
         // Work confirmed started before this heartbeat is now part of the load it reports.
-        for (TaskRecord t : slot.startedUnreported) {
+        for (TaskRecord t : slot.startedUnreported()) {
           unreserve(slot, t);
         }
-        slot.startedUnreported.clear();
+        slot.clearStartedUnreported();
       }
       Health h = slot.health;
       boolean cameBack = h == Health.SUSPECT || h == Health.OFFLINE || h == Health.ASLEEP;
@@ -748,7 +748,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
         TaskState from = rec.state;
         rec.state = TaskState.RUNNING;
         if (rec.reservation > 0) {
-          rec.machine.startedUnreported.add(rec);
+          rec.machine.addStartedUnreported(rec);
         }
         taskEvent(rec, from, "started on " + rec.machine.id(), config.ticker().read());
       }
@@ -1238,7 +1238,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     slot.tasks.remove(rec);
     if (rec.reservation > 0) {
       unreserve(slot, rec);
-      slot.startedUnreported.remove(rec);
+      slot.removeStartedUnreported(rec);
     }
     slot.activeTasks--;
     slot.rekey();

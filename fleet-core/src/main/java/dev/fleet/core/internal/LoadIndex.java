@@ -1,6 +1,5 @@
 package dev.fleet.core.internal;
 
-import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -15,15 +14,19 @@ final class LoadIndex {
   final Set<String> capabilities;
   /** Tasks waiting for a machine of this set; created on first use. */
   TaskQueue queue;
-  private MachineSlot[] leaves;
-  /** nodes[1] is the root; nodes[capacity + i] is leaf i; each inner node holds its subtree's best. */
+  /**
+   * The tournament tree: nodes[1] is the root, nodes[capacity + i] is leaf i (the i-th member), and each
+   * inner node holds the best of its subtree.
+   */
   private MachineSlot[] nodes;
+  /** How many leaves the tree has room for: a power of two, half of {@code nodes.length}. */
+  private int capacity;
   private int size;
 
   LoadIndex(Set<String> capabilities) {
     this.capabilities = capabilities;
-    this.leaves = new MachineSlot[4];
-    this.nodes = new MachineSlot[8];
+    this.capacity = 4;
+    this.nodes = new MachineSlot[2 * capacity];
   }
 
   int size() {
@@ -34,7 +37,7 @@ final class LoadIndex {
     if (i < 0 || i >= size) {
       throw new IndexOutOfBoundsException("candidate index " + i + " is outside [0, " + size + ")");
     }
-    return leaves[i];
+    return nodes[capacity + i];
   }
 
   /** The online machine with the lowest load, ties to the earliest registered; null if none is online. */
@@ -54,47 +57,56 @@ final class LoadIndex {
     }
     int pos = avoid.positionIn(this);
     MachineSlot found = null;
-    for (int n = leaves.length + pos; n > 1; n >>>= 1) {
+    for (int n = capacity + pos; n > 1; n >>>= 1) {
       found = better(found, nodes[n ^ 1]);
     }
     return found == null || found.key == Double.POSITIVE_INFINITY ? null : found;
   }
 
   void add(MachineSlot slot) {
-    if (size == leaves.length) {
+    if (size == capacity) {
       grow();
     }
     int pos = size++;
-    leaves[pos] = slot;
     slot.join(this, pos);
-    fix(pos);
+    put(pos, slot);
   }
 
   void remove(MachineSlot slot, int pos) {
     int last = --size;
+    MachineSlot moved = nodes[capacity + last];
+    put(last, null);
     if (pos != last) {
-      MachineSlot moved = leaves[last];
-      leaves[pos] = moved;
       moved.moved(this, pos);
-      nodes[leaves.length + pos] = moved;
-    }
-    leaves[last] = null;
-    nodes[leaves.length + last] = null;
-    fixPath(last);
-    if (pos != last) {
-      fix(pos);
+      put(pos, moved);
     }
   }
 
-  /** Re-ranks the leaf at {@code pos} after its machine's key changed. */
-  void fix(int pos) {
-    nodes[leaves.length + pos] = leaves[pos];
-    fixPath(pos);
-  }
-
-  private void fixPath(int pos) {
-    for (int n = (leaves.length + pos) >>> 1; n >= 1; n >>>= 1) {
+  /** Puts {@code slot} (or null) at leaf {@code pos} and re-ranks its path to the root. */
+  private void put(int pos, MachineSlot slot) {
+    int n = capacity + pos;
+    nodes[n] = slot;
+    for (n >>>= 1; n >= 1; n >>>= 1) {
       nodes[n] = better(nodes[2 * n], nodes[2 * n + 1]);
+    }
+  }
+
+  /**
+   * Re-ranks the leaf at {@code pos}, which holds {@code slot}, after the machine's key changed. Climbs only
+   * while something changes: once a node's winner is another machine both before and after, nothing above
+   * it can change, so a typical load update touches a few nodes rather than the whole path to the root.
+   */
+  void rekeyed(MachineSlot slot, int pos) {
+    MachineSlot[] t = nodes;
+    MachineSlot winner = slot; // what the child we climb from now holds
+    for (int child = capacity + pos, n = child >>> 1; n >= 1; child = n, n >>>= 1) {
+      MachineSlot sibling = t[child ^ 1];
+      MachineSlot after = (child & 1) == 0 ? better(winner, sibling) : better(sibling, winner);
+      if (after == t[n] && after != slot) {
+        return;
+      }
+      t[n] = after;
+      winner = after;
     }
   }
 
@@ -115,15 +127,14 @@ final class LoadIndex {
   }
 
   private void grow() {
-    int cap = leaves.length * 2;
-    leaves = Arrays.copyOf(leaves, cap);
-    nodes = new MachineSlot[2 * cap];
-    for (int i = 0; i < size; i++) {
-      nodes[cap + i] = leaves[i];
-    }
+    int cap = capacity * 2;
+    MachineSlot[] grown = new MachineSlot[2 * cap];
+    System.arraycopy(nodes, capacity, grown, cap, size);
     for (int n = cap - 1; n >= 1; n--) {
-      nodes[n] = better(nodes[2 * n], nodes[2 * n + 1]);
+      grown[n] = better(grown[2 * n], grown[2 * n + 1]);
     }
+    nodes = grown;
+    capacity = cap;
   }
 
   boolean hasQueuedTasks() {

@@ -55,16 +55,25 @@ final class MachineSlot implements Candidate {
   long lastHeardMillis = Long.MIN_VALUE;
   long lastSequence = -1;
   int activeTasks;
-  /** Tasks confirmed started whose load the next heartbeat will include. */
-  final List<TaskRecord> startedUnreported = new ArrayList<>(2);
+  /**
+   * Tasks confirmed started whose load the next heartbeat will include; null until the first, since most
+   * machines most of the time have none and every machine pays for the field.
+   */
+  private List<TaskRecord> startedUnreported;
   /** The index key: effective load when online, +infinity otherwise. */
   double key;
 
-  private LoadIndex[] memberships = new LoadIndex[8];
-  private int[] positions = new int[8];
+  /** The indexes this machine is a leaf of, and its leaf position in each. */
+  private LoadIndex[] memberships;
+  private int[] positions;
   private int membershipCount;
 
   MachineSlot(Machine machine, long registrationOrder, Health health, double load, long nowNanos) {
+    // Room for one index per capability plus the index of every machine (built when a task requires
+    // nothing); indexes of several capabilities grow it.
+    int expected = machine.capabilities().size() + 1;
+    this.memberships = new LoadIndex[expected];
+    this.positions = new int[expected];
     this.machine = machine;
     this.registrationOrder = registrationOrder;
     this.health = health;
@@ -110,16 +119,46 @@ final class MachineSlot implements Candidate {
     if (k != old) {
       key = k;
       for (int i = 0; i < membershipCount; i++) {
-        memberships[i].fix(positions[i]);
+        memberships[i].rekeyed(this, positions[i]);
       }
     }
     return old;
   }
 
+  /** Whether tasks confirmed started wait for a heartbeat to report their load. */
+  boolean hasStartedUnreported() {
+    return startedUnreported != null && !startedUnreported.isEmpty();
+  }
+
+  /** The tasks confirmed started that no heartbeat has reported yet; do not modify. */
+  List<TaskRecord> startedUnreported() {
+    return startedUnreported == null ? List.of() : startedUnreported;
+  }
+
+  void addStartedUnreported(TaskRecord task) {
+    if (startedUnreported == null) {
+      startedUnreported = new ArrayList<>(2);
+    }
+    startedUnreported.add(task);
+  }
+
+  void removeStartedUnreported(TaskRecord task) {
+    if (startedUnreported != null) {
+      startedUnreported.remove(task);
+    }
+  }
+
+  void clearStartedUnreported() {
+    if (startedUnreported != null) {
+      startedUnreported.clear();
+    }
+  }
+
   void join(LoadIndex index, int pos) {
     if (membershipCount == memberships.length) {
-      memberships = Arrays.copyOf(memberships, membershipCount * 2);
-      positions = Arrays.copyOf(positions, membershipCount * 2);
+      int grown = Math.max(4, membershipCount * 2);
+      memberships = Arrays.copyOf(memberships, grown);
+      positions = Arrays.copyOf(positions, grown);
     }
     memberships[membershipCount] = index;
     positions[membershipCount] = pos;

@@ -1,0 +1,71 @@
+package dev.fleet.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import dev.fleet.Health;
+import dev.fleet.Machine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The tournament tree against a brute-force minimum, through random load changes, joins and departures. */
+class LoadIndexTest {
+
+  private static MachineSlot slot(int order) {
+    return new MachineSlot(Machine.of("m" + order, "m" + order + ".local", "r", List.of("x")), order,
+        Health.ONLINE, 0.5, 0L);
+  }
+
+  private static MachineSlot bruteForceBest(List<MachineSlot> members) {
+    MachineSlot best = null;
+    for (MachineSlot m : members) {
+      if (m.key != Double.POSITIVE_INFINITY && (best == null || LoadIndex.better(best, m) == m)) {
+        best = m;
+      }
+    }
+    return best;
+  }
+
+  @Test
+  void bestIsAlwaysTheLeastLoadedOnlineMemberTiesToTheEarliest() {
+    for (long seed = 1; seed <= 20; seed++) {
+      SplittableRandom rnd = new SplittableRandom(seed);
+      LoadIndex a = new LoadIndex(Set.of("a"));
+      LoadIndex b = new LoadIndex(Set.of("b"));
+      List<MachineSlot> inA = new ArrayList<>();
+      List<MachineSlot> inB = new ArrayList<>();
+      List<MachineSlot> all = new ArrayList<>();
+      int registered = 0;
+      for (int step = 0; step < 3000; step++) {
+        int op = rnd.nextInt(10);
+        if (op < 2 || all.isEmpty()) {
+          MachineSlot s = slot(++registered);
+          all.add(s);
+          if (rnd.nextBoolean()) {
+            a.add(s);
+            inA.add(s);
+          }
+          if (rnd.nextBoolean()) {
+            b.add(s);
+            inB.add(s);
+          }
+        } else if (op < 3) {
+          MachineSlot s = all.remove(rnd.nextInt(all.size()));
+          s.leaveAll();
+          inA.remove(s);
+          inB.remove(s);
+        } else {
+          MachineSlot s = all.get(rnd.nextInt(all.size()));
+          // Coarse loads make ties common, so the tie-break is exercised too.
+          s.reportedLoad = rnd.nextInt(5) / 4.0;
+          s.health = rnd.nextInt(8) == 0 ? Health.OFFLINE : Health.ONLINE;
+          s.rekey();
+        }
+        assertSame(bruteForceBest(inA), a.best(), "index a, seed " + seed + ", step " + step);
+        assertSame(bruteForceBest(inB), b.best(), "index b, seed " + seed + ", step " + step);
+      }
+    }
+  }
+}
