@@ -65,7 +65,8 @@ public final class HttpCoordinator implements Transport, AutoCloseable {
   private HeaderDeadline headerDeadline;
   private Api api;
   private AutoCloseable subscription;
-  private boolean started;
+  private Fleet fleet;
+  private int boundPort;
 
   private HttpCoordinator(Builder b) {
     this.config = b;
@@ -86,18 +87,22 @@ public final class HttpCoordinator implements Transport, AutoCloseable {
   }
 
   /**
-   * Binds the address and starts serving the fleet.
+   * Binds the address and starts serving the fleet. A coordinator that was {@link #close() closed} may be
+   * started again for the same fleet: it binds the same port, and joined machines keep their credentials and
+   * undelivered messages.
    *
-   * @throws IllegalStateException if started before, or the address is not loopback and TLS is off without
-   *     {@link Builder#allowInsecureNonLoopback()}
+   * @throws IllegalStateException if it is running, was started for another fleet, or the address is not
+   *     loopback and TLS is off without {@link Builder#allowInsecureNonLoopback()}
    * @throws UncheckedIOException if the port cannot be bound
    */
   public synchronized HttpCoordinator start(Fleet fleet) {
     Objects.requireNonNull(fleet, "fleet");
-    if (started) {
-      throw new IllegalStateException("this coordinator was started already; build a new one");
+    if (server != null) {
+      throw new IllegalStateException("this coordinator is running already on " + uri());
     }
-    started = true;
+    if (this.fleet != null && this.fleet != fleet) {
+      throw new IllegalStateException("this coordinator is the transport of another fleet; build a new one");
+    }
     boolean loopback = isLoopback(config.bindAddress);
     if (!loopback && config.keyStore == null) {
       if (!config.allowInsecure) {
@@ -131,7 +136,7 @@ public final class HttpCoordinator implements Transport, AutoCloseable {
       c = new ServerConnector(s, 1, 1, new HttpConnectionFactory(http));
     }
     c.setHost(config.bindAddress);
-    c.setPort(config.port);
+    c.setPort(boundPort != 0 ? boundPort : config.port);
     c.setIdleTimeout(config.idleTimeout.toMillis());
     HeaderDeadline deadline = new HeaderDeadline(s.getScheduler(), config.headerTimeout);
     c.addBean(deadline);
@@ -153,7 +158,9 @@ public final class HttpCoordinator implements Transport, AutoCloseable {
           e instanceof IOException io ? io : new IOException(e));
     }
     this.server = s;
+    this.fleet = fleet;
     this.connector = c;
+    this.boundPort = c.getLocalPort();
     this.headerDeadline = deadline;
     this.api = handler;
     this.subscription = fleet.subscribe(deliveries::onEvent);
@@ -223,7 +230,10 @@ public final class HttpCoordinator implements Transport, AutoCloseable {
     deliveries.withdraw(assignment, reason);
   }
 
-  /** Stops serving: waiting long-polls are answered, connections closed. The fleet is left to its owner. */
+  /**
+   * Stops serving: waiting long-polls are answered, connections closed. The fleet is left to its owner, and
+   * the coordinator may be {@link #start started} again.
+   */
   @Override
   public synchronized void close() {
     if (server == null) {
@@ -244,14 +254,14 @@ public final class HttpCoordinator implements Transport, AutoCloseable {
   }
 
   private void requireStarted() {
-    if (connector == null) {
+    if (server == null) {
       throw new IllegalStateException("the coordinator is not started; call start(fleet) first");
     }
   }
 
   @Override
   public String toString() {
-    return "HttpCoordinator[" + (connector == null ? "not started" : uri()) + "]";
+    return "HttpCoordinator[" + (server == null ? "not running" : uri()) + "]";
   }
 
   /**

@@ -51,6 +51,11 @@ public final class Json {
     return MAPPER.writeValueAsBytes(document);
   }
 
+  /** Reads a coordinator's answer, ignoring fields this version does not know, so newer servers work. */
+  public static <T> T readLenient(byte[] body, Class<T> type) {
+    return MAPPER.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(body);
+  }
+
   /** The document as a JSON string. */
   public static String writeString(Object document) {
     return MAPPER.writeValueAsString(document);
