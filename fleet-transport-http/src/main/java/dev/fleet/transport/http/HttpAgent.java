@@ -290,7 +290,8 @@ public final class HttpAgent implements AutoCloseable {
     if (now < nextHeartbeatNanos) {
       return;
     }
-    Wire.HeartbeatRequest req = new Wire.HeartbeatRequest(sequence++, load(), WireMapping.dto(signals()), cursor);
+    Signals signals = signals(); // first: it takes the probes' readings that load() uses
+    Wire.HeartbeatRequest req = new Wire.HeartbeatRequest(sequence++, load(), WireMapping.dto(signals), cursor);
     heartbeatInFlight = true;
     int sent = epoch;
     http.send("POST", "v1/heartbeat", credential, req, Wire.HeartbeatResponse.class, requestTimeout)

@@ -77,6 +77,27 @@ class HttpAgentTest {
   }
 
   @Test
+  void heartbeatsCarryTheProbesSignalsAndTheBusierOfSlotsAndProbeLoad() {
+    HttpAgent a = HttpAgent.newBuilder(t.coordinator.uri(), Machine.of("laptop", "laptop.local", "worker",
+            List.of("code"))).joinToken(t.joinToken).handler(echo()).slots(2)
+        .probe(() -> new Probe.Reading(java.util.OptionalDouble.of(0.4), java.util.Optional.of(true),
+            java.util.OptionalInt.of(35), java.util.Optional.empty(), Map.of("cpu.temp", 70.0)))
+        .probe(() -> new Probe.Reading(java.util.OptionalDouble.empty(), java.util.Optional.empty(),
+            java.util.OptionalInt.empty(), java.util.Optional.of(true), Map.of()))
+        .probe(() -> {
+          throw new IllegalStateException("a broken probe is skipped");
+        }).build();
+    agents.add(a.start());
+    Await.until(LIMIT, () -> t.fleet.registry().get(MachineId.of("laptop"))
+        .map(m -> m.signals().onBattery()).orElse(false), () -> "signals arrived: " + t.fleet.registry().list());
+    var m = t.fleet.registry().get(MachineId.of("laptop")).orElseThrow();
+    assertEquals(0.4, m.load(), 1e-9);
+    assertEquals(35, m.signals().batteryPercent().getAsInt());
+    assertTrue(m.signals().throttled());
+    assertEquals(70.0, m.signals().metrics().get("cpu.temp"));
+  }
+
+  @Test
   void aWithdrawnTaskIsStoppedOnTheAgent() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
