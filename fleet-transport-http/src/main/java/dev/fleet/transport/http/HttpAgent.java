@@ -15,6 +15,7 @@ import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -56,6 +57,7 @@ import javax.net.ssl.SSLContext;
 public final class HttpAgent implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(HttpAgent.class.getName());
   private static final int REMEMBERED_TOKENS = 10_000;
+  private static final int RESULT_BATCH = 256;
 
   /** Where the agent stands with its coordinator. */
   public enum State {
@@ -114,6 +116,9 @@ public final class HttpAgent implements AutoCloseable {
   private long lastAcceptedNanos;
   private boolean leaseLostLogged;
   private List<Probe.Reading> readings = List.of();
+  private final ArrayDeque<Job> pendingResults = new ArrayDeque<>();
+  private boolean resultsInFlight;
+  private int resultFailures;
 
   private HttpAgent(Builder b) {
     this.machine = b.machine;
@@ -263,6 +268,7 @@ public final class HttpAgent implements AutoCloseable {
       tick();
     }
     poll();
+    flushResults();
   }
 
   private void rejoin(String why) {
@@ -323,6 +329,7 @@ public final class HttpAgent implements AutoCloseable {
       LOG.log(Level.INFO, machine.id() + ": the coordinator is back");
       state = State.CONNECTED;
       poll();
+      flushResults();
     }
     messages(r.messages());
   }
@@ -475,12 +482,12 @@ public final class HttpAgent implements AutoCloseable {
     }
     job.result = result;
     job.phase = Phase.REPORTING;
-    control.execute(() -> reportResult(job));
+    control.execute(() -> queueResult(job));
   }
 
   private void reportStarted(Job job) {
-    if (job.cancelled != null || state == State.CLOSED) {
-      return;
+    if (job.cancelled != null || state == State.CLOSED || job.phase != Phase.RUNNING) {
+      return; // a task that finished already goes straight to its result
     }
     http.send("POST", "v1/tasks/" + job.task.id() + "/started", credential,
         new Wire.StartedRequest(WireMapping.token(job.token)), Void.class, requestTimeout)
@@ -492,39 +499,74 @@ public final class HttpAgent implements AutoCloseable {
         }, control);
   }
 
-  private void reportResult(Job job) {
+  /** Queues a finished attempt's result; results go to the coordinator in batches, one request at a time. */
+  private void queueResult(Job job) {
     if (job.cancelled != null || state == State.CLOSED) {
       return;
     }
-    if (state != State.CONNECTED && state != State.DISCONNECTED) {
-      control.schedule(() -> reportResult(job), backoff(job.reportFailures++).toMillis(), TimeUnit.MILLISECONDS);
+    pendingResults.addLast(job);
+    flushResults();
+  }
+
+  private void flushResults() {
+    if (resultsInFlight || pendingResults.isEmpty() || (state != State.CONNECTED && state != State.DISCONNECTED)) {
       return;
     }
-    TaskResult r = job.result;
-    http.send("POST", "v1/tasks/" + job.task.id() + "/result", credential, new Wire.ResultRequest(
-            WireMapping.token(job.token), r.succeeded(), WireMapping.dto(r.output()),
-            r.message().isEmpty() ? null : r.message()), Void.class, requestTimeout)
-        .whenCompleteAsync((ok, err) -> {
-          Throwable e = unwrap(err);
-          if (e == null) {
-            jobs.remove(job.token, job);
-            finished.add(job.token);
-            job.phase = Phase.DONE;
-            return;
-          }
-          if (e instanceof FleetHttpException f && (f.status() == 409 || f.status() == 404 || f.status() == 403)) {
-            LOG.log(Level.INFO, machine.id() + ": result of " + job.task.id() + " attempt " + job.attempt
-                + " refused: " + f.detail());
-            jobs.remove(job.token, job);
-            finished.add(job.token);
-            job.phase = Phase.DONE;
-            return;
-          }
-          if (e instanceof FleetHttpException f && f.status() == 401) {
-            rejoin("the coordinator does not know this machine's credential");
-          }
-          control.schedule(() -> reportResult(job), backoff(job.reportFailures++).toMillis(), TimeUnit.MILLISECONDS);
-        }, control);
+    List<Job> batch = new ArrayList<>();
+    List<Wire.ResultItem> items = new ArrayList<>();
+    while (!pendingResults.isEmpty() && batch.size() < RESULT_BATCH) {
+      Job job = pendingResults.pollFirst();
+      if (job.cancelled != null) {
+        continue;
+      }
+      TaskResult r = job.result;
+      batch.add(job);
+      items.add(new Wire.ResultItem(job.task.id().value(), WireMapping.token(job.token), r.succeeded(),
+          WireMapping.dto(r.output()), r.message().isEmpty() ? null : r.message()));
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    resultsInFlight = true;
+    http.send("POST", "v1/results", credential, new Wire.ResultsRequest(items), Wire.ResultsResponse.class,
+        requestTimeout).whenCompleteAsync((r, err) -> resultsDone(batch, r, unwrap(err)), control);
+  }
+
+  private void resultsDone(List<Job> batch, Wire.ResultsResponse response, Throwable err) {
+    resultsInFlight = false;
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (err != null || response.outcomes() == null || response.outcomes().size() != batch.size()) {
+      for (int i = batch.size() - 1; i >= 0; i--) {
+        pendingResults.addFirst(batch.get(i));
+      }
+      if (err instanceof FleetHttpException f && f.status() == 401) {
+        rejoin("the coordinator does not know this machine's credential");
+      } else {
+        LOG.log(Level.DEBUG, () -> machine.id() + ": reporting " + batch.size() + " results failed (" + err
+            + "); retrying");
+      }
+      control.schedule(this::flushResults, backoff(resultFailures++).toMillis(), TimeUnit.MILLISECONDS);
+      return;
+    }
+    resultFailures = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      Job job = batch.get(i);
+      Wire.ResultOutcome o = response.outcomes().get(i);
+      if (o.status() == 429 || o.status() >= 500) {
+        pendingResults.addLast(job);
+        continue;
+      }
+      if (o.status() != 200) {
+        LOG.log(o.status() == 400 ? Level.WARNING : Level.INFO, machine.id() + ": result of " + job.task.id()
+            + " attempt " + job.attempt + " refused: " + o.detail());
+      }
+      jobs.remove(job.token, job);
+      finished.add(job.token);
+      job.phase = Phase.DONE;
+    }
+    flushResults();
   }
 
   private Duration backoff(int failures) {
@@ -575,7 +617,6 @@ public final class HttpAgent implements AutoCloseable {
     volatile String cancelled;
     volatile Future<?> future;
     volatile TaskResult result;
-    int reportFailures;
 
     Job(Task task, int attempt, long token) {
       this.task = task;

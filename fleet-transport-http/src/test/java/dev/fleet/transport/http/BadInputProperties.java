@@ -51,6 +51,8 @@ class BadInputProperties {
         + "\"payload\":{\"mediaType\":\"text/plain\",\"text\":\"x\"},\"role\":\"worker\",\"weight\":\"heavy\","
         + "\"deadlineMillis\":100000,\"maxAttempts\":2,\"idempotencyKey\":\"k\",\"reschedule\":{\"delayMillis\":1,"
         + "\"multiplier\":2.0,\"maxDelayMillis\":10,\"asleepGraceMillis\":5}}]}"),
+    RESULTS("/v1/results", "{\"results\":[{\"task\":\"at\",\"token\":\"TOKEN\",\"succeeded\":true,"
+        + "\"output\":{\"mediaType\":\"text/plain\",\"text\":\"x\"},\"message\":\"m\"}]}"),
     DRAIN("/v1/machines/a/drain", "{\"deadlineMillis\":1000}"),
     REROUTE("/v1/tasks/at/reroute", "{\"machine\":\"b\"}");
 
@@ -65,7 +67,7 @@ class BadInputProperties {
     String credential() {
       return switch (this) {
         case JOIN -> t.joinToken;
-        case HEARTBEAT, STARTED, RESULT -> credA;
+        case HEARTBEAT, STARTED, RESULT, RESULTS -> credA;
         default -> t.adminToken;
       };
     }
@@ -104,6 +106,12 @@ class BadInputProperties {
       new Field(Endpoint.RESULT, "output", "object", false),
       new Field(Endpoint.RESULT, "output.text", "string", false),
       new Field(Endpoint.RESULT, "message", "string", false),
+      new Field(Endpoint.RESULTS, "results", "array", true),
+      new Field(Endpoint.RESULTS, "results.0", "object", false),
+      new Field(Endpoint.RESULTS, "results.0.task", "string", false),
+      new Field(Endpoint.RESULTS, "results.0.token", "string", false),
+      new Field(Endpoint.RESULTS, "results.0.succeeded", "boolean", false),
+      new Field(Endpoint.RESULTS, "results.0.output", "object", false),
       new Field(Endpoint.SUBMIT, "tasks", "array", true),
       new Field(Endpoint.SUBMIT, "tasks.0.id", "string", true),
       new Field(Endpoint.SUBMIT, "tasks.0.title", "string", false),

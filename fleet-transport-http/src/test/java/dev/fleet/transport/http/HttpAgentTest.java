@@ -176,6 +176,9 @@ class HttpAgentTest {
     assertEquals(2, status("job").attempt());
     assertEquals(Map.of(2L, true), runs);
     assertEquals(1, t.fleet.registry().size());
+    // Events arrive on the fleet's event thread, after the state is visible.
+    Await.until(LIMIT, () -> t.events.stream().anyMatch(e -> e instanceof FleetEvent.TaskChanged c
+        && c.to() == TaskState.SUCCEEDED), () -> "success event");
     long accepted = t.events.stream().filter(e -> e instanceof FleetEvent.TaskChanged c
         && c.to() == TaskState.SUCCEEDED).count();
     assertEquals(1, accepted);

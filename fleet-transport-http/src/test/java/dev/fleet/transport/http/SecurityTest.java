@@ -108,6 +108,11 @@ class SecurityTest {
         "not assigned to machine 'a'");
     refused(403, t.http.post("/v1/tasks/bt/result", credA, "{\"token\":\"" + tokenB + "\",\"succeeded\":false}"),
         "not assigned to machine 'a'");
+    RawHttp.Reply batch = t.http.post("/v1/results", credA, "{\"results\":[{\"task\":\"bt\",\"token\":\"" + tokenB
+        + "\",\"succeeded\":true}]}");
+    assertEquals(200, batch.status(), batch.body());
+    assertTrue(batch.body().contains("\"status\":403") && batch.body().contains("not assigned to machine 'a'"),
+        batch.body());
     refused(403, t.http.get("/v1/machines/b", credA), "only its own record");
     refused(403, t.http.post("/v1/join", credA, machineJson("b", "social")), "cannot join as 'b'");
     refused(403, t.http.post("/v1/tasks", credA, "{\"tasks\":[{\"id\":\"x\"}]}"), "needs the client credential");

@@ -97,6 +97,7 @@ public final class Api extends Handler.Abstract {
       }
       readBody(request, route, (body, failure) -> {
         if (failure != null) {
+          closeAfter(response);
           problem(response, callback, failure);
           return;
         }
@@ -107,9 +108,21 @@ public final class Api extends Handler.Abstract {
         }
       });
     } catch (Throwable t) {
+      if (hasBody(request)) {
+        // The body was not read: close rather than leave the client a connection it cannot reuse.
+        closeAfter(response);
+      }
       problem(response, callback, t);
     }
     return true;
+  }
+
+  private static boolean hasBody(Request request) {
+    return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+  }
+
+  private static void closeAfter(Response response) {
+    response.getHeaders().put(HttpHeader.CONNECTION, "close");
   }
 
   // ------------------------------------------------------------------ routing and checks
@@ -127,6 +140,7 @@ public final class Api extends Handler.Abstract {
           case "ping": return only(m, "GET", new Route("ping", Who.ANYONE, Body.NONE, null));
           case "join": return only(m, "POST", new Route("join", Who.JOINER_OR_MACHINE, Body.REQUIRED, null));
           case "heartbeat": return only(m, "POST", new Route("heartbeat", Who.MACHINE, Body.REQUIRED, null));
+          case "results": return only(m, "POST", new Route("results", Who.MACHINE, Body.REQUIRED, null));
           case "assignments": return only(m, "GET", new Route("poll", Who.MACHINE, Body.NONE, null));
           case "sleep": return only(m, "POST", new Route("sleep", Who.MACHINE, Body.OPTIONAL, null));
           case "tasks": return only(m, "POST", new Route("submit", Who.ADMIN, Body.REQUIRED, null));
@@ -280,6 +294,7 @@ public final class Api extends Handler.Abstract {
           Json.read(body, Wire.StartedRequest.class)));
       case "result" -> json(response, callback, 200, result(machine(who), WireMapping.taskId(route.param()),
           Json.read(body, Wire.ResultRequest.class)));
+      case "results" -> json(response, callback, 200, results(machine(who), Json.read(body, Wire.ResultsRequest.class)));
       case "submit" -> json(response, callback, 200, submit(Json.read(body, Wire.SubmitRequest.class)));
       case "task" -> json(response, callback, 200, task(who, WireMapping.taskId(route.param())));
       case "cancel" -> json(response, callback, 200,
@@ -549,6 +564,36 @@ public final class Api extends Handler.Abstract {
     return WireMapping.dto(s);
   }
 
+  /**
+   * A batch of results, each judged as {@code POST /v1/tasks/{id}/result} would judge it; one bad item does not
+   * stop the others, and its outcome says what was wrong.
+   */
+  private Wire.ResultsResponse results(MachineId caller, Wire.ResultsRequest req) {
+    List<Wire.ResultItem> items = WireMapping.required(req.results(), "results");
+    if (items.size() > limits.maxTasksPerRequest()) {
+      throw Problem.tooLarge("a batch may carry at most " + limits.maxTasksPerRequest() + " results, got "
+          + items.size());
+    }
+    List<Wire.ResultOutcome> out = new ArrayList<>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      Wire.ResultItem item = items.get(i);
+      String task = item == null || item.task() == null ? "" : item.task();
+      try {
+        WireMapping.required(item, "results[" + i + "]");
+        TaskId id = WireMapping.taskId(WireMapping.required(item.task(), "results[" + i + "].task"));
+        result(caller, id, new Wire.ResultRequest(item.token(), item.succeeded(), item.output(), item.message()));
+        out.add(new Wire.ResultOutcome(task, 200, "accepted"));
+      } catch (RuntimeException e) {
+        Problem p = toProblem(e);
+        if (p.status() >= 500) {
+          throw e;
+        }
+        out.add(new Wire.ResultOutcome(task, p.status(), p.detail()));
+      }
+    }
+    return new Wire.ResultsResponse(out);
+  }
+
   private Wire.SubmitResponse submit(Wire.SubmitRequest req) {
     List<Wire.TaskDto> dtos = WireMapping.required(req.tasks(), "tasks");
     if (dtos.isEmpty()) {
@@ -620,7 +665,11 @@ public final class Api extends Handler.Abstract {
       callback.failed(failure);
       return;
     }
+    boolean close = "close".equalsIgnoreCase(response.getHeaders().get(HttpHeader.CONNECTION));
     response.reset();
+    if (close) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
     response.setStatus(p.status());
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, PROBLEM_JSON);
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");

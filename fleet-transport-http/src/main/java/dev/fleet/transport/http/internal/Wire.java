@@ -93,6 +93,18 @@ public final class Wire {
   /** {@code POST /v1/tasks/{id}/result}. */
   public record ResultRequest(String token, Boolean succeeded, PayloadDto output, String message) {}
 
+  /** One result in a batch: the task, its attempt token, and how it ended. */
+  public record ResultItem(String task, String token, Boolean succeeded, PayloadDto output, String message) {}
+
+  /** {@code POST /v1/results}: several results at once, each judged on its own. */
+  public record ResultsRequest(List<ResultItem> results) {}
+
+  /** How one result of a batch fared: 200 accepted, else the status and detail a single report would get. */
+  public record ResultOutcome(String task, int status, String detail) {}
+
+  /** The answer to {@code POST /v1/results}, one outcome per result in the order given. */
+  public record ResultsResponse(List<ResultOutcome> outcomes) {}
+
   /** {@code POST /v1/tasks/{id}/reroute}. */
   public record RerouteRequest(String machine) {}
 
