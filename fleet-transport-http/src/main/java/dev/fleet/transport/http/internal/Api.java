@@ -117,6 +117,13 @@ public final class Api extends Handler.Abstract {
     return true;
   }
 
+  /** Whether a Content-Type is {@code application/json}, with or without parameters such as a charset. */
+  static boolean isJson(String contentType) {
+    int semi = contentType.indexOf(';');
+    String mime = (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
+    return mime.equalsIgnoreCase(JSON);
+  }
+
   private static boolean hasBody(Request request) {
     return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
   }
@@ -263,7 +270,7 @@ public final class Api extends Handler.Abstract {
     if (type == null && route.body() == Body.OPTIONAL && length < 0) {
       type = JSON; // a body-less POST without a length: read what comes, and insist only if something does
     }
-    if (type == null || !type.toLowerCase(Locale.ROOT).replace(" ", "").matches("application/json(;.*)?")) {
+    if (type == null || !isJson(type)) {
       throw new Problem(415, "unsupported-media-type", "the body must be application/json, got "
           + (type == null ? "no Content-Type" : "'" + WireMapping.abbreviate(type) + "'"));
     }

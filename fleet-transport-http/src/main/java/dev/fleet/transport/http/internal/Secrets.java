@@ -29,13 +29,19 @@ public final class Secrets {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
-  /** The SHA-256 hash of the secret's UTF-8 bytes. */
-  public static byte[] hash(String secret) {
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
+  });
+
+  /** The SHA-256 hash of the secret's UTF-8 bytes. */
+  public static byte[] hash(String secret) {
+    MessageDigest d = SHA_256.get();
+    d.reset();
+    return d.digest(secret.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Whether {@code presented} hashes to {@code storedHash}, compared in constant time; false if either is null. */
