@@ -83,6 +83,25 @@ class LimitsTest {
   }
 
   @Test
+  void jettysOwnErrorsAreProblemDocumentsToo() throws Exception {
+    try (TestCoordinator t = new TestCoordinator()) {
+      var req = java.net.http.HttpRequest.newBuilder(t.coordinator.uri().resolve("/v1/ping"))
+          .header("X-Big", "x".repeat(20_000)).build();
+      var r = RawHttp.CLIENT.send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(431, r.statusCode(), r.body());
+      assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
+          r.headers().toString());
+      assertTrue(r.body().contains("\"status\":431"), r.body());
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", t.coordinator.port())) {
+        s.getOutputStream().write("NONSENSE\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+        assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+        assertTrue(answer.contains("application/problem+json") && answer.contains("\"status\":400"), answer);
+      }
+    }
+  }
+
+  @Test
   void plainHttpOnANonLoopbackAddressNeedsAnExplicitOptOut() {
     HttpCoordinator c = HttpCoordinator.newBuilder().joinToken(HttpCoordinator.newSecret())
         .adminToken(HttpCoordinator.newSecret()).bindAddress("0.0.0.0").build();

@@ -402,16 +402,16 @@ public final class Api extends Handler.Abstract {
               + "credential; reconnect with that credential, or remove the machine (DELETE /v1/machines/" + m.id()
               + ") so it can join afresh");
         }
-        if (existing.isEmpty() && fleet.registry().size() >= limits.maxMachines()) {
-          throw Problem.conflict("fleet-full", "the fleet has " + fleet.registry().size() + " machines, the most "
-              + "allowed (" + limits.maxMachines() + "); remove one first");
-        }
         reconnected = false;
         credential = null;
       }
       if (existing.isPresent()) {
         fleet.registry().update(m);
       } else {
+        if (fleet.registry().size() >= limits.maxMachines()) {
+          throw Problem.conflict("fleet-full", "the fleet has " + fleet.registry().size() + " machines, the most "
+              + "allowed (" + limits.maxMachines() + "); remove one first");
+        }
         fleet.registry().register(m);
       }
       if (credential == null) {
