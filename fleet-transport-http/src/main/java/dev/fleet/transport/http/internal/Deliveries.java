@@ -37,7 +37,10 @@ public final class Deliveries {
 
   public void withdraw(Assignment a, String reason) {
     outstanding.computeIfPresent(a.task().id(), (id, cur) -> cur.token() == a.token() ? null : cur);
-    run(mailbox(a.machine()).post(Mailbox.Kind.WITHDRAW, a, reason));
+    Mailbox box = mailboxes.get(a.machine());
+    if (box != null) { // no mailbox: the machine was removed, and nobody is left to tell
+      run(box.post(Mailbox.Kind.WITHDRAW, a, reason));
+    }
   }
 
   /** Forgets attempts whose task reached a final state however it got there. */
