@@ -225,8 +225,10 @@ public final class HttpAgent implements AutoCloseable {
       }
       Duration wait;
       if (err instanceof FleetHttpException f && (f.status() == 401 || f.status() == 403 || f.status() == 409)) {
+        Level level = state == State.REFUSED ? Level.DEBUG : Level.ERROR; // say it once, not every retry
         state = State.REFUSED;
-        LOG.log(Level.ERROR, machine.id() + ": the coordinator refused to let this machine join: " + f.detail());
+        LOG.log(level, machine.id() + ": the coordinator refused to let this machine join: " + f.detail()
+            + "; retrying every " + maxBackoff.toSeconds() + " s");
         wait = maxBackoff;
       } else {
         state = state == State.JOINING ? State.JOINING : State.DISCONNECTED;
