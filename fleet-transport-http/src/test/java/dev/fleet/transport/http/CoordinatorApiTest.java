@@ -62,4 +62,38 @@ class CoordinatorApiTest {
     assertEquals(1, t.fleet.registry().size());
     assertTrue(t.fleet.registry().get(MachineId.of("m1")).isPresent());
   }
+
+  @Test
+  void sleepRerouteDrainQueueAndRules() {
+    String c1 = field(t.http.post("/v1/join", t.joinToken, machineJson("m1", "code")).body(), "credential");
+    String c2 = field(t.http.post("/v1/join", t.joinToken, machineJson("m2", "code")).body(), "credential");
+    assertEquals(200, t.http.post("/v1/heartbeat", c1, "{\"sequence\":0,\"load\":0.1}").status());
+    assertEquals(200, t.http.post("/v1/heartbeat", c2, "{\"sequence\":0,\"load\":0.5}").status());
+    assertEquals(200, t.http.post("/v1/tasks", t.adminToken, "{\"tasks\":[{\"id\":\"t\",\"requires\":[\"code\"]}]}")
+        .status());
+    assertEquals(MachineId.of("m1"), t.fleet.dispatcher().status(TaskId.of("t")).orElseThrow().machine().orElseThrow());
+
+    RawHttp.Reply moved = t.http.post("/v1/tasks/t/reroute", t.adminToken, "{\"machine\":\"m2\"}");
+    assertEquals(200, moved.status(), moved.body());
+    assertTrue(moved.body().contains("\"machine\":\"m2\"") && moved.body().contains("\"attempt\":2"), moved.body());
+    RawHttp.Reply withdrawn = t.http.get("/v1/assignments?waitMillis=5000", c1);
+    assertTrue(withdrawn.body().contains("\"type\":\"withdraw\""), withdrawn.body());
+
+    RawHttp.Reply asleep = t.http.post("/v1/sleep", c1, "");
+    assertEquals(200, asleep.status(), asleep.body());
+    assertTrue(asleep.body().contains("\"health\":\"asleep\""), asleep.body());
+
+    RawHttp.Reply drained = t.http.post("/v1/machines/m2/drain", t.adminToken, "{\"deadlineMillis\":60000}");
+    assertTrue(drained.body().contains("\"health\":\"draining\""), drained.body());
+    assertEquals(200, t.http.post("/v1/tasks", t.adminToken, "{\"tasks\":[{\"id\":\"w\",\"requires\":[\"code\"]}]}")
+        .status());
+    RawHttp.Reply queue = t.http.get("/v1/queue", t.adminToken);
+    assertTrue(queue.body().contains("\"id\":\"w\"") && queue.body().contains("1 asleep, 1 draining"), queue.body());
+    RawHttp.Reply self = t.http.get("/v1/machines/m2", c2);
+    assertTrue(self.body().contains("\"tasks\":[\"t\"]") && self.body().contains("\"connected\":true"),
+        self.body());
+    assertTrue(t.http.get("/v1/rules", t.adminToken).body().contains("Fleet rules"));
+    RawHttp.Reply wrongMethod = t.http.get("/v1/heartbeat", c1);
+    assertEquals(405, wrongMethod.status());
+  }
 }
