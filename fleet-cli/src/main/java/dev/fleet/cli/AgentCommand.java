@@ -1,0 +1,144 @@
+package dev.fleet.cli;
+
+import dev.fleet.Machine;
+import dev.fleet.MachineId;
+import dev.fleet.Specs;
+import dev.fleet.transport.http.HttpAgent;
+import dev.fleet.transport.http.LinuxProbes;
+import dev.fleet.transport.http.Probe;
+import dev.fleet.transport.http.TaskHandler;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code fleet agent}: joins this machine to a coordinator and runs its work until stopped. By default it only
+ * echoes payloads (and sleeps on {@code sleep 5s}); {@code --allow-shell} runs them as shell commands.
+ *
+ * <p>Runs on the calling thread, which waits until the JVM is asked to stop; the agent's own threads do the work.
+ */
+@Command(name = "agent", description = "Join this machine to a fleet and run the work it is given.")
+final class AgentCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--join", required = true, paramLabel = "URL", description = "The coordinator's URL.")
+  URI coordinator;
+
+  @Option(names = "--token", paramLabel = "TOKEN", description = "The fleet's join token.")
+  String token;
+
+  @Option(names = "--token-file", paramLabel = "FILE", description = "Read the join token from this file.")
+  Path tokenFile;
+
+  @Option(names = "--id", required = true, description = "This machine's name in the fleet, e.g. m3-forge.")
+  String id;
+
+  @Option(names = "--capabilities", split = ",", paramLabel = "CAP", description = "What it can do, e.g. code,inference.")
+  List<String> capabilities = List.of();
+
+  @Option(names = "--role", defaultValue = "worker", description = "What the owner uses it for (default ${DEFAULT-VALUE}).")
+  String role;
+
+  @Option(names = "--hostname", description = "How to reach it (default: this host's name).")
+  String hostname;
+
+  @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label, e.g. form=laptop; may repeat.")
+  Map<String, String> labels = new LinkedHashMap<>();
+
+  @Option(names = "--slots", description = "Tasks run at once (default: half the cores).")
+  Integer slots;
+
+  @Option(names = "--allow-shell",
+      description = "Run each task's payload as a /bin/sh command. Anyone who may submit work can then run commands here.")
+  boolean allowShell;
+
+  @Option(names = "--shell-timeout", converter = DurationConverter.class, defaultValue = "1h",
+      description = "Longest a shell task may run (default 1h).")
+  Duration shellTimeout;
+
+  @Option(names = "--credential-file", paramLabel = "FILE",
+      description = "Keep this machine's credential here, to reconnect as the same machine after a restart.")
+  Path credentialFile;
+
+  @Option(names = "--probe-root", paramLabel = "DIR", defaultValue = "/",
+      description = "Where /proc and /sys are (default /).")
+  Path probeRoot;
+
+  @Option(names = "--no-probes", description = "Do not read CPU load, battery and heat.")
+  boolean noProbes;
+
+  @Option(names = "--trust", paramLabel = "KEYSTORE", description = "A PKCS#12 keystore to trust, for https.")
+  Path trust;
+
+  @Option(names = "--trust-password", paramLabel = "PASSWORD", defaultValue = "", description = "Its password.")
+  String trustPassword;
+
+  @Option(names = "--stop-after", converter = DurationConverter.class, paramLabel = "DURATION",
+      description = "Stop after this long (default: run until stopped).")
+  Duration stopAfter;
+
+  @Override
+  public Integer call() throws Exception {
+    return CommandErrors.run(spec, this::execute);
+  }
+
+  private Integer execute() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    String join = token != null ? token : tokenFile != null ? ClientOptions.readFile(tokenFile) : null;
+    Optional<String> saved = credentialFile != null && Files.isRegularFile(credentialFile)
+        ? Optional.of(ClientOptions.readFile(credentialFile)) : Optional.empty();
+    if (join == null && saved.isEmpty()) {
+      throw new IllegalArgumentException("give --token or --token-file (or a --credential-file from an earlier run)");
+    }
+    String host = hostname != null ? hostname : InetAddress.getLocalHost().getHostName();
+    Machine machine = new Machine(new MachineId(id), host, role, new LinkedHashSet<>(capabilities),
+        new Specs(Optional.empty(), Optional.empty(), Optional.empty(),
+            OptionalInt.of(Runtime.getRuntime().availableProcessors()), Map.of()), labels);
+    TaskHandler handler = allowShell ? new ShellHandler(shellTimeout) : new EchoHandler();
+    HttpAgent.Builder b = HttpAgent.newBuilder(coordinator, machine).handler(handler);
+    if (join != null) {
+      b.joinToken(join);
+    }
+    saved.ifPresent(b::credential);
+    if (credentialFile != null) {
+      Path file = credentialFile.toAbsolutePath();
+      b.onCredential(c -> new StateDir(file.getParent()).writeSecret(file.getFileName().toString(), c));
+    }
+    if (slots != null) {
+      b.slots(slots);
+    }
+    if (!noProbes) {
+      for (Probe p : LinuxProbes.all(probeRoot)) {
+        b.probe(p);
+      }
+    }
+    if (trust != null) {
+      b.sslContext(ClientOptions.trusting(trust, trustPassword));
+    }
+    try (HttpAgent agent = b.build().start()) {
+      out.println("Agent " + id + " joining " + coordinator + " with " + (capabilities.isEmpty() ? "no capabilities"
+          : "capabilities " + String.join(", ", capabilities)) + "; tasks "
+          + (allowShell ? "run as shell commands" : "are echoed (use --allow-shell to run them)"));
+      out.flush();
+      Running.untilStopped(stopAfter);
+    }
+    out.println("Agent " + id + " stopped.");
+    out.flush();
+    return 0;
+  }
+}

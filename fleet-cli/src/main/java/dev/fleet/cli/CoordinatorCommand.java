@@ -1,0 +1,137 @@
+package dev.fleet.cli;
+
+import dev.fleet.Fleet;
+import dev.fleet.core.FleetBuilder;
+import dev.fleet.core.Fleets;
+import dev.fleet.json.RegistryEntry;
+import dev.fleet.json.RegistryJson;
+import dev.fleet.transport.http.HttpCoordinator;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code fleet coordinator}: runs the fleet and its HTTP coordinator until stopped. On first start it makes a
+ * join token and a client token, prints them, and keeps them in the state directory; it binds 127.0.0.1 unless
+ * told otherwise.
+ *
+ * <p>Runs on the calling thread, which waits until the JVM is asked to stop.
+ */
+@Command(name = "coordinator", description = "Run the fleet's coordinator: agents join it, clients submit to it.")
+final class CoordinatorCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--registry", paramLabel = "FILE",
+      description = "A registry JSON file ({\"machines\": [...]}) whose machines the fleet starts with.")
+  Path registry;
+
+  @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+      description = "The address to listen on (default ${DEFAULT-VALUE}).")
+  String bind;
+
+  @Option(names = "--port", defaultValue = "7070", description = "The port; 0 picks a free one (default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--state-dir", paramLabel = "DIR", description = "Where tokens and the URL are kept (default ~/.fleet).")
+  Path stateDir;
+
+  @Option(names = "--tls-keystore", paramLabel = "FILE", description = "Serve HTTPS with this PKCS#12 keystore.")
+  Path keystore;
+
+  @Option(names = "--tls-password", paramLabel = "PASSWORD", defaultValue = "",
+      description = "The keystore's password.")
+  String keystorePassword;
+
+  @Option(names = "--insecure-non-loopback",
+      description = "Allow plain HTTP on an address other than loopback (credentials travel in the clear).")
+  boolean insecure;
+
+  @Option(names = "--heartbeat-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "How often agents heartbeat (default 5s).")
+  Duration heartbeatInterval;
+
+  @Option(names = "--offline-after", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Silence after which a machine is offline and its work moves (default 6 intervals).")
+  Duration offlineAfter;
+
+  @Option(names = "--stop-after", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Stop after this long (default: run until stopped).")
+  Duration stopAfter;
+
+  @Override
+  public Integer call() throws Exception {
+    return CommandErrors.run(spec, this::execute);
+  }
+
+  private Integer execute() {
+    PrintWriter out = spec.commandLine().getOut();
+    StateDir state = new StateDir(stateDir == null ? StateDir.defaultPath() : stateDir);
+    boolean first = state.read(StateDir.JOIN_TOKEN).isEmpty();
+    String join = state.read(StateDir.JOIN_TOKEN).orElseGet(HttpCoordinator::newSecret);
+    String client = state.read(StateDir.CLIENT_TOKEN).orElseGet(HttpCoordinator::newSecret);
+    if (first) {
+      state.writeSecret(StateDir.JOIN_TOKEN, join);
+      state.writeSecret(StateDir.CLIENT_TOKEN, client);
+    }
+    HttpCoordinator.Builder b = HttpCoordinator.newBuilder().bindAddress(bind).port(port).joinToken(join)
+        .adminToken(client);
+    if (keystore != null) {
+      b.tls(keystore, keystorePassword);
+    }
+    if (insecure) {
+      b.allowInsecureNonLoopback();
+    }
+    HttpCoordinator coordinator = b.build();
+    FleetBuilder fb = Fleets.newBuilder().transport(coordinator);
+    if (heartbeatInterval != null) {
+      fb.heartbeatInterval(heartbeatInterval);
+      if (offlineAfter == null) {
+        fb.suspectAfter(heartbeatInterval.multipliedBy(3)).offlineAfter(heartbeatInterval.multipliedBy(6));
+      }
+    }
+    if (offlineAfter != null) {
+      Duration interval = heartbeatInterval == null ? Duration.ofSeconds(5) : heartbeatInterval;
+      fb.suspectAfter(offlineAfter.dividedBy(2).compareTo(interval) > 0 ? offlineAfter.dividedBy(2)
+          : interval.plusMillis(1)).offlineAfter(offlineAfter);
+    }
+    try (Fleet fleet = fb.build()) {
+      if (registry != null) {
+        List<RegistryEntry> entries = RegistryJson.read(registry);
+        for (RegistryEntry e : entries) {
+          fleet.registry().register(e.machine(), e.status(), e.currentLoad());
+        }
+        out.println("Loaded " + entries.size() + " machines from " + registry);
+      }
+      coordinator.start(fleet);
+      try {
+        state.write(StateDir.URL, coordinator.uri().toString());
+        out.println("Fleet coordinator listening on " + coordinator.uri());
+        if (first) {
+          out.println("First start: made a join token and a client token, kept in " + state.path()
+              + " (readable only by you).");
+          out.println("  join token:   " + join);
+          out.println("  client token: " + client);
+          out.println("Join a machine with:");
+          out.println("  fleet agent --join " + coordinator.uri() + " --token " + join
+              + " --id NAME --capabilities a,b --role ROLE");
+        } else {
+          out.println("Join token and client token are in " + state.path());
+        }
+        out.flush();
+        Running.untilStopped(stopAfter);
+      } finally {
+        coordinator.close();
+      }
+    }
+    out.println("Coordinator stopped.");
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,54 @@
+package dev.fleet.cli;
+
+import dev.fleet.Attempt;
+import dev.fleet.TaskId;
+import dev.fleet.TaskStatus;
+import dev.fleet.transport.http.HttpFleetClient;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code fleet explain TASK}: where a task is and why, each machine's verdict, what would unblock it, and its
+ * attempts so far.
+ *
+ * <p>Runs on the calling thread.
+ */
+@Command(name = "explain", description = "Explain where a task is and why.")
+final class ExplainCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ClientOptions client;
+
+  @Parameters(index = "0", paramLabel = "TASK", description = "The task's id.")
+  String task;
+
+  @Override
+  public Integer call() throws Exception {
+    return CommandErrors.run(spec, this::execute);
+  }
+
+  private Integer execute() {
+    PrintWriter out = spec.commandLine().getOut();
+    HttpFleetClient c = client.client();
+    TaskId id = new TaskId(task);
+    TaskStatus s = c.task(id).orElseThrow(() -> new IllegalArgumentException("the coordinator knows no task '"
+        + task + "'"));
+    out.println(id + ": " + s.state().name().toLowerCase(Locale.ROOT) + s.machine().map(m -> " on " + m).orElse("")
+        + (s.attempt() > 0 ? ", attempt " + s.attempt() + " of " + s.task().maxAttempts() : ""));
+    out.println(c.explain(id).render());
+    for (Attempt a : s.attempts()) {
+      out.println("  attempt " + a.number() + " on " + a.machine() + (a.ending().isEmpty() ? " (current)"
+          : ": " + a.ending()));
+    }
+    out.flush();
+    return 0;
+  }
+}

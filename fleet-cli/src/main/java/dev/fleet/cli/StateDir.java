@@ -1,0 +1,76 @@
+package dev.fleet.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+
+/**
+ * The directory where the coordinator keeps its secrets and address for the other commands on the same
+ * machine ({@code ~/.fleet} unless told otherwise): {@code join-token}, {@code client-token},
+ * {@code coordinator.url}. Secret files are readable only by their owner where the file system allows it.
+ *
+ * <p>Not thread-safe; commands use it from one thread.
+ */
+final class StateDir {
+  static final String JOIN_TOKEN = "join-token";
+  static final String CLIENT_TOKEN = "client-token";
+  static final String URL = "coordinator.url";
+
+  private final Path dir;
+
+  StateDir(Path dir) {
+    this.dir = dir;
+  }
+
+  /** {@code ~/.fleet}. */
+  static Path defaultPath() {
+    return Path.of(System.getProperty("user.home"), ".fleet");
+  }
+
+  Path path() {
+    return dir;
+  }
+
+  Optional<String> read(String name) {
+    Path f = dir.resolve(name);
+    if (!Files.isRegularFile(f)) {
+      return Optional.empty();
+    }
+    try {
+      String s = Files.readString(f, StandardCharsets.UTF_8).trim();
+      return s.isEmpty() ? Optional.empty() : Optional.of(s);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes a file only its owner may read, replacing any earlier one. */
+  void writeSecret(String name, String content) {
+    write(name, content, true);
+  }
+
+  void write(String name, String content) {
+    write(name, content, false);
+  }
+
+  private void write(String name, String content, boolean secret) {
+    try {
+      Files.createDirectories(dir);
+      Path f = dir.resolve(name);
+      Path tmp = Files.createTempFile(dir, name, ".tmp");
+      if (secret && FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+      }
+      Files.writeString(tmp, content + "\n", StandardCharsets.UTF_8);
+      Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + dir.resolve(name) + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package dev.fleet.cli;
+
+import dev.fleet.MachineStatus;
+import dev.fleet.TaskId;
+import dev.fleet.TaskStatus;
+import dev.fleet.transport.http.HttpFleetClient;
+import dev.fleet.transport.http.RemoteMachine;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code fleet status}: the machines of a running coordinator with health, load, signals and running tasks, then
+ * the queue with why each task waits.
+ *
+ * <p>Runs on the calling thread.
+ */
+@Command(name = "status", description = "Show the machines and the queue of a running coordinator.")
+final class StatusCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ClientOptions client;
+
+  @Override
+  public Integer call() throws Exception {
+    return CommandErrors.run(spec, this::execute);
+  }
+
+  private Integer execute() {
+    PrintWriter out = spec.commandLine().getOut();
+    HttpFleetClient c = client.client();
+    List<RemoteMachine> machines = c.machines();
+    List<TaskStatus> queue = c.queue();
+    Table t = new Table("MACHINE", "ROLE", "CAPABILITIES", "HEALTH", "LOAD", "SIGNALS", "AGENT", "RUNNING");
+    for (RemoteMachine m : machines) {
+      MachineStatus s = m.status();
+      t.row(s.id(), s.machine().role(), String.join(",", s.machine().capabilities()), s.health().word(),
+          String.format(Locale.ROOT, "%.2f", s.effectiveLoad()), signals(s), m.connected() ? "joined" : "-",
+          m.tasks().isEmpty() ? "-" : m.tasks().size() + ": " + m.tasks().stream().map(TaskId::value)
+              .collect(Collectors.joining(",")));
+    }
+    out.println(machines.size() + " machines");
+    out.print(t.render("  "));
+    out.println();
+    out.println(queue.size() + " queued tasks");
+    if (!queue.isEmpty()) {
+      Table q = new Table("TASK", "PRIORITY", "REQUIRES", "WHY");
+      for (TaskStatus s : queue) {
+        q.row(s.id(), s.task().priority().word(), String.join("+", s.task().requires()), s.why().summary());
+      }
+      out.print(q.render("  "));
+    }
+    out.flush();
+    return 0;
+  }
+
+  private static String signals(MachineStatus s) {
+    List<String> parts = new ArrayList<>();
+    if (s.signals().onBattery()) {
+      parts.add("battery" + (s.signals().batteryPercent().isPresent() ? " " + s.signals().batteryPercent().getAsInt()
+          + "%" : ""));
+    }
+    if (s.signals().throttled()) {
+      parts.add("throttled");
+    }
+    Double temp = s.signals().metrics().get("cpu.temp");
+    if (temp != null) {
+      parts.add(String.format(Locale.ROOT, "%.0fC", temp));
+    }
+    return parts.isEmpty() ? "-" : String.join(", ", parts);
+  }
+}

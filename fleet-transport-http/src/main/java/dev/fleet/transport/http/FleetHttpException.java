@@ -1,0 +1,46 @@
+package dev.fleet.transport.http;
+
+import java.util.Objects;
+
+/**
+ * A coordinator refused a request: the RFC 9457 problem it answered with.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class FleetHttpException extends RuntimeException {
+  private final int status;
+  private final String type;
+  private final String detail;
+
+  public FleetHttpException(int status, String type, String detail) {
+    super("HTTP " + status + " (" + shortType(type) + "): " + detail);
+    this.status = status;
+    this.type = Objects.requireNonNull(type, "type");
+    this.detail = Objects.requireNonNull(detail, "detail");
+  }
+
+  private static String shortType(String type) {
+    int at = type == null ? -1 : type.lastIndexOf(':');
+    return at < 0 ? String.valueOf(type) : type.substring(at + 1);
+  }
+
+  /** The HTTP status, e.g. 409. */
+  public int status() {
+    return status;
+  }
+
+  /** The problem type URI, e.g. {@code urn:dev.fleet:problem:stale-attempt}. */
+  public String type() {
+    return type;
+  }
+
+  /** The last part of the type, e.g. {@code stale-attempt}. */
+  public String kind() {
+    return shortType(type);
+  }
+
+  /** What the coordinator said was wrong. */
+  public String detail() {
+    return detail;
+  }
+}

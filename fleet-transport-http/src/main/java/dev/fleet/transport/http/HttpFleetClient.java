@@ -1,0 +1,153 @@
+package dev.fleet.transport.http;
+
+import dev.fleet.Explanation;
+import dev.fleet.MachineId;
+import dev.fleet.MachineStatus;
+import dev.fleet.Task;
+import dev.fleet.TaskId;
+import dev.fleet.TaskStatus;
+import dev.fleet.transport.http.internal.JsonHttp;
+import dev.fleet.transport.http.internal.Secrets;
+import dev.fleet.transport.http.internal.Wire;
+import dev.fleet.transport.http.internal.WireMapping;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A client of a coordinator's {@code /v1} API with the client (admin) credential: submit and inspect work,
+ * list machines, drain them. What {@code fleet submit}, {@code fleet status} and {@code fleet explain} use.
+ *
+ * <p>Thread-safe. Every call blocks until the coordinator answers; a refusal throws
+ * {@link FleetHttpException} with the coordinator's explanation, a network failure
+ * {@link java.io.UncheckedIOException}.
+ */
+public final class HttpFleetClient {
+  private final JsonHttp http;
+  private final String credential;
+  private final Duration timeout;
+
+  private HttpFleetClient(URI coordinator, String credential, SSLContext ssl, Duration timeout) {
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout);
+    if (ssl != null) {
+      b.sslContext(ssl);
+    }
+    this.http = new JsonHttp(b.build(), coordinator);
+    this.credential = Secrets.checkConfigured("client credential", credential);
+    this.timeout = timeout;
+  }
+
+  /** A client of the coordinator at {@code coordinator} (http or https) with the client credential. */
+  public static HttpFleetClient connect(URI coordinator, String credential) {
+    return new HttpFleetClient(Objects.requireNonNull(coordinator, "coordinator"), credential, null,
+        Duration.ofSeconds(10));
+  }
+
+  /** The same over TLS with the given trust. */
+  public static HttpFleetClient connect(URI coordinator, String credential, SSLContext ssl) {
+    return new HttpFleetClient(Objects.requireNonNull(coordinator, "coordinator"), credential,
+        Objects.requireNonNull(ssl, "ssl"), Duration.ofSeconds(10));
+  }
+
+  /** Submits tasks in one request; one decision each, in order. Nothing is submitted if any is refused. */
+  public List<RemoteDecision> submit(List<Task> tasks) {
+    List<Wire.TaskDto> dtos = new ArrayList<>();
+    for (Task t : tasks) {
+      dtos.add(WireMapping.dto(t));
+    }
+    Wire.SubmitResponse r = call("POST", "v1/tasks", new Wire.SubmitRequest(dtos), Wire.SubmitResponse.class);
+    List<RemoteDecision> out = new ArrayList<>();
+    for (Wire.DecisionDto d : r.decisions()) {
+      out.add(new RemoteDecision(new TaskId(d.task()),
+          RemoteDecision.Outcome.valueOf(d.outcome().toUpperCase(Locale.ROOT)),
+          Optional.ofNullable(d.machine()).map(MachineId::new), d.attempt() == null ? 0 : d.attempt(),
+          WireMapping.explanation(d.why())));
+    }
+    return out;
+  }
+
+  /** The task's status, or empty if the coordinator does not know it. */
+  public Optional<TaskStatus> task(TaskId task) {
+    try {
+      return Optional.of(WireMapping.taskStatus(call("GET", "v1/tasks/" + task, null, Wire.TaskStatusDto.class)));
+    } catch (FleetHttpException e) {
+      if (e.status() == 404 && e.kind().equals("unknown-task")) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** Cancels a task; false if it had already finished. */
+  public boolean cancel(TaskId task) {
+    return call("POST", "v1/tasks/" + task + "/cancel", null, Wire.CancelResponse.class).cancelled();
+  }
+
+  /** Why the task is where it is. */
+  public Explanation explain(TaskId task) {
+    return WireMapping.explanation(call("GET", "v1/tasks/" + task + "/explanation", null, Wire.ExplanationDto.class));
+  }
+
+  /** Every machine, in registration order. */
+  public List<RemoteMachine> machines() {
+    List<RemoteMachine> out = new ArrayList<>();
+    for (Wire.MachineStatusDto d : call("GET", "v1/machines", null, Wire.MachineStatusDto[].class)) {
+      out.add(remote(d));
+    }
+    return out;
+  }
+
+  /** The queued tasks in dispatch order, each with a fresh explanation. */
+  public List<TaskStatus> queue() {
+    List<TaskStatus> out = new ArrayList<>();
+    for (Wire.TaskStatusDto d : call("GET", "v1/queue", null, Wire.TaskStatusDto[].class)) {
+      out.add(WireMapping.taskStatus(d));
+    }
+    return out;
+  }
+
+  /** Stops giving the machine work; with a deadline its running work moves after it. */
+  public RemoteMachine drain(MachineId machine, Optional<Duration> deadline) {
+    return remote(call("POST", "v1/machines/" + machine + "/drain",
+        new Wire.DrainRequest(deadline.map(Duration::toMillis).orElse(null)), Wire.MachineStatusDto.class));
+  }
+
+  /** Ends a drain. */
+  public RemoteMachine undrain(MachineId machine) {
+    return remote(call("POST", "v1/machines/" + machine + "/undrain", null, Wire.MachineStatusDto.class));
+  }
+
+  /** Removes a machine and invalidates its credential. */
+  public void removeMachine(MachineId machine) {
+    call("DELETE", "v1/machines/" + machine, null, Wire.RemovedResponse.class);
+  }
+
+  /** The coordinator's rules page. */
+  public String rules() {
+    return call("GET", "v1/rules", null, Wire.RulesDto.class).rules();
+  }
+
+  /** Replaces the join token; returns the new one (shown only now). */
+  public String rotateJoinToken() {
+    return call("POST", "v1/join-token", null, Wire.JoinTokenDto.class).joinToken();
+  }
+
+  private static RemoteMachine remote(Wire.MachineStatusDto d) {
+    MachineStatus s = WireMapping.machineStatus(d);
+    List<TaskId> tasks = new ArrayList<>();
+    for (String t : d.tasks() == null ? List.<String>of() : d.tasks()) {
+      tasks.add(new TaskId(t));
+    }
+    return new RemoteMachine(s, d.suspicion(), d.connected(), tasks);
+  }
+
+  private <T> T call(String method, String path, Object body, Class<T> type) {
+    return http.call(method, path, credential, body, type, timeout);
+  }
+}

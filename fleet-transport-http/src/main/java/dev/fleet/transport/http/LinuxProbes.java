@@ -1,0 +1,217 @@
+package dev.fleet.transport.http;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+
+/**
+ * The built-in probes for Linux, reading {@code /proc} and {@code /sys} under a root directory ({@code /} on a
+ * real machine, a fake tree in tests). A file that is missing or unreadable leaves its part of the reading
+ * empty, so the same probes run on machines without a battery or thermal zones.
+ *
+ * <ul>
+ *   <li>{@link #cpuLoad}: the 1-minute load average of {@code /proc/loadavg} divided by the cores; metric
+ *       {@code cpu.load1}.
+ *   <li>{@link #battery}: {@code /sys/class/power_supply/*}: on battery when no mains supply is online and a
+ *       battery is discharging (or mains exist and none is online); the lowest battery {@code capacity}.
+ *   <li>{@link #thermal}: throttled when a {@code /sys/class/thermal/thermal_zone*} reaches its lowest
+ *       {@code passive} (else {@code hot}) trip point, or a CPU's {@code cpufreq/scaling_max_freq} is held
+ *       below its {@code cpuinfo_max_freq}; metrics {@code cpu.temp} (hottest zone, °C) and
+ *       {@code cpu.freq.ratio} (mean {@code scaling_cur_freq / cpuinfo_max_freq}).
+ * </ul>
+ *
+ * <p>Thread-safe: the probes keep no state between readings.
+ */
+public final class LinuxProbes {
+  private LinuxProbes() {}
+
+  /** CPU load against the cores this JVM sees. */
+  public static Probe cpuLoad(Path root) {
+    return cpuLoad(root, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** CPU load against {@code cores} cores. */
+  public static Probe cpuLoad(Path root, int cores) {
+    Objects.requireNonNull(root, "root");
+    if (cores < 1) {
+      throw new IllegalArgumentException("cores must be >= 1, got " + cores);
+    }
+    Path file = root.resolve("proc/loadavg");
+    return () -> {
+      Optional<String> text = read(file);
+      if (text.isEmpty()) {
+        return Probe.Reading.NONE;
+      }
+      String[] parts = text.get().trim().split("\\s+");
+      double load1;
+      try {
+        load1 = Double.parseDouble(parts[0]);
+      } catch (NumberFormatException e) {
+        throw new IllegalStateException(file + " does not start with a load average: '" + text.get().trim() + "'");
+      }
+      if (!(load1 >= 0) || Double.isInfinite(load1)) {
+        throw new IllegalStateException(file + " has a load average that is not a number >= 0: " + parts[0]);
+      }
+      return new Probe.Reading(OptionalDouble.of(load1 / cores), Optional.empty(), OptionalInt.empty(),
+          Optional.empty(), Map.of("cpu.load1", load1));
+    };
+  }
+
+  /** Power source and battery charge. */
+  public static Probe battery(Path root) {
+    Objects.requireNonNull(root, "root");
+    Path dir = root.resolve("sys/class/power_supply");
+    return () -> {
+      boolean mainsSeen = false;
+      boolean mainsOnline = false;
+      boolean discharging = false;
+      boolean batterySeen = false;
+      int lowest = Integer.MAX_VALUE;
+      for (Path supply : list(dir, "*")) {
+        String type = read(supply.resolve("type")).map(String::trim).orElse("");
+        if (type.equalsIgnoreCase("Battery")) {
+          batterySeen = true;
+          Optional<Integer> capacity = read(supply.resolve("capacity")).flatMap(LinuxProbes::integer);
+          if (capacity.isPresent()) {
+            lowest = Math.min(lowest, Math.max(0, Math.min(100, capacity.get())));
+          }
+          String status = read(supply.resolve("status")).map(String::trim).orElse("");
+          discharging |= status.equalsIgnoreCase("Discharging");
+        } else if (type.equalsIgnoreCase("Mains") || type.toUpperCase(Locale.ROOT).startsWith("USB")) {
+          mainsSeen = true;
+          mainsOnline |= read(supply.resolve("online")).flatMap(LinuxProbes::integer).orElse(0) == 1;
+        }
+      }
+      if (!batterySeen) {
+        return Probe.Reading.NONE;
+      }
+      boolean onBattery = !mainsOnline && (discharging || mainsSeen);
+      return new Probe.Reading(OptionalDouble.empty(), Optional.of(onBattery),
+          lowest == Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of(lowest), Optional.empty(), Map.of());
+    };
+  }
+
+  /** Heat: thermal zones against their trip points, and CPU frequency caps. */
+  public static Probe thermal(Path root) {
+    Objects.requireNonNull(root, "root");
+    Path zones = root.resolve("sys/class/thermal");
+    Path cpus = root.resolve("sys/devices/system/cpu");
+    return () -> {
+      boolean throttled = false;
+      boolean known = false;
+      double hottest = Double.NEGATIVE_INFINITY;
+      for (Path zone : list(zones, "thermal_zone*")) {
+        Optional<Integer> temp = read(zone.resolve("temp")).flatMap(LinuxProbes::integer);
+        if (temp.isEmpty()) {
+          continue;
+        }
+        known = true;
+        hottest = Math.max(hottest, temp.get() / 1000.0);
+        OptionalInt trip = lowestTrip(zone, "passive");
+        if (trip.isEmpty()) {
+          trip = lowestTrip(zone, "hot");
+        }
+        if (trip.isPresent() && temp.get() >= trip.getAsInt()) {
+          throttled = true;
+        }
+      }
+      double ratioSum = 0;
+      int ratios = 0;
+      for (Path cpu : list(cpus, "cpu[0-9]*")) {
+        Path freq = cpu.resolve("cpufreq");
+        Optional<Integer> max = read(freq.resolve("cpuinfo_max_freq")).flatMap(LinuxProbes::integer);
+        if (max.isEmpty() || max.get() <= 0) {
+          continue;
+        }
+        known = true;
+        Optional<Integer> cap = read(freq.resolve("scaling_max_freq")).flatMap(LinuxProbes::integer);
+        if (cap.isPresent() && cap.get() < max.get()) {
+          throttled = true;
+        }
+        Optional<Integer> cur = read(freq.resolve("scaling_cur_freq")).flatMap(LinuxProbes::integer);
+        if (cur.isPresent()) {
+          ratioSum += (double) cur.get() / max.get();
+          ratios++;
+        }
+      }
+      if (!known) {
+        return Probe.Reading.NONE;
+      }
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      if (hottest > Double.NEGATIVE_INFINITY) {
+        metrics.put("cpu.temp", hottest);
+      }
+      if (ratios > 0) {
+        metrics.put("cpu.freq.ratio", ratioSum / ratios);
+      }
+      return new Probe.Reading(OptionalDouble.empty(), Optional.empty(), OptionalInt.empty(), Optional.of(throttled),
+          metrics);
+    };
+  }
+
+  /** CPU load, battery and heat under one root. */
+  public static List<Probe> all(Path root) {
+    return List.of(cpuLoad(root), battery(root), thermal(root));
+  }
+
+  private static OptionalInt lowestTrip(Path zone, String type) {
+    int lowest = Integer.MAX_VALUE;
+    for (Path t : list(zone, "trip_point_*_type")) {
+      if (!read(t).map(String::trim).orElse("").equalsIgnoreCase(type)) {
+        continue;
+      }
+      String name = t.getFileName().toString();
+      Path temp = zone.resolve(name.substring(0, name.length() - "type".length()) + "temp");
+      Optional<Integer> v = read(temp).flatMap(LinuxProbes::integer);
+      if (v.isPresent() && v.get() > 0) {
+        lowest = Math.min(lowest, v.get());
+      }
+    }
+    return lowest == Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of(lowest);
+  }
+
+  private static Optional<String> read(Path file) {
+    try {
+      if (!Files.isRegularFile(file)) {
+        return Optional.empty();
+      }
+      byte[] b = Files.readAllBytes(file);
+      return Optional.of(new String(b, 0, Math.min(b.length, 4096), StandardCharsets.UTF_8));
+    } catch (IOException | SecurityException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<Integer> integer(String text) {
+    try {
+      return Optional.of(Integer.parseInt(text.trim()));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static List<Path> list(Path dir, String glob) {
+    List<Path> out = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, glob)) {
+      s.forEach(out::add);
+    } catch (IOException | SecurityException e) {
+      return out;
+    }
+    out.sort(null);
+    return out;
+  }
+}

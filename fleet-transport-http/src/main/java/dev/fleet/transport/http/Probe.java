@@ -1,0 +1,57 @@
+package dev.fleet.transport.http;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+
+/**
+ * Gathers one kind of signal for an agent's heartbeats: CPU load, battery, heat, or anything an embedder
+ * measures. See {@link LinuxProbes} for the built-in ones.
+ *
+ * <p>Called on the agent's control thread before every heartbeat, so it must be quick. Implementations need
+ * not be thread-safe. A probe that throws is logged and skipped for that heartbeat.
+ */
+@FunctionalInterface
+public interface Probe {
+
+  /** Reads the signal now. */
+  Reading read() throws Exception;
+
+  /**
+   * What a probe found; each part optional, so probes combine. The agent reports the highest load of its
+   * probes and its own busy slots, is on battery or throttled if any probe says so, and merges metrics.
+   *
+   * <p>Immutable and thread-safe.
+   *
+   * @param load how busy the machine is, 0 idle, 1 fully busy
+   * @param onBattery whether it runs on battery
+   * @param batteryPercent charge in [0, 100]
+   * @param throttled whether the CPU is slowed for heat
+   * @param metrics free-form numbers, e.g. {@code cpu.temp}
+   */
+  record Reading(OptionalDouble load, Optional<Boolean> onBattery, OptionalInt batteryPercent,
+      Optional<Boolean> throttled, Map<String, Double> metrics) {
+
+    /** Nothing found. */
+    public static final Reading NONE =
+        new Reading(OptionalDouble.empty(), Optional.empty(), OptionalInt.empty(), Optional.empty(), Map.of());
+
+    public Reading {
+      Objects.requireNonNull(load, "load");
+      load.ifPresent(l -> {
+        if (!(l >= 0) || Double.isInfinite(l)) {
+          throw new IllegalArgumentException("probe load must be a finite number >= 0, got " + l);
+        }
+      });
+      Objects.requireNonNull(onBattery, "onBattery");
+      Objects.requireNonNull(batteryPercent, "batteryPercent");
+      if (batteryPercent.isPresent() && (batteryPercent.getAsInt() < 0 || batteryPercent.getAsInt() > 100)) {
+        throw new IllegalArgumentException("batteryPercent must be in [0, 100], got " + batteryPercent.getAsInt());
+      }
+      Objects.requireNonNull(throttled, "throttled");
+      metrics = Map.copyOf(Objects.requireNonNull(metrics, "metrics"));
+    }
+  }
+}

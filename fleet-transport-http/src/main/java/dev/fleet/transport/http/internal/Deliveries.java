@@ -1,0 +1,106 @@
+package dev.fleet.transport.http.internal;
+
+import dev.fleet.Assignment;
+import dev.fleet.FleetEvent;
+import dev.fleet.MachineId;
+import dev.fleet.TaskId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The transport side of the coordinator: every attempt the fleet delivers is kept as outstanding for its
+ * machine until it ends, and posted to the machine's {@link Mailbox}; withdrawals are posted too.
+ *
+ * <p>Thread-safe. {@link #deliver}, {@link #withdraw} and {@link #onEvent} are called on the fleet's event
+ * executor in the order the fleet decided; the rest from request threads.
+ */
+public final class Deliveries {
+  private final int mailboxCapacity;
+  private final ConcurrentHashMap<MachineId, Mailbox> mailboxes = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<TaskId, Assignment> outstanding = new ConcurrentHashMap<>();
+
+  public Deliveries(int mailboxCapacity) {
+    this.mailboxCapacity = mailboxCapacity;
+  }
+
+  /** The machine's mailbox, made on first use. */
+  public Mailbox mailbox(MachineId machine) {
+    return mailboxes.computeIfAbsent(machine, m -> new Mailbox(m, mailboxCapacity));
+  }
+
+  public void deliver(Assignment a) {
+    outstanding.put(a.task().id(), a);
+    run(mailbox(a.machine()).post(Mailbox.Kind.ASSIGN, a, ""));
+  }
+
+  public void withdraw(Assignment a, String reason) {
+    outstanding.computeIfPresent(a.task().id(), (id, cur) -> cur.token() == a.token() ? null : cur);
+    Mailbox box = mailboxes.get(a.machine());
+    if (box != null) { // no mailbox: the machine was removed, and nobody is left to tell
+      run(box.post(Mailbox.Kind.WITHDRAW, a, reason));
+    }
+  }
+
+  /** Forgets attempts whose task reached a final state however it got there. */
+  public void onEvent(FleetEvent event) {
+    if (event instanceof FleetEvent.TaskChanged c && c.to().isFinal()) {
+      outstanding.computeIfPresent(c.task(), (id, cur) -> cur.attempt() <= c.attempt() ? null : cur);
+    }
+  }
+
+  /** The task's attempt that is out on a machine, if any. */
+  public Optional<Assignment> outstanding(TaskId task) {
+    return Optional.ofNullable(outstanding.get(task));
+  }
+
+  /** The attempt's result was accepted. */
+  public void finished(Assignment a) {
+    outstanding.remove(a.task().id(), a);
+  }
+
+  /** The tasks out on a machine. */
+  public List<Assignment> outstandingOn(MachineId machine) {
+    List<Assignment> out = new ArrayList<>();
+    for (Assignment a : outstanding.values()) {
+      if (a.machine().equals(machine)) {
+        out.add(a);
+      }
+    }
+    out.sort((x, y) -> x.task().id().compareTo(y.task().id()));
+    return out;
+  }
+
+  /** A (re)join: returns the cursor the agent starts from; see {@link Mailbox#rejoin}. */
+  public long rejoin(MachineId machine) {
+    return mailbox(machine).rejoin(outstandingOn(machine));
+  }
+
+  /** The machine left: its mailbox goes, and a waiting poll is answered with nothing. */
+  public void forget(MachineId machine) {
+    Mailbox box = mailboxes.remove(machine);
+    if (box != null) {
+      Mailbox.Waiter w = box.takeWaiter();
+      if (w != null) {
+        w.complete(List.of(), box.cursor());
+      }
+    }
+  }
+
+  /** Answers every waiting poll with nothing, as the server stops. */
+  public void releaseWaiters() {
+    for (Mailbox box : mailboxes.values()) {
+      Mailbox.Waiter w = box.takeWaiter();
+      if (w != null) {
+        w.complete(List.of(), box.cursor());
+      }
+    }
+  }
+
+  private static void run(Runnable r) {
+    if (r != null) {
+      r.run();
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package dev.fleet.transport.http.internal;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON documents of the {@code /v1} API, as records Jackson reads and writes. Fields a client may
+ * leave out are boxed and may be null; {@link WireMapping} checks them and turns them into Fleet's values.
+ * Tokens travel as strings of unsigned decimal digits, so clients whose numbers are doubles keep them exact.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class Wire {
+  private Wire() {}
+
+  /** A machine's registration. */
+  public record MachineDto(String id, String hostname, String role, List<String> capabilities, SpecsDto specs,
+      Map<String, String> labels) {}
+
+  /** A machine's hardware; every field optional. */
+  public record SpecsDto(String ram, String chip, Boolean gpu, Integer cores, Map<String, String> extra) {}
+
+  /** {@code POST /v1/join}: the machine that joins. */
+  public record JoinRequest(MachineDto machine) {}
+
+  /** The answer to a join: the machine's credential and the heartbeat settings it must keep. */
+  public record JoinResponse(String machine, String credential, boolean reconnected, long heartbeatIntervalMillis,
+      long suspectAfterMillis, long offlineAfterMillis, long maxPollWaitMillis, long cursor) {}
+
+  /** Power, heat and owner activity; every field optional. */
+  public record SignalsDto(Boolean onBattery, Integer batteryPercent, Boolean throttled, Long ownerIdleMillis,
+      Map<String, Double> metrics) {}
+
+  /**
+   * {@code POST /v1/heartbeat}. The machine is the caller; {@code ack} is the last message sequence the agent
+   * has received, so the coordinator can forget older messages.
+   */
+  public record HeartbeatRequest(Long sequence, Double load, SignalsDto signals, Long ack) {}
+
+  /** The answer to a heartbeat: whether it counted, the machine's health, and messages after the ack. */
+  public record HeartbeatResponse(boolean accepted, String health, List<MessageDto> messages, long cursor,
+      long heartbeatIntervalMillis) {}
+
+  /**
+   * A message to a machine: {@code assign} (with task, attempt and token) or {@code withdraw} (with taskId,
+   * token and reason).
+   */
+  public record MessageDto(long seq, String type, String taskId, String token, Integer attempt, TaskDto task,
+      String reason) {}
+
+  /** The answer to {@code GET /v1/assignments}: messages after the ack, and the newest sequence. */
+  public record PollResponse(List<MessageDto> messages, long cursor) {}
+
+  /** Opaque bytes: {@code text} for UTF-8 text, else {@code base64}. */
+  public record PayloadDto(String mediaType, String text, String base64) {}
+
+  /** How a task is rescheduled when its machine goes away; every field optional. */
+  public record RescheduleDto(Long delayMillis, Double multiplier, Long maxDelayMillis, Long asleepGraceMillis) {}
+
+  /** A task; only {@code id} is required. */
+  public record TaskDto(String id, String title, List<String> requires, String priority, PayloadDto payload,
+      String role, String weight, Long deadlineMillis, Integer maxAttempts, String idempotencyKey,
+      RescheduleDto reschedule) {}
+
+  /** {@code POST /v1/tasks}. */
+  public record SubmitRequest(List<TaskDto> tasks) {}
+
+  /** One machine's line in an explanation. */
+  public record VerdictDto(String machine, String reason, String detail) {}
+
+  /** Why a decision came out as it did. */
+  public record ExplanationDto(String summary, List<VerdictDto> machines, int omitted, List<String> unblockers) {}
+
+  /** What the dispatcher decided: {@code dispatched}, {@code queued} or {@code rejected}. */
+  public record DecisionDto(String task, String outcome, String machine, Integer attempt, ExplanationDto why) {}
+
+  /** The answer to a submission, one decision per task in the order given. */
+  public record SubmitResponse(List<DecisionDto> decisions) {}
+
+  /** How an attempt ended. */
+  public record AttemptDto(int number, String machine, String ending) {}
+
+  /** An accepted result. */
+  public record ResultDto(boolean succeeded, PayloadDto output, String message) {}
+
+  /** A task's state. */
+  public record TaskStatusDto(TaskDto task, String state, String machine, int attempt, ExplanationDto why,
+      ResultDto result, List<AttemptDto> attempts) {}
+
+  /** {@code POST /v1/tasks/{id}/started}. */
+  public record StartedRequest(String token) {}
+
+  /** {@code POST /v1/tasks/{id}/result}. */
+  public record ResultRequest(String token, Boolean succeeded, PayloadDto output, String message) {}
+
+  /** One result in a batch: the task, its attempt token, and how it ended. */
+  public record ResultItem(String task, String token, Boolean succeeded, PayloadDto output, String message) {}
+
+  /** {@code POST /v1/results}: several results at once, each judged on its own. */
+  public record ResultsRequest(List<ResultItem> results) {}
+
+  /** How one result of a batch fared: 200 accepted, else the status and detail a single report would get. */
+  public record ResultOutcome(String task, int status, String detail) {}
+
+  /** The answer to {@code POST /v1/results}, one outcome per result in the order given. */
+  public record ResultsResponse(List<ResultOutcome> outcomes) {}
+
+  /** {@code POST /v1/tasks/{id}/reroute}. */
+  public record RerouteRequest(String machine) {}
+
+  /** A machine and what the fleet knows of it now. */
+  public record MachineStatusDto(MachineDto machine, String health, double load, double effectiveLoad,
+      SignalsDto signals, String lastHeartbeat, int activeTasks, long registrationOrder, double suspicion,
+      boolean connected, List<String> tasks) {}
+
+  /** {@code POST /v1/machines/{id}/drain}; without a deadline running work may finish whenever. */
+  public record DrainRequest(Long deadlineMillis) {}
+
+  /** {@code GET /v1/rules}. */
+  public record RulesDto(String rules) {}
+
+  /** A new join token, shown once. */
+  public record JoinTokenDto(String joinToken) {}
+
+  /** The answer to a cancellation. */
+  public record CancelResponse(boolean cancelled) {}
+
+  /** The answer to removing a machine. */
+  public record RemovedResponse(boolean removed) {}
+
+  /** An RFC 9457 problem. */
+  public record ProblemDto(String type, String title, int status, String detail) {}
+}

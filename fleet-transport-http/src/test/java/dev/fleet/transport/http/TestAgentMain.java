@@ -1,0 +1,36 @@
+package dev.fleet.transport.http;
+
+import dev.fleet.Machine;
+import dev.fleet.Payload;
+import dev.fleet.TaskResult;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An agent process for end-to-end tests: {@code TestAgentMain URL JOIN_TOKEN ID CAPABILITIES SLOTS}. A task whose
+ * payload reads {@code sleep N} sleeps N ms; every task answers with the machine's id.
+ */
+public final class TestAgentMain {
+  private TestAgentMain() {}
+
+  public static void main(String[] args) throws Exception {
+    String id = args[2];
+    HttpAgent agent = HttpAgent.newBuilder(URI.create(args[0]),
+            Machine.of(id, id + ".local", "worker", Arrays.asList(args[3].split(","))))
+        .joinToken(args[1]).slots(Integer.parseInt(args[4])).backoff(Duration.ofMillis(50), Duration.ofMillis(500))
+        .handler(ctx -> {
+          String text = ctx.task().payload().asText();
+          if (text.startsWith("sleep ")) {
+            Thread.sleep(Long.parseLong(text.substring(6).trim()));
+          }
+          return TaskResult.success(Payload.text(id, "text/plain"));
+        }).build();
+    agent.start();
+    System.out.println("agent " + id + " started");
+    new CountDownLatch(1).await(10, TimeUnit.MINUTES);
+    agent.close();
+  }
+}
