@@ -8,7 +8,9 @@ import java.util.Objects;
  * <p>Immutable and thread-safe.
  *
  * @param machine who sends it
- * @param sequence increases with every heartbeat of one agent run; an older or repeated one is ignored
+ * @param sequence increases with every heartbeat of one agent run; an older or repeated one is ignored. A
+ *     restarted agent starts again at 0, and sends 0 until one has reached the fleet: a 0 from a machine heard
+ *     from before tells the fleet that the attempts of its last run are lost, and it moves them
  * @param load how busy the machine is: 0 idle, 1 fully busy, above 1 oversubscribed
  * @param signals power, heat and owner activity
  */

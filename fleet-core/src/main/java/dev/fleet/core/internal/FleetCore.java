@@ -419,6 +419,9 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
         return false;
       }
       long now = config.ticker().read();
+      // A new run of an agent that was heard from before knows nothing of the attempts of its last run: they
+      // are lost and must move, or they would stay "running" on a machine that never finishes them.
+      boolean restarted = hb.sequence() == 0 && slot.lastSequence >= 0;
       try {
         slot.monitor.heartbeat(now);
       } catch (RuntimeException e) {
@@ -440,6 +443,9 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
           unreserve(slot, t);
         }
         slot.clearStartedUnreported();
+      }
+      if (restarted && !slot.tasks.isEmpty()) {
+        moveWorkOf(slot, slot.id() + " restarted and lost its work", now);
       }
       Health h = slot.health;
       boolean cameBack = h == Health.SUSPECT || h == Health.OFFLINE || h == Health.ASLEEP;
@@ -487,7 +493,8 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
             next = Math.min(next, nextChange(s, nowNanos));
           }
         }
-        if (s.health == Health.DRAINING && !s.tasks.isEmpty()) {
+        // The deadline holds whatever else happens meanwhile, e.g. the drained machine falling asleep.
+        if (s.drainRequested && !s.tasks.isEmpty()) {
           if (s.drainDeadlineNanos <= nowNanos) {
             moveWorkOf(s, "drain deadline of " + s.id() + " passed", nowNanos);
           } else {

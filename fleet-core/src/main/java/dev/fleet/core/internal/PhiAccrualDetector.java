@@ -10,7 +10,8 @@ import java.util.Locale;
  * phi is how unlikely the current silence is given the recent heartbeat intervals, on a log10 scale.
  *
  * <p>Intervals are modelled as a normal distribution over a sliding window, its mean lengthened by the
- * acceptable pause and its deviation floored, and phi approximated with Akka's logistic formula. Since phi
+ * acceptable pause and its deviation floored, and phi approximated with Akka's logistic formula. As in Akka, a
+ * silence that had already reached the offline threshold (an outage) is not added to the window. Since phi
  * grows with silence for fixed statistics, each monitor works out once per heartbeat how much silence
  * reaches each threshold, so a verdict is one comparison. Immutable and thread-safe; its monitors are
  * guarded by the fleet.
@@ -117,7 +118,13 @@ public final class PhiAccrualDetector implements FailureDetector {
     @Override
     public void heartbeat(long arrivalNanos) {
       if (heard) {
-        add(arrivalNanos - last);
+        long interval = arrivalNanos - last;
+        solve();
+        // As Akka does: the silence of an outage (a crash, a sleep) is not a heartbeat interval. Kept, it would
+        // swell the deviation so much that the next crash took minutes to detect.
+        if (interval < toOffline) {
+          add(interval);
+        }
       }
       heard = true;
       last = arrivalNanos;
