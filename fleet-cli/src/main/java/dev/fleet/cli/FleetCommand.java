@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "fleet",
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT,
     version = "fleet 0.1.0-SNAPSHOT",
     description = "Turns your own machines into one fleet.",
     subcommands = {DemoCommand.class, RulesCommand.class, CoordinatorCommand.class, AgentCommand.class,
