@@ -47,6 +47,11 @@ final class DemoCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  @picocli.CommandLine.Option(names = "--network",
+      description = "Run over HTTP instead: a coordinator here and one agent process per seed machine on 127.0.0.1;"
+          + " one agent is killed with work in flight.")
+  boolean network;
+
   private final AtomicLong nanos = new AtomicLong();
   private final List<FleetEvent> events = new CopyOnWriteArrayList<>();
   private final Map<MachineId, SimulatedAgent> agents = new LinkedHashMap<>();
@@ -56,8 +61,11 @@ final class DemoCommand implements Callable<Integer> {
   private Fleet fleet;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     out = spec.commandLine().getOut();
+    if (network) {
+      return new NetworkDemo(out).run();
+    }
     InstantSource wall = () -> START.plusNanos(nanos.get());
     // The demo moves time itself and sweeps when it does, so the fleet's own scheduler never needs to fire.
     try (Fleet f = Fleets.newBuilder().ticker(nanos::get).wallClock(wall).scheduler((cmd, delay) -> () -> {})

@@ -35,6 +35,17 @@ class CliTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(150)
+  void theNetworkDemoRunsAgentProcessesAndMovesTheWorkOfTheOneItKills() {
+    String out = run("demo", "--network");
+    assertTrue(out.contains("kill -9 m4-mirror's agent"), out);
+    assertTrue(out.contains("m4-mirror suspect -> offline"), out);
+    assertTrue(out.matches("(?s).*attempt 1 on m4-mirror: m4-mirror went offline; attempt 2 on m3-forge: succeeded.*"),
+        out);
+    assertTrue(out.contains("every task succeeded, each result accepted once"), out);
+  }
+
+  @Test
   void rulesPrintsTheLivePage() {
     String out = run("rules", "--load-ceiling", "0.7");
     assertTrue(out.startsWith("Fleet rules (generated from the live configuration)"), out);
