@@ -70,6 +70,12 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   private int queued;
   /** Why the strategy failed in the last placement, or null; read right after {@link #choose}. */
   private String strategyFailure;
+  /**
+   * A wall-clock reading and the ticker reading taken with it, renewed by every sweep; heartbeat times are
+   * shown through it (see {@link MachineSlot#snapshot}).
+   */
+  private long anchorWallMillis;
+  private long anchorNanos;
   private Scheduler.Cancellable nextSweep;
   private volatile boolean closed;
 
@@ -86,6 +92,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
         .expireAfterWrite(config.idempotencyWindow())
         .ticker(config.ticker()::read)
         .build();
+    anchorClocks(config.ticker().read());
   }
 
   /** Starts the periodic heartbeat sweep on the configured scheduler. */
@@ -207,13 +214,12 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       }
       long now = config.ticker().read();
       MachineSlot slot = new MachineSlot(machine, ++registrations, health, load, now);
-      slot.lastHeardMillis = config.wallClock().millis();
       slot.drainRequested = health == Health.DRAINING;
       machines.put(machine.id(), slot);
       index.add(slot);
       healthEvent(slot, Health.LEFT, health, "registered", now);
       retryQueue(slot);
-      return slot.snapshot();
+      return snapshot(slot);
     } finally {
       exit();
     }
@@ -234,7 +240,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
         slot.machine = machine;
       }
       retryQueue(slot);
-      return slot.snapshot();
+      return snapshot(slot);
     } finally {
       exit();
     }
@@ -249,7 +255,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       if (slot.health == Health.ONLINE || slot.health == Health.SUSPECT) {
         transition(slot, Health.DRAINING, "drain requested", config.ticker().read());
       }
-      return slot.snapshot();
+      return snapshot(slot);
     } finally {
       exit();
     }
@@ -265,7 +271,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
         transition(slot, Health.ONLINE, "drain ended", config.ticker().read());
         retryQueue(slot);
       }
-      return slot.snapshot();
+      return snapshot(slot);
     } finally {
       exit();
     }
@@ -297,7 +303,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     enter();
     try {
       MachineSlot slot = machines.get(id);
-      return slot == null ? Optional.empty() : Optional.of(slot.snapshot());
+      return slot == null ? Optional.empty() : Optional.of(snapshot(slot));
     } finally {
       exit();
     }
@@ -309,7 +315,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     try {
       List<MachineStatus> out = new ArrayList<>(machines.size());
       for (MachineSlot s : machines.values()) {
-        out.add(s.snapshot());
+        out.add(snapshot(s));
       }
       return out;
     } finally {
@@ -325,6 +331,16 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     } finally {
       exit();
     }
+  }
+
+  private MachineStatus snapshot(MachineSlot slot) {
+    return slot.snapshot(anchorWallMillis, anchorNanos);
+  }
+
+  /** Takes a wall-clock and a ticker reading together, to show ticker times as wall-clock times. */
+  private void anchorClocks(long nowNanos) {
+    anchorNanos = nowNanos;
+    anchorWallMillis = config.wallClock().millis();
   }
 
   private MachineSlot slot(MachineId id) {
@@ -350,7 +366,6 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       long now = config.ticker().read();
       slot.lastSequence = hb.sequence();
       slot.lastHeardNanos = now;
-      slot.lastHeardMillis = config.wallClock().millis();
       slot.reportedLoad = hb.load();
       slot.signals = hb.signals();
       if (slot.hasStartedUnreported()) {
@@ -382,6 +397,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   public long sweep(long nowNanos) {
     enter();
     try {
+      anchorClocks(nowNanos);
       long next = nowNanos + config.heartbeatInterval().toNanos();
       for (MachineSlot s : machines.values()) {
         Health h = s.health;
