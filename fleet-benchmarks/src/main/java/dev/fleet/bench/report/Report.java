@@ -200,15 +200,18 @@ public final class Report {
     }
     line("");
 
-    double ingest = median("HeartbeatBenchmark.ingest", "machines", "10000");
     double sweep = median("HeartbeatBenchmark.sweep", "machines", "100000");
     line("#### Heartbeats, in-process");
     line("");
     line("| what | machines | figure |");
     line("|---|---:|---:|");
-    line("| ingest (build a `Heartbeat`, `monitor().heartbeat(...)`) | 10,000 | %s heartbeats/s = %s ns each, %s B each |",
-        ops(ingest), nsf(ingest), fmt0(secondary("gc.alloc.rate.norm", "HeartbeatBenchmark.ingest", "machines",
-            "10000")));
+    for (String t : new String[] {"fake", "system"}) {
+      double ingest = median("HeartbeatBenchmark.ingest", "machines", "10000", "ticker", t);
+      line("| ingest (build a `Heartbeat`, `monitor().heartbeat(...)`), %s ticker | 10,000 | %s heartbeats/s"
+              + " = %s ns each, %s B each |", t.equals("fake") ? "fake" : "`Ticker.system()`", ops(ingest),
+          nsf(ingest), fmt0(secondary("gc.alloc.rate.norm", "HeartbeatBenchmark.ingest", "machines", "10000",
+              "ticker", t)));
+    }
     line("| sweep (`monitor().sweep(now)`, nobody overdue) | 100,000 | %s ns per sweep = %s ns per machine |",
         fmt0(ns(sweep)), String.format(Locale.ROOT, "%.1f", ns(sweep) / 100_000));
     line("");
@@ -274,8 +277,10 @@ public final class Report {
     }
     target("<= 64 bytes allocated per decision (steady state)", fmt0(alloc) + " B per `plan`, largest over sizes",
         alloc <= 64);
-    double ingest = median("HeartbeatBenchmark.ingest", "machines", "10000");
-    target(">= 5M in-process heartbeats/s", ops(ingest) + " heartbeats/s at 10k machines", ingest >= 5e6);
+    double ingest = median("HeartbeatBenchmark.ingest", "machines", "10000", "ticker", "fake");
+    double ingestSystem = median("HeartbeatBenchmark.ingest", "machines", "10000", "ticker", "system");
+    target(">= 5M in-process heartbeats/s", ops(ingest) + " heartbeats/s at 10k machines (fake ticker); "
+        + ops(ingestSystem) + " with `Ticker.system()`", ingest >= 5e6);
     if (memory != null) {
       double total = (Double) memory.get("bytesPerMachine");
       target("<= 1 KB retained heap per machine", fmt0(total) + " B at " + big(String.valueOf(
