@@ -86,8 +86,11 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     this.detector = new FixedTimeoutDetector(config.suspectAfter(), config.offlineAfter());
     this.explainer = new Explainer(strategy);
     this.events = new EventBus(config.eventExecutor());
-    this.finished = Caffeine.newBuilder().maximumSize(config.finishedTaskRetention()).build();
+    // Cache upkeep (eviction) runs on the calling thread, under the fleet's lock, amortised O(1): the
+    // default hands it to ForkJoinPool.commonPool(), a thread wake-up on almost every finished task.
+    this.finished = Caffeine.newBuilder().executor(Runnable::run).maximumSize(config.finishedTaskRetention()).build();
     this.idempotencyKeys = Caffeine.newBuilder()
+        .executor(Runnable::run)
         .maximumSize(Math.max(1, config.finishedTaskRetention()))
         .expireAfterWrite(config.idempotencyWindow())
         .ticker(config.ticker()::read)
