@@ -165,6 +165,22 @@ public final class Report {
           times(submit / fenzo));
     }
     line("");
+    line("CPU time per operation over the same iterations (JMH's wall-clock figures above include time this"
+        + " run's threads waited for a core on the shared machine; these do not): benchmark threads for Fleet and"
+        + " the seed algorithm, the whole JVM for Fenzo, whose own pool threads do its work.");
+    line("");
+    line("| machines | Fleet `plan` CPU ns | Fleet `submit`+`complete` CPU ns | seed algorithm CPU ns"
+        + " | Fenzo exact CPU ns per assignment | `plan` vs seed by CPU | `plan` vs Fenzo by CPU |");
+    line("|---:|---:|---:|---:|---:|---:|---:|");
+    for (String n : SIZES) {
+      double plan = secondary("cpu.workers.norm", "fleetPlan", "machines", n);
+      double seed = secondary("cpu.workers.norm", "seedDispatch", "machines", n);
+      double fenzo = secondary("cpu.process.norm", "fenzoExact", "machines", n);
+      line("| %s | %s | %s | %s | %s | %s | %s |", big(n), cpu(plan),
+          cpu(secondary("cpu.workers.norm", "fleetSubmitComplete", "machines", n)), cpu(seed), cpu(fenzo),
+          times(seed / plan), times(fenzo / plan));
+    }
+    line("");
     double plan100 = median("fleetPlan", "machines", "100");
     double plan100k = median("fleetPlan", "machines", "100000");
     double sub100 = median("fleetSubmitComplete", "machines", "100");
@@ -355,6 +371,13 @@ public final class Report {
       return "–";
     }
     double ns = ns(opsPerSecond);
+    return ns >= 100 ? String.format(Locale.ROOT, "%,.0f", ns) : String.format(Locale.ROOT, "%.1f", ns);
+  }
+
+  private static String cpu(double ns) {
+    if (Double.isNaN(ns)) {
+      return "–";
+    }
     return ns >= 100 ? String.format(Locale.ROOT, "%,.0f", ns) : String.format(Locale.ROOT, "%.1f", ns);
   }
 
