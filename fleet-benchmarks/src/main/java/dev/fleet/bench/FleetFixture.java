@@ -11,6 +11,7 @@ import dev.fleet.Task;
 import dev.fleet.core.FleetBuilder;
 import dev.fleet.core.Fleets;
 import dev.fleet.spi.PlacementStrategy;
+import dev.fleet.spi.Ticker;
 import dev.fleet.testing.FakeTicker;
 import dev.fleet.testing.ManualScheduler;
 import java.util.Arrays;
@@ -22,8 +23,8 @@ import java.util.function.Consumer;
  * A real {@link Fleet}, built through the public builder, holding the machines of a {@link FleetShape}
  * at their loads, plus the shape's tasks and heartbeats as API objects ready to replay.
  *
- * <p>Time is a {@link FakeTicker} that does not move and sweeps wait on a {@link ManualScheduler} that is
- * never advanced, so no background thread touches the fleet during a measurement; events are delivered
+ * <p>Time is a {@link FakeTicker} that does not move (unless the system ticker is asked for) and sweeps
+ * wait on a {@link ManualScheduler} that is never advanced, so no background thread touches the fleet during a measurement; events are delivered
  * on the calling thread (there are no listeners). The fleet itself is thread-safe; the replay arrays
  * must not be written.
  */
@@ -49,9 +50,17 @@ public final class FleetFixture implements AutoCloseable {
   }
 
   public FleetFixture(FleetShape shape, Consumer<FleetBuilder> configure) {
+    this(shape, configure, false);
+  }
+
+  /**
+   * A fleet whose every time reading is {@link Ticker#system()} if {@code systemTicker}, else {@link #ticker}
+   * (which sweeps wait on either way).
+   */
+  public FleetFixture(FleetShape shape, Consumer<FleetBuilder> configure, boolean systemTicker) {
     this.shape = shape;
     FleetBuilder b = Fleets.newBuilder()
-        .ticker(ticker)
+        .ticker(systemTicker ? Ticker.system() : ticker)
         .scheduler(new ManualScheduler(ticker))
         .eventExecutor(Runnable::run);
     configure.accept(b);

@@ -27,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@link #ingest} builds each {@link Heartbeat} (next sequence number, a load from the shape's ring), as
  * an in-process agent or a transport would, and hands it to the monitor; the load moves the machine in
- * every index it belongs to. {@link #sweep} runs {@code HeartbeatMonitor.sweep} over the whole fleet at a
+ * every index it belongs to. It runs with a fake ticker and with {@code Ticker.system()}, whose one
+ * reading per heartbeat is part of the real cost. {@link #sweep} runs {@code HeartbeatMonitor.sweep} over the whole fleet at a
  * time when nobody is overdue, which is the common case; divide by the fleet size for the cost per
  * machine.
  */
@@ -44,6 +45,10 @@ public class HeartbeatBenchmark {
     @Param({"10000"})
     public int machines;
 
+    /** {@code fake}: a FakeTicker; {@code system}: {@code Ticker.system()}, read once per heartbeat. */
+    @Param({"fake", "system"})
+    public String ticker;
+
     FleetFixture fixture;
     HeartbeatMonitor monitor;
     MachineId[] ids;
@@ -54,7 +59,11 @@ public class HeartbeatBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-      fixture = new FleetFixture(FleetShape.of(machines));
+      fixture = new FleetFixture(FleetShape.of(machines), b -> {}, switch (ticker) {
+        case "fake" -> false;
+        case "system" -> true;
+        default -> throw new IllegalArgumentException("ticker '" + ticker + "' is not one of fake, system");
+      });
       monitor = fixture.fleet.monitor();
       ids = fixture.machineIds;
       sequence = new long[ids.length];

@@ -53,8 +53,8 @@ class BenchmarksSmokeTest {
       assertTrue(score > 0, name + " scored " + score);
     }
     assertEquals(new TreeSet<>(ALL), ran);
-    // least-loaded and custom-scan; the two group benchmarks report each thread kind
-    assertEquals(ALL.size() + 1, results.size());
+    // two strategies, two tickers for ingest
+    assertEquals(ALL.size() + 2, results.size());
   }
 
   @Test

@@ -52,7 +52,7 @@ class HttpCommandsTest {
     Files.writeString(registry, "{\"machines\":[{\"id\":\"gpu-box\",\"hostname\":\"gpu.local\",\"role\":\"inference\","
         + "\"capabilities\":[\"inference\"],\"specs\":{\"ram\":\"64GB\",\"gpu\":true},\"status\":\"offline\"}]}");
     CompletableFuture<Run> coordinator = CompletableFuture.supplyAsync(() -> run("coordinator", "--port", "0",
-        "--state-dir", state, "--registry", registry.toString(), "--heartbeat-interval", "200ms",
+        "--state-dir", state, "--registry", registry.toString(), "--heartbeat-interval", "500ms",
         "--stop-after", "2m"));
     waitFor(dir.resolve("state").resolve(StateDir.URL));
     String url = Files.readString(dir.resolve("state").resolve(StateDir.URL)).trim();
@@ -66,7 +66,9 @@ class HttpCommandsTest {
     Run submitted = run("submit", "--state-dir", state, "hello", "--requires", "code", "--payload", "sleep 100ms",
         "--wait", "20s");
     assertEquals(0, submitted.code(), submitted.out() + submitted.err());
-    assertTrue(submitted.out().contains("hello dispatched to laptop"), submitted.out());
+    // Dispatched at once, or queued for a moment if a loaded machine made the agent look suspect.
+    assertTrue(submitted.out().contains("hello dispatched to laptop") || submitted.out().contains("hello queued"),
+        submitted.out());
     assertTrue(submitted.out().contains("hello succeeded on laptop"), submitted.out());
     assertTrue(submitted.out().contains("laptop: sleep 100ms"), submitted.out());
 

@@ -14,11 +14,26 @@ import dev.fleet.MachineId;
 import dev.fleet.Task;
 import dev.fleet.UnknownMachineException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HeartbeatMonitorTest {
   private static final MachineId A = MachineId.of("a");
+
+  @Test
+  void lastHeartbeatShowsWhenTheMachineWasHeardInWallClockTime() {
+    try (TestFleet t = TestFleet.seed()) {
+      t.advance(Duration.ofSeconds(10));
+      Instant shown = t.fleet.registry().get(MachineId.of("m3-forge")).orElseThrow().lastHeartbeat().orElseThrow();
+      Duration ago = Duration.between(shown, Instant.now());
+      assertTrue(ago.compareTo(Duration.ofSeconds(9)) >= 0 && ago.compareTo(Duration.ofSeconds(12)) <= 0,
+          "heard 10 s ago by the ticker, shown as " + ago + " ago");
+      t.beat("m3-forge", 0.3);
+      shown = t.fleet.registry().list().get(0).lastHeartbeat().orElseThrow();
+      assertTrue(Duration.between(shown, Instant.now()).compareTo(Duration.ofSeconds(2)) < 0);
+    }
+  }
 
   @Test
   void silenceMakesAMachineSuspectThenOfflineOnTheDefaultTimeouts() {

@@ -75,6 +75,12 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   private long registrations;
   private long submissions;
   private int queued;
+  /**
+   * A wall-clock reading and the ticker reading taken with it, renewed by every sweep; heartbeat times are
+   * shown through it (see {@link MachineSlot#snapshot}).
+   */
+  private long anchorWallMillis;
+  private long anchorNanos;
   private Scheduler.Cancellable nextSweep;
   private long sweepAtNanos = Long.MAX_VALUE;
   private volatile boolean closed;
@@ -89,12 +95,16 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     this.placer = new Placer(strategy, config.failbackAfter().toNanos(), policies);
     this.explainer = new Explainer(strategy, policies);
     this.events = new EventBus(config.eventExecutor());
-    this.finished = Caffeine.newBuilder().maximumSize(config.finishedTaskRetention()).build();
+    // Cache upkeep (eviction) runs on the calling thread, under the fleet's lock, amortised O(1): the
+    // default hands it to ForkJoinPool.commonPool(), a thread wake-up on almost every finished task.
+    this.finished = Caffeine.newBuilder().executor(Runnable::run).maximumSize(config.finishedTaskRetention()).build();
     this.idempotencyKeys = Caffeine.newBuilder()
+        .executor(Runnable::run)
         .maximumSize(Math.max(1, config.finishedTaskRetention()))
         .expireAfterWrite(config.idempotencyWindow())
         .ticker(config.ticker()::read)
         .build();
+    anchorClocks(config.ticker().read());
   }
 
   /** Starts the periodic heartbeat sweep on the configured scheduler. */
@@ -235,7 +245,6 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       }
       long now = config.ticker().read();
       MachineSlot slot = new MachineSlot(machine, ++registrations, health, load, now);
-      slot.lastHeardMillis = config.wallClock().millis();
       slot.drainRequested = health == Health.DRAINING;
       slot.monitor = detector.newMonitor(now, config.heartbeatInterval());
       machines.put(machine.id(), slot);
@@ -243,7 +252,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       placer.joined(slot);
       healthEvent(slot, Health.LEFT, health, "registered", now);
       retryQueue(slot);
-      return slot.snapshot();
+      return snapshot(slot);
     } finally {
       exit();
     }
@@ -268,7 +277,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       placer.joined(slot);
       // A new role or backup can change where waiting work of any capability set belongs.
       retryAll();
-      return slot.snapshot();
+      return snapshot(slot);
     } finally {
       exit();
     }
@@ -308,7 +317,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
         moveWorkOf(slot, "drain deadline of " + slot.id() + " passed", now);
       }
       scheduleSweepAt(slot.drainDeadlineNanos, now);
-      return slot.snapshot();
+      return snapshot(slot);
     } finally {
       exit();
     }
@@ -326,7 +335,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
         transition(slot, Health.ONLINE, "drain ended", config.ticker().read());
         retryQueue(slot);
       }
-      return slot.snapshot();
+      return snapshot(slot);
     } finally {
       exit();
     }
@@ -359,7 +368,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     enter();
     try {
       MachineSlot slot = machines.get(id);
-      return slot == null ? Optional.empty() : Optional.of(slot.snapshot());
+      return slot == null ? Optional.empty() : Optional.of(snapshot(slot));
     } finally {
       exit();
     }
@@ -371,7 +380,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     try {
       List<MachineStatus> out = new ArrayList<>(machines.size());
       for (MachineSlot s : machines.values()) {
-        out.add(s.snapshot());
+        out.add(snapshot(s));
       }
       return out;
     } finally {
@@ -396,6 +405,16 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       PlacementPolicies.parseWindow(q);
     }
     PlacementPolicies.zone(m.labels().get(PlacementPolicies.LABEL_TIME_ZONE));
+  }
+
+  private MachineStatus snapshot(MachineSlot slot) {
+    return slot.snapshot(anchorWallMillis, anchorNanos);
+  }
+
+  /** Takes a wall-clock and a ticker reading together, to show ticker times as wall-clock times. */
+  private void anchorClocks(long nowNanos) {
+    anchorNanos = nowNanos;
+    anchorWallMillis = config.wallClock().millis();
   }
 
   private MachineSlot slot(MachineId id) {
@@ -429,7 +448,6 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       }
       slot.lastSequence = hb.sequence();
       slot.lastHeardNanos = now;
-      slot.lastHeardMillis = config.wallClock().millis();
       slot.report(hb.load());
       boolean signalsChanged = !slot.signals.equals(hb.signals());
       slot.signals = hb.signals();
@@ -478,6 +496,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   public long sweep(long nowNanos) {
     enter();
     try {
+      anchorClocks(nowNanos);
       long next = nowNanos + config.heartbeatInterval().toNanos();
       List<MachineSlot> all = new ArrayList<>(machines.values());
       for (MachineSlot s : all) {
@@ -594,7 +613,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
           scheduleSweepAt(saturatedAdd(now, nanos(grace)), now);
         }
       }
-      return slot.snapshot();
+      return snapshot(slot);
     } finally {
       exit();
     }

@@ -1,5 +1,6 @@
 package dev.fleet.core.internal;
 
+import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -19,6 +20,13 @@ final class LoadIndex {
    * inner node holds the best of its subtree.
    */
   private MachineSlot[] nodes;
+  /**
+   * {@code approx[n]} is the key of {@code nodes[n]} rounded to a float (+infinity for an empty node), so
+   * a re-rank compares within this compact array instead of loading each sibling machine from the heap.
+   * Rounding is monotonic, so {@code approx[a] < approx[b]} implies key a < key b; only equal
+   * approximations fall back to the exact keys and the tie-break.
+   */
+  private float[] approx;
   /** How many leaves the tree has room for: a power of two, half of {@code nodes.length}. */
   private int capacity;
   private int size;
@@ -27,6 +35,8 @@ final class LoadIndex {
     this.capabilities = capabilities;
     this.capacity = 4;
     this.nodes = new MachineSlot[2 * capacity];
+    this.approx = new float[2 * capacity];
+    Arrays.fill(approx, Float.POSITIVE_INFINITY);
   }
 
   int size() {
@@ -86,9 +96,20 @@ final class LoadIndex {
   private void put(int pos, MachineSlot slot) {
     int n = capacity + pos;
     nodes[n] = slot;
+    approx[n] = approx(slot);
     for (n >>>= 1; n >= 1; n >>>= 1) {
-      nodes[n] = better(nodes[2 * n], nodes[2 * n + 1]);
+      settle(nodes, approx, n);
     }
+  }
+
+  private static void settle(MachineSlot[] nodes, float[] approx, int n) {
+    MachineSlot w = better(nodes[2 * n], nodes[2 * n + 1]);
+    nodes[n] = w;
+    approx[n] = approx(w);
+  }
+
+  private static float approx(MachineSlot slot) {
+    return slot == null ? Float.POSITIVE_INFINITY : (float) slot.key;
   }
 
   /**
@@ -98,14 +119,28 @@ final class LoadIndex {
    */
   void rekeyed(MachineSlot slot, int pos) {
     MachineSlot[] t = nodes;
+    float[] k = approx;
+    int child = capacity + pos;
     MachineSlot winner = slot; // what the child we climb from now holds
-    for (int child = capacity + pos, n = child >>> 1; n >= 1; child = n, n >>>= 1) {
-      MachineSlot sibling = t[child ^ 1];
-      MachineSlot after = (child & 1) == 0 ? better(winner, sibling) : better(sibling, winner);
-      if (after == t[n] && after != slot) {
+    float wk = (float) slot.key;
+    k[child] = wk;
+    for (int n = child >>> 1; n >= 1; child = n, n >>>= 1) {
+      int sib = child ^ 1;
+      float sk = k[sib];
+      MachineSlot after;
+      if (wk < sk) {
+        after = winner;
+      } else if (sk < wk) {
+        after = t[sib];
+        wk = sk;
+      } else {
+        after = (child & 1) == 0 ? better(winner, t[sib]) : better(t[sib], winner);
+      }
+      if (after != slot && after == t[n]) {
         return;
       }
       t[n] = after;
+      k[n] = wk;
       winner = after;
     }
   }
@@ -129,11 +164,15 @@ final class LoadIndex {
   private void grow() {
     int cap = capacity * 2;
     MachineSlot[] grown = new MachineSlot[2 * cap];
+    float[] grownApprox = new float[2 * cap];
+    Arrays.fill(grownApprox, Float.POSITIVE_INFINITY);
     System.arraycopy(nodes, capacity, grown, cap, size);
+    System.arraycopy(approx, capacity, grownApprox, cap, size);
     for (int n = cap - 1; n >= 1; n--) {
-      grown[n] = better(grown[2 * n], grown[2 * n + 1]);
+      settle(grown, grownApprox, n);
     }
     nodes = grown;
+    approx = grownApprox;
     capacity = cap;
   }
 

@@ -52,7 +52,6 @@ final class MachineSlot implements Candidate {
   int reservations;
   Signals signals = Signals.NONE;
   long lastHeardNanos;
-  long lastHeardMillis = Long.MIN_VALUE;
   long lastSequence = -1;
   int activeTasks;
   /**
@@ -213,10 +212,19 @@ final class MachineSlot implements Candidate {
     return memberships[i];
   }
 
-  MachineStatus snapshot() {
+  /**
+   * The machine as callers see it. When it was last heard is shown in wall-clock time converted from the
+   * ticker through an anchor (a wall-clock and a ticker reading taken together): reading the wall clock
+   * on every heartbeat would cost more than the rest of the heartbeat (a system call on some virtual
+   * machines).
+   *
+   * @param anchorWallMillis the wall clock at the anchor
+   * @param anchorNanos the ticker at the anchor
+   */
+  MachineStatus snapshot(long anchorWallMillis, long anchorNanos) {
+    long heardMillis = anchorWallMillis + Math.floorDiv(lastHeardNanos - anchorNanos, 1_000_000L);
     return new MachineStatus(machine, health, reportedLoad, effectiveLoad(), signals,
-        lastHeardMillis == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lastHeardMillis)),
-        activeTasks, registrationOrder);
+        Optional.of(Instant.ofEpochMilli(heardMillis)), activeTasks, registrationOrder);
   }
 
   @Override

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** The tournament tree against a brute-force minimum, through random load changes, joins and departures. */
 class LoadIndexTest {
+  private static final double[] NEAR_TIES = {0.0, 0.25, 0.5, 0.5 + 1e-12, 0.5 - 1e-12, 0.75, 1.0, 1.0 + 1e-9};
 
   private static MachineSlot slot(int order) {
     return new MachineSlot(Machine.of("m" + order, "m" + order + ".local", "r", List.of("x")), order,
@@ -58,8 +59,9 @@ class LoadIndexTest {
           inB.remove(s);
         } else {
           MachineSlot s = all.get(rnd.nextInt(all.size()));
-          // Coarse loads make ties common, so the tie-break is exercised too.
-          s.reportedLoad = rnd.nextInt(5) / 4.0;
+          // Coarse loads make ties common, so the tie-break is exercised too; loads a hair apart round to the
+          // same float, so the exact comparison behind the tree's float approximations is exercised as well.
+          s.reportedLoad = NEAR_TIES[rnd.nextInt(NEAR_TIES.length)];
           s.health = rnd.nextInt(8) == 0 ? Health.OFFLINE : Health.ONLINE;
           s.rekey();
         }
