@@ -35,20 +35,15 @@ public class StrategyBenchmark {
   /** A fleet using the named strategy. */
   @State(Scope.Benchmark)
   public static class StrategyState extends DecisionBenchmark.FleetBase {
-    @Param({"1000", "100000"})
+    @Param({"100", "1000", "100000"})
     public int machines;
 
-    @Param({"least-loaded", "custom-scan"})
+    @Param({"least-loaded", "bin-pack", "spread", "power-of-two", "role-first", "custom-scan"})
     public String strategy;
 
     @Override
     FleetFixture newFixture(FleetShape shape) {
-      PlacementStrategy s = switch (strategy) {
-        case "least-loaded" -> Strategies.leastLoaded();
-        case "custom-scan" -> SCAN;
-        default -> throw new IllegalArgumentException("unknown strategy '" + strategy
-            + "'; known: least-loaded, custom-scan");
-      };
+      PlacementStrategy s = strategy.equals("custom-scan") ? SCAN : Strategies.byName(strategy);
       return new FleetFixture(shape, s);
     }
 

@@ -53,8 +53,8 @@ class BenchmarksSmokeTest {
       assertTrue(score > 0, name + " scored " + score);
     }
     assertEquals(new TreeSet<>(ALL), ran);
-    // two strategies, two tickers for ingest
-    assertEquals(ALL.size() + 2, results.size());
+    // six strategies, two tickers for ingest
+    assertEquals(ALL.size() + 6, results.size());
   }
 
   @Test

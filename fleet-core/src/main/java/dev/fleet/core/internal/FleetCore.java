@@ -245,6 +245,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       }
       long now = config.ticker().read();
       MachineSlot slot = new MachineSlot(machine, ++registrations, health, load, now);
+      slot.heard(now, anchorWallMillis, anchorNanos);
       slot.drainRequested = health == Health.DRAINING;
       slot.monitor = detector.newMonitor(now, config.heartbeatInterval());
       machines.put(machine.id(), slot);
@@ -408,7 +409,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   }
 
   private MachineStatus snapshot(MachineSlot slot) {
-    return slot.snapshot(anchorWallMillis, anchorNanos);
+    return slot.snapshot();
   }
 
   /** Takes a wall-clock and a ticker reading together, to show ticker times as wall-clock times. */
@@ -447,7 +448,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
         LOG.log(Level.WARNING, "failure detector '" + detector.name() + "' failed on a heartbeat of " + slot.id(), e);
       }
       slot.lastSequence = hb.sequence();
-      slot.lastHeardNanos = now;
+      slot.heard(now, anchorWallMillis, anchorNanos);
       slot.report(hb.load());
       boolean signalsChanged = !slot.signals.equals(hb.signals());
       slot.signals = hb.signals();

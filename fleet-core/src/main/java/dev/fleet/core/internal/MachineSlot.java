@@ -221,10 +221,20 @@ final class MachineSlot implements Candidate {
    * @param anchorWallMillis the wall clock at the anchor
    * @param anchorNanos the ticker at the anchor
    */
-  MachineStatus snapshot(long anchorWallMillis, long anchorNanos) {
-    long heardMillis = anchorWallMillis + Math.floorDiv(lastHeardNanos - anchorNanos, 1_000_000L);
+  MachineStatus snapshot() {
     return new MachineStatus(machine, health, reportedLoad, effectiveLoad(), signals,
-        Optional.of(Instant.ofEpochMilli(heardMillis)), activeTasks, registrationOrder);
+        Optional.of(Instant.ofEpochMilli(lastHeardMillis)), activeTasks, registrationOrder);
+  }
+
+  /**
+   * When it was last heard, in wall-clock time: converted through the anchor when it is heard, so a snapshot
+   * never changes afterwards just because a sweep renewed the anchor.
+   */
+  long lastHeardMillis;
+
+  void heard(long nowNanos, long anchorWallMillis, long anchorNanos) {
+    lastHeardNanos = nowNanos;
+    lastHeardMillis = anchorWallMillis + Math.floorDiv(nowNanos - anchorNanos, 1_000_000L);
   }
 
   @Override
