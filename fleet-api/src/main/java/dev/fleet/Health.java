@@ -10,7 +10,7 @@ package dev.fleet;
  *                  ▲  ▲                                  │                                   │
  *                  │  └──────────── heartbeat ───────────┘◀──────────── heartbeat ───────────┘
  *                  │
- *   drain ──▶ DRAINING ──undrain──▶ ONLINE (or OFFLINE if it stopped heartbeating meanwhile)
+ *   drain ──▶ DRAINING ──undrain──▶ ONLINE (SUSPECT if it went quiet meanwhile; silent long enough, OFFLINE)
  *   announced suspend ──▶ ASLEEP ──heartbeat──▶ ONLINE
  *   deregister ──▶ LEFT (final; the id may register again as a new machine)
  * </pre>

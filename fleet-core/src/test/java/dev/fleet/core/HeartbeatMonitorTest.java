@@ -123,6 +123,20 @@ class HeartbeatMonitorTest {
   }
 
   @Test
+  void undrainingAMachineThatWentQuietMakesItSuspectNotOnline() {
+    try (TestFleet t = new TestFleet()) {
+      t.fleet.registry().register(TestFleet.machine("a", "r", "x"));
+      t.fleet.registry().drain(A);
+      t.advance(Duration.ofSeconds(20)); // past the 15 s suspect limit, before the 30 s offline one
+      t.fleet.registry().undrain(A);
+      assertEquals(Health.SUSPECT, t.fleet.monitor().health(A));
+      assertInstanceOf(Decision.Queued.class, t.fleet.dispatcher().plan(Task.newBuilder("t").requires("x").build()));
+      t.beat("a", 0.1);
+      assertEquals(Health.ONLINE, t.fleet.monitor().health(A));
+    }
+  }
+
+  @Test
   void aSilentDrainingMachineStillGoesOfflineAndReturnsDraining() {
     try (TestFleet t = new TestFleet()) {
       t.fleet.registry().register(TestFleet.machine("a", "r", "x"));

@@ -333,7 +333,10 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       slot.drainForShutdown = false;
       slot.drainDeadlineNanos = Long.MAX_VALUE;
       if (slot.health == Health.DRAINING) {
-        transition(slot, Health.ONLINE, "drain ended", config.ticker().read());
+        long now = config.ticker().read();
+        // A machine that went quiet while draining comes back as suspect, not as a fresh online one.
+        Health to = verdict(slot, now) == Health.ONLINE ? Health.ONLINE : Health.SUSPECT;
+        transition(slot, to, to == Health.ONLINE ? "drain ended" : "drain ended; " + silence(slot, now), now);
         retryQueue(slot);
       }
       return snapshot(slot);
