@@ -458,7 +458,15 @@ final class FleetDriver implements AutoCloseable {
         lastSequence.remove(id);
       }
     } else if (op instanceof Advance a) {
-      t.advance(Duration.ofSeconds(a.seconds()));
+      // One scheduled command at a time, each checked like an operation of its own: a sweep that moves work
+      // onto a machine is judged by that machine's health then, not after a later sweep in the same advance.
+      long target = t.ticker.read() + Duration.ofSeconds(a.seconds()).toNanos();
+      for (var due = t.scheduler.nextDueNanos(); due.isPresent() && due.getAsLong() <= target;
+          due = t.scheduler.nextDueNanos()) {
+        t.advance(Duration.ofNanos(Math.max(0, due.getAsLong() - t.ticker.read())));
+        afterOperation(op, submitted, own);
+      }
+      t.advance(Duration.ofNanos(target - t.ticker.read()));
     } else if (op instanceof Sweep) {
       t.fleet.monitor().sweep(t.ticker.read());
     } else {

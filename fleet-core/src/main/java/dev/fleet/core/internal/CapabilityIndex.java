@@ -28,6 +28,8 @@ final class CapabilityIndex {
   private final Map<Set<String>, LoadIndex> combined = new HashMap<>();
   /** Receives the one element of a one-capability set; see {@link #forSet}. */
   private final String[] onlyOne = new String[1];
+  /** Every machine's number, by which the indexes find it from its rank. */
+  private final SlotTable table = new SlotTable();
 
   CapabilityIndex(Collection<MachineSlot> allMachines) {
     this.allMachines = allMachines;
@@ -38,7 +40,7 @@ final class CapabilityIndex {
     int n = capabilities.size();
     if (n == 0) {
       if (everyMachine == null) {
-        everyMachine = new LoadIndex(Set.of());
+        everyMachine = new LoadIndex(Set.of(), table);
         for (MachineSlot m : allMachines) {
           everyMachine.add(m);
         }
@@ -48,11 +50,11 @@ final class CapabilityIndex {
     if (n == 1) {
       // toArray into a reused array reads a task's set without the iterator that iterator() allocates on
       // every dispatch decision.
-      return single.computeIfAbsent(capabilities.toArray(onlyOne)[0], c -> new LoadIndex(Set.of(c)));
+      return single.computeIfAbsent(capabilities.toArray(onlyOne)[0], c -> new LoadIndex(Set.of(c), table));
     }
     LoadIndex index = combined.get(capabilities);
     if (index == null) {
-      index = new LoadIndex(Set.copyOf(capabilities));
+      index = new LoadIndex(Set.copyOf(capabilities), table);
       for (MachineSlot m : candidatesFor(index.capabilities)) {
         if (m.machine.capabilities().containsAll(index.capabilities)) {
           index.add(m);
@@ -87,13 +89,17 @@ final class CapabilityIndex {
     return out;
   }
 
+  /** Adds a machine to every index whose set it has; a machine new to the fleet gets its number first. */
   void add(MachineSlot m) {
+    if (m.seq < 0) {
+      table.assign(m);
+    }
     if (everyMachine != null) {
       everyMachine.add(m);
     }
     Set<String> caps = m.machine.capabilities();
     for (String c : caps) {
-      single.computeIfAbsent(c, k -> new LoadIndex(Set.of(k))).add(m);
+      single.computeIfAbsent(c, k -> new LoadIndex(Set.of(k), table)).add(m);
     }
     if (caps.size() >= 2) {
       for (LoadIndex combo : combined.values()) {
@@ -104,8 +110,15 @@ final class CapabilityIndex {
     }
   }
 
+  /** Takes a machine out of every index; it keeps its number, to come back with its capabilities changed. */
   void remove(MachineSlot m) {
     m.leaveAll();
+  }
+
+  /** Takes a machine that leaves the fleet out of every index and frees its number. */
+  void forget(MachineSlot m) {
+    m.leaveAll();
+    table.release(m);
   }
 
   /** Every index that has tasks waiting, for a full re-evaluation of the queue. */

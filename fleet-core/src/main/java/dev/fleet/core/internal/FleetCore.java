@@ -354,7 +354,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
         return false;
       }
       long now = config.ticker().read();
-      index.remove(slot);
+      index.forget(slot);
       placer.left(slot);
       Health from = slot.health;
       slot.health = Health.LEFT;
@@ -503,18 +503,36 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       anchorClocks(nowNanos);
       long next = nowNanos + config.heartbeatInterval().toNanos();
       List<MachineSlot> all = new ArrayList<>(machines.values());
+      // Every verdict first, then the moves: work moved off the first machine found down must not land on
+      // one later in the fleet that is just as silent but not yet marked.
+      List<MachineSlot> wentOffline = null;
       for (MachineSlot s : all) {
         Health h = s.health;
         if (h == Health.ONLINE || h == Health.SUSPECT || h == Health.DRAINING) {
           Health verdict = verdict(s, nowNanos);
           if (verdict == Health.OFFLINE) {
-            goesDown(s, nowNanos);
+            if (goesDown(s, nowNanos)) {
+              if (wentOffline == null) {
+                wentOffline = new ArrayList<>();
+              }
+              wentOffline.add(s);
+            }
           } else if (verdict == Health.SUSPECT && h == Health.ONLINE) {
             transition(s, Health.SUSPECT, silence(s, nowNanos), nowNanos);
           }
           if (s.health != Health.OFFLINE && s.health != Health.ASLEEP) {
             next = Math.min(next, nextChange(s, nowNanos));
           }
+        }
+      }
+      if (wentOffline != null) {
+        for (MachineSlot s : wentOffline) {
+          moveWorkOf(s, s.id() + " went offline", nowNanos);
+        }
+      }
+      for (MachineSlot s : all) {
+        if (s.health == Health.LEFT) {
+          continue;
         }
         // The deadline holds whatever else happens meanwhile, e.g. the drained machine falling asleep.
         if (s.drainRequested && !s.tasks.isEmpty()) {
@@ -568,8 +586,12 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     return String.format(Locale.ROOT, "silent for %.1fs (%s %.1f)", silent, detector.name(), suspicion);
   }
 
-  /** The detector says the machine is down: a laptop that went quiet idle is asleep; anything else is offline. */
-  private void goesDown(MachineSlot s, long now) {
+  /**
+   * The detector says the machine is down: a laptop that went quiet idle is asleep; anything else is offline.
+   *
+   * @return whether it went offline, so its work must move
+   */
+  private boolean goesDown(MachineSlot s, long now) {
     var idle = s.signals.ownerIdle();
     boolean sleepy = s.machine.isLaptop()
         && (s.signals.onBattery() || (idle.isPresent() && idle.get().compareTo(config.sleepHint()) >= 0));
@@ -578,10 +600,10 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
           + (s.signals.onBattery() ? "on battery" : "after its owner was idle " + RulesPage.time(idle.get()))
           + " is taken to be asleep";
       transition(s, Health.ASLEEP, reason, now);
-      return;
+      return false;
     }
     transition(s, Health.OFFLINE, silence(s, now), now);
-    moveWorkOf(s, s.id() + " went offline", now);
+    return true;
   }
 
   /** Moves the tasks of an asleep machine whose patience ran out; returns when the next one runs out. */

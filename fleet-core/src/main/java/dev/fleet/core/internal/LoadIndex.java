@@ -7,36 +7,46 @@ import java.util.Set;
  * The machines that have every capability in one set, kept in a tournament tree so the least-loaded
  * online one is at the root: O(1) to ask, O(log n) to update, no allocation once grown.
  *
+ * <p>Every node is one {@code long}, a machine's {@linkplain MachineSlot#rank rank}: its key in millionths
+ * above its registration number. Comparing two ranks compares load and breaks ties to the earlier
+ * machine in one instruction, without loading either machine, so a re-rank touches one array.
+ *
+ * <p>Load changes are coalesced: a heartbeat only marks the machine's leaf stale (once, however many
+ * heartbeats arrive), and the tree is brought up to date when it is next asked for its best machine. A
+ * fleet flooded with heartbeats and asked for few decisions does not re-rank on every heartbeat, and a
+ * decision pays only for the indexes it reads.
+ *
  * <p>Its leaves double as the random-access bucket a {@link dev.fleet.spi.Candidates} view exposes.
  * The queue of tasks that require exactly this set hangs off it, so a change to a machine finds the
  * waiting work it could unblock through the machine's memberships. Guarded by the fleet's lock.
  */
 final class LoadIndex {
+  /** The rank of an empty leaf: above every machine's. */
+  static final long EMPTY = Long.MAX_VALUE;
+
   final Set<String> capabilities;
   /** Tasks waiting for a machine of this set; created on first use. */
   TaskQueue queue;
-  /**
-   * The tournament tree: nodes[1] is the root, nodes[capacity + i] is leaf i (the i-th member), and each
-   * inner node holds the best of its subtree.
-   */
-  private MachineSlot[] nodes;
-  /**
-   * {@code approx[n]} is the key of {@code nodes[n]} rounded to a float (+infinity for an empty node), so
-   * a re-rank compares within this compact array instead of loading each sibling machine from the heap.
-   * Rounding is monotonic, so {@code approx[a] < approx[b]} implies key a < key b; only equal
-   * approximations fall back to the exact keys and the tie-break.
-   */
-  private float[] approx;
-  /** How many leaves the tree has room for: a power of two, half of {@code nodes.length}. */
+  private final SlotTable table;
+  /** The tree: tree[1] is the root, tree[capacity + i] is leaf i, each inner node the least of its children. */
+  private long[] tree;
+  /** The machine at each leaf, in the order the candidates view shows them. */
+  private MachineSlot[] leaves;
+  /** How many leaves the tree has room for: a power of two. */
   private int capacity;
   private int size;
+  /** Leaves whose machine's rank changed since the tree last saw it, each once. */
+  private int[] stale = new int[8];
+  private int staleCount;
 
-  LoadIndex(Set<String> capabilities) {
+  LoadIndex(Set<String> capabilities, SlotTable table) {
     this.capabilities = capabilities;
+    this.table = table;
     this.capacity = 4;
-    this.nodes = new MachineSlot[2 * capacity];
-    this.approx = new float[2 * capacity];
-    Arrays.fill(approx, Float.POSITIVE_INFINITY);
+    this.tree = new long[2 * capacity];
+    Arrays.fill(tree, EMPTY);
+    this.leaves = new MachineSlot[capacity];
+    table.track(this);
   }
 
   int size() {
@@ -47,13 +57,13 @@ final class LoadIndex {
     if (i < 0 || i >= size) {
       throw new IndexOutOfBoundsException("candidate index " + i + " is outside [0, " + size + ")");
     }
-    return nodes[capacity + i];
+    return leaves[i];
   }
 
   /** The online machine with the lowest load, ties to the earliest registered; null if none is online. */
   MachineSlot best() {
-    MachineSlot b = nodes[1];
-    return b == null || b.key == Double.POSITIVE_INFINITY ? null : b;
+    refresh();
+    return online(tree[1]);
   }
 
   /**
@@ -61,90 +71,111 @@ final class LoadIndex {
    * {@code avoid}'s leaf to the root are the only candidates, so this is O(log n).
    */
   MachineSlot bestExcluding(MachineSlot avoid) {
-    MachineSlot b = nodes[1];
-    if (b != avoid) {
-      return best();
+    refresh();
+    long root = tree[1];
+    if (root != avoid.rank) { // ranks are unique: only avoid itself has its rank
+      return online(root);
     }
-    int pos = avoid.positionIn(this);
-    MachineSlot found = null;
-    for (int n = capacity + pos; n > 1; n >>>= 1) {
-      found = better(found, nodes[n ^ 1]);
+    long found = EMPTY;
+    for (int n = capacity + avoid.positionIn(this); n > 1; n >>>= 1) {
+      found = Math.min(found, tree[n ^ 1]);
     }
-    return found == null || found.key == Double.POSITIVE_INFINITY ? null : found;
+    return online(found);
+  }
+
+  private MachineSlot online(long rank) {
+    return rank == EMPTY || MachineSlot.offline(rank) ? null : table.get(MachineSlot.seqOf(rank));
   }
 
   void add(MachineSlot slot) {
+    refresh();
     if (size == capacity) {
       grow();
     }
     int pos = size++;
     slot.join(this, pos);
-    put(pos, slot);
+    leaves[pos] = slot;
+    set(capacity + pos, slot.rank);
   }
 
   void remove(MachineSlot slot, int pos) {
+    refresh();
     int last = --size;
-    MachineSlot moved = nodes[capacity + last];
-    put(last, null);
+    MachineSlot moved = leaves[last];
+    leaves[last] = null;
+    set(capacity + last, EMPTY);
     if (pos != last) {
       moved.moved(this, pos);
-      put(pos, moved);
+      leaves[pos] = moved;
+      set(capacity + pos, moved.rank);
     }
   }
 
-  /** Puts {@code slot} (or null) at leaf {@code pos} and re-ranks its path to the root. */
-  private void put(int pos, MachineSlot slot) {
-    int n = capacity + pos;
-    nodes[n] = slot;
-    approx[n] = approx(slot);
-    for (n >>>= 1; n >= 1; n >>>= 1) {
-      settle(nodes, approx, n);
+  /** The machine at leaf {@code pos} changed rank; the tree learns of it when next read. */
+  void stale(int pos) {
+    if (staleCount == stale.length) {
+      stale = Arrays.copyOf(stale, staleCount * 2);
     }
+    stale[staleCount++] = pos;
   }
 
-  private static void settle(MachineSlot[] nodes, float[] approx, int n) {
-    MachineSlot w = better(nodes[2 * n], nodes[2 * n + 1]);
-    nodes[n] = w;
-    approx[n] = approx(w);
+  /** Re-ranks leaf {@code pos} at once, for a machine whose changes cannot be coalesced. */
+  void rerank(int pos) {
+    set(capacity + pos, leaves[pos].rank);
   }
 
-  private static float approx(MachineSlot slot) {
-    return slot == null ? Float.POSITIVE_INFINITY : (float) slot.key;
+  /** Brings every stale leaf's rank into the tree. */
+  private void refresh() {
+    int n = staleCount;
+    if (n == 0) {
+      return;
+    }
+    if (n > capacity >>> 3) {
+      // So many that one bottom-up pass over the whole tree is cheaper than climbing from each.
+      rerankAll();
+      return;
+    }
+    staleCount = 0;
+    int[] s = stale;
+    for (int i = 0; i < n; i++) {
+      MachineSlot slot = leaves[s[i]];
+      slot.fresh(this);
+      set(capacity + s[i], slot.rank);
+    }
   }
 
   /**
-   * Re-ranks the leaf at {@code pos}, which holds {@code slot}, after the machine's key changed. Climbs only
-   * while something changes: once a node's winner is another machine both before and after, nothing above
-   * it can change, so a typical load update touches a few nodes rather than the whole path to the root.
+   * Writes a leaf and climbs only while something changes: ranks are unique, so once a node's least child
+   * is what it already holds, nothing above it can change either.
    */
-  void rekeyed(MachineSlot slot, int pos) {
-    MachineSlot[] t = nodes;
-    float[] k = approx;
-    int child = capacity + pos;
-    MachineSlot winner = slot; // what the child we climb from now holds
-    float wk = (float) slot.key;
-    k[child] = wk;
-    for (int n = child >>> 1; n >= 1; child = n, n >>>= 1) {
-      int sib = child ^ 1;
-      float sk = k[sib];
-      MachineSlot after;
-      if (wk < sk) {
-        after = winner;
-      } else if (sk < wk) {
-        after = t[sib];
-        wk = sk;
-      } else {
-        after = (child & 1) == 0 ? better(winner, t[sib]) : better(t[sib], winner);
-      }
-      if (after != slot && after == t[n]) {
+  private void set(int leaf, long rank) {
+    long[] t = tree;
+    t[leaf] = rank;
+    for (int n = leaf >>> 1; n >= 1; n >>>= 1) {
+      long w = Math.min(t[2 * n], t[2 * n + 1]);
+      if (t[n] == w) {
         return;
       }
-      t[n] = after;
-      k[n] = wk;
-      winner = after;
+      t[n] = w;
     }
   }
 
+  /** Re-reads every leaf's rank and rebuilds the tree bottom-up: after renumbering, or many stale leaves. */
+  void rerankAll() {
+    for (int i = 0; i < staleCount; i++) {
+      leaves[stale[i]].fresh(this);
+    }
+    staleCount = 0;
+    long[] t = tree;
+    for (int i = 0; i < size; i++) {
+      t[capacity + i] = leaves[i].rank;
+    }
+    for (int n = capacity - 1; n >= 1; n--) {
+      t[n] = Math.min(t[2 * n], t[2 * n + 1]);
+    }
+  }
+
+  /** Whether {@code a} ranks before {@code b}: lower load, ties to the earlier registered; null ranks last. */
   static MachineSlot better(MachineSlot a, MachineSlot b) {
     if (a == null) {
       return b;
@@ -152,27 +183,19 @@ final class LoadIndex {
     if (b == null) {
       return a;
     }
-    if (a.key < b.key) {
-      return a;
-    }
-    if (b.key < a.key) {
-      return b;
-    }
-    return a.registrationOrder <= b.registrationOrder ? a : b;
+    return b.rank < a.rank ? b : a;
   }
 
   private void grow() {
     int cap = capacity * 2;
-    MachineSlot[] grown = new MachineSlot[2 * cap];
-    float[] grownApprox = new float[2 * cap];
-    Arrays.fill(grownApprox, Float.POSITIVE_INFINITY);
-    System.arraycopy(nodes, capacity, grown, cap, size);
-    System.arraycopy(approx, capacity, grownApprox, cap, size);
+    long[] grown = new long[2 * cap];
+    Arrays.fill(grown, EMPTY);
+    System.arraycopy(tree, capacity, grown, cap, size);
     for (int n = cap - 1; n >= 1; n--) {
-      settle(grown, grownApprox, n);
+      grown[n] = Math.min(grown[2 * n], grown[2 * n + 1]);
     }
-    nodes = grown;
-    approx = grownApprox;
+    tree = grown;
+    leaves = Arrays.copyOf(leaves, cap);
     capacity = cap;
   }
 

@@ -36,7 +36,7 @@ final class MachineSlot implements Candidate {
   /** Heavy work is paused here by the power policy (with hysteresis); see PlacementPolicies. */
   boolean heavyPaused;
   /** Attempts dispatched here and not finished. */
-  final List<TaskRecord> tasks = new ArrayList<>(4);
+  final List<TaskRecord> tasks = new ArrayList<>(); // no array until its first task: most machines idle
   /** The load the last heartbeat reported, as sent; shown to people. */
   double reportedLoad;
   /**
@@ -59,8 +59,31 @@ final class MachineSlot implements Candidate {
    * machines most of the time have none and every machine pays for the field.
    */
   private List<TaskRecord> startedUnreported;
-  /** The index key: effective load when online, +infinity otherwise. */
+  /** The index key: {@link #placementLoad()} when online, +infinity otherwise. */
   double key;
+  /**
+   * The key in millionths (capped at {@link #MAX_KEY_FIELD}, or {@link #OFFLINE_FIELD} when not online) above
+   * the machine's registration number: ordering ranks orders machines by key and then registration, so a
+   * {@link LoadIndex} compares machines without loading them.
+   */
+  long rank = LoadIndex.EMPTY;
+  /** Its number in the fleet's {@link SlotTable}, dense and in registration order; -1 when it has none. */
+  int seq = -1;
+  /** Bit i: membership i has this machine's leaf marked stale; set once per index until the index refreshes. */
+  private int staleMask;
+
+  /** The key field of a machine that is not online. */
+  static final long OFFLINE_FIELD = 0x7FFF_FFFFL;
+  /** The largest key field of an online machine: loads above 2,147 rank as equal (far above any ceiling). */
+  static final long MAX_KEY_FIELD = OFFLINE_FIELD - 1;
+
+  static boolean offline(long rank) {
+    return (rank >>> 32) == OFFLINE_FIELD;
+  }
+
+  static int seqOf(long rank) {
+    return (int) rank;
+  }
 
   /** The indexes this machine is a leaf of, and its leaf position in each. */
   private LoadIndex[] memberships;
@@ -80,7 +103,7 @@ final class MachineSlot implements Candidate {
     this.lastHeardNanos = nowNanos;
     // A machine that joins counts as settled: failback waits only after a recovery.
     this.onlineSinceNanos = Long.MIN_VALUE / 2;
-    this.key = computeKey();
+    rekey();
   }
 
   /** Reported plus reserved load, at a resolution of one millionth. */
@@ -98,30 +121,70 @@ final class MachineSlot implements Candidate {
     return Math.round(Math.min(load, 1e9) * 1e6);
   }
 
-  /** The load placement ranks and compares by: effective load, scaled up while throttled for heat. */
+  /**
+   * The load placement ranks and compares by: effective load, scaled up while throttled for heat, at a
+   * resolution of one millionth like every load Fleet compares.
+   */
   double placementLoad() {
-    return PlacementPolicies.capacityScaled(effectiveLoad(), signals);
+    return placementMicros() / 1e6;
   }
 
-  private double computeKey() {
-    return health == Health.ONLINE ? placementLoad() : Double.POSITIVE_INFINITY;
+  private long placementMicros() {
+    long micros = reportedMicros + reservedMicros;
+    if (!signals.throttled()) {
+      return micros;
+    }
+    return micros(PlacementPolicies.capacityScaled(micros / 1e6, signals));
   }
 
   /**
-   * Recomputes the key and re-ranks this machine in every index it belongs to.
+   * Recomputes the key and rank, and marks this machine's leaf stale in every index it belongs to (once
+   * until each index refreshes).
    *
    * @return the key before the change, so callers can tell whether capacity was freed
    */
   double rekey() {
     double old = key;
-    double k = computeKey();
-    if (k != old) {
-      key = k;
-      for (int i = 0; i < membershipCount; i++) {
-        memberships[i].rekeyed(this, positions[i]);
+    long field;
+    if (health == Health.ONLINE) {
+      long micros = placementMicros();
+      key = micros / 1e6;
+      field = Math.min(micros, MAX_KEY_FIELD);
+    } else {
+      key = Double.POSITIVE_INFINITY;
+      field = OFFLINE_FIELD;
+    }
+    long r = (field << 32) | (seq & 0xFFFF_FFFFL);
+    if (r != rank) {
+      rank = r;
+      int n = membershipCount;
+      for (int i = 0; i < n; i++) {
+        int bit = i < 32 ? 1 << i : 0;
+        if (bit == 0) {
+          memberships[i].rerank(positions[i]);
+        } else if ((staleMask & bit) == 0) {
+          staleMask |= bit;
+          memberships[i].stale(positions[i]);
+        }
       }
     }
     return old;
+  }
+
+  /** Index {@code index} has taken this machine's current rank. */
+  void fresh(LoadIndex index) {
+    for (int i = 0; i < membershipCount && i < 32; i++) {
+      if (memberships[i] == index) {
+        staleMask &= ~(1 << i);
+        return;
+      }
+    }
+  }
+
+  /** Takes a new number (or none, -1) and the rank that goes with it; the caller re-ranks the indexes. */
+  void renumber(int newSeq) {
+    seq = newSeq;
+    rank = (rank & 0xFFFF_FFFF_0000_0000L) | (newSeq & 0xFFFF_FFFFL);
   }
 
   /** Whether tasks confirmed started wait for a heartbeat to report their load. */
@@ -196,11 +259,10 @@ final class MachineSlot implements Candidate {
   void leaveAll() {
     while (membershipCount > 0) {
       int i = membershipCount - 1;
-      LoadIndex index = memberships[i];
-      int pos = positions[i];
+      // Removing refreshes the index first, which clears this membership's stale bit.
+      memberships[i].remove(this, positions[i]);
       membershipCount--;
       memberships[i] = null;
-      index.remove(this, pos);
     }
   }
 

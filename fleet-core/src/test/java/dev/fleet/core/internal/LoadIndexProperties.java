@@ -39,9 +39,8 @@ class LoadIndexProperties {
 
   /**
    * @param indexes which of the indexes it joins, as bits (at least one)
-   * @param order its registration order before it is made unique
    */
-  record Add(int indexes, int order, Key key) implements Step {}
+  record Add(int indexes, Key key) implements Step {}
 
   record Leave(int slot) implements Step {}
 
@@ -62,11 +61,12 @@ class LoadIndexProperties {
     final List<LoadIndex> indexes = new ArrayList<>();
     final List<Set<MachineSlot>> members = new ArrayList<>();
     final List<MachineSlot> slots = new ArrayList<>();
+    final SlotTable table = new SlotTable();
     int made;
 
     Model() {
       for (int i = 0; i < INDEXES; i++) {
-        indexes.add(new LoadIndex(Set.of("c" + i)));
+        indexes.add(new LoadIndex(Set.of("c" + i), table));
         members.add(Collections.newSetFromMap(new IdentityHashMap<>()));
       }
     }
@@ -86,10 +86,10 @@ class LoadIndexProperties {
     void apply(Step step) {
       if (step instanceof Add a) {
         int n = made++;
-        // Unique, but in no relation to the order slots join in, as in an index built for a new set.
-        long order = (long) a.order() * 1000 + n;
+        long order = n;
         MachineSlot s = new MachineSlot(Machine.of("m" + n, "m" + n + ".local", "r", List.of("c")), order,
             a.key().health(), a.key().load(), 0L);
+        table.assign(s);
         s.reservedMicros = a.key().reservedMicros();
         s.rekey();
         slots.add(s);
@@ -105,6 +105,7 @@ class LoadIndexProperties {
         }
         MachineSlot s = slots.remove(Math.floorMod(l.slot(), slots.size()));
         s.leaveAll();
+        table.release(s);
         for (Set<MachineSlot> m : members) {
           m.remove(s);
         }
@@ -187,8 +188,8 @@ class LoadIndexProperties {
   @Provide
   Arbitrary<List<Step>> steps() {
     Arbitrary<Integer> pick = Arbitraries.integers().between(0, 1000);
-    Arbitrary<Step> add = Combinators.combine(Arbitraries.integers().between(1, (1 << INDEXES) - 1),
-        Arbitraries.integers().between(0, 50), keys()).as(Add::new);
+    Arbitrary<Step> add = Combinators.combine(Arbitraries.integers().between(1, (1 << INDEXES) - 1), keys())
+        .as(Add::new);
     Arbitrary<Step> leave = pick.map(Leave::new);
     Arbitrary<Step> rekey = Combinators.combine(pick, keys()).as(Rekey::new);
     return Arbitraries.frequencyOf(Tuple.of(5, add), Tuple.of(2, leave), Tuple.of(6, rekey))

@@ -14,9 +14,11 @@ import org.junit.jupiter.api.Test;
 class LoadIndexTest {
   private static final double[] NEAR_TIES = {0.0, 0.25, 0.5, 0.5 + 1e-12, 0.5 - 1e-12, 0.75, 1.0, 1.0 + 1e-9};
 
-  private static MachineSlot slot(int order) {
-    return new MachineSlot(Machine.of("m" + order, "m" + order + ".local", "r", List.of("x")), order,
+  private static MachineSlot slot(SlotTable table, int order) {
+    MachineSlot s = new MachineSlot(Machine.of("m" + order, "m" + order + ".local", "r", List.of("x")), order,
         Health.ONLINE, 0.5, 0L);
+    table.assign(s);
+    return s;
   }
 
   private static MachineSlot bruteForceBest(List<MachineSlot> members) {
@@ -33,8 +35,9 @@ class LoadIndexTest {
   void bestIsAlwaysTheLeastLoadedOnlineMemberTiesToTheEarliest() {
     for (long seed = 1; seed <= 20; seed++) {
       SplittableRandom rnd = new SplittableRandom(seed);
-      LoadIndex a = new LoadIndex(Set.of("a"));
-      LoadIndex b = new LoadIndex(Set.of("b"));
+      SlotTable table = new SlotTable();
+      LoadIndex a = new LoadIndex(Set.of("a"), table);
+      LoadIndex b = new LoadIndex(Set.of("b"), table);
       List<MachineSlot> inA = new ArrayList<>();
       List<MachineSlot> inB = new ArrayList<>();
       List<MachineSlot> all = new ArrayList<>();
@@ -42,7 +45,7 @@ class LoadIndexTest {
       for (int step = 0; step < 3000; step++) {
         int op = rnd.nextInt(10);
         if (op < 2 || all.isEmpty()) {
-          MachineSlot s = slot(++registered);
+          MachineSlot s = slot(table, ++registered);
           all.add(s);
           if (rnd.nextBoolean()) {
             a.add(s);
@@ -55,12 +58,13 @@ class LoadIndexTest {
         } else if (op < 3) {
           MachineSlot s = all.remove(rnd.nextInt(all.size()));
           s.leaveAll();
+          table.release(s);
           inA.remove(s);
           inB.remove(s);
         } else {
           MachineSlot s = all.get(rnd.nextInt(all.size()));
-          // Coarse loads make ties common, so the tie-break is exercised too; loads a hair apart round to the
-          // same float, so the exact comparison behind the tree's float approximations is exercised as well.
+          // Coarse loads make ties common, so the tie-break is exercised too; loads a hair apart are equal at
+          // the millionth resolution loads are compared at, and tie too.
           s.reportedLoad = NEAR_TIES[rnd.nextInt(NEAR_TIES.length)];
           s.health = rnd.nextInt(8) == 0 ? Health.OFFLINE : Health.ONLINE;
           s.rekey();
