@@ -38,11 +38,14 @@ final class Checks {
     if (values.isEmpty()) {
       return Collections.emptySet(); // shared: every machine and task would otherwise carry an empty set
     }
+    if (values instanceof NameSet already) {
+      return already; // immutable and checked when it was made
+    }
     LinkedHashSet<String> copy = new LinkedHashSet<>();
     for (String v : values) {
       copy.add(name(what, v));
     }
-    return Collections.unmodifiableSet(copy);
+    return new NameSet(copy.toArray(new String[0]));
   }
 
   static <V> Map<String, V> map(String what, Map<String, V> values) {
