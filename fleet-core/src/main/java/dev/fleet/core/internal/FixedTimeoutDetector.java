@@ -39,6 +39,27 @@ public final class FixedTimeoutDetector implements FailureDetector {
     return new Silence(nowNanos);
   }
 
+  /** The verdict on a machine last heard at {@code last}; the fleet calls this directly for its own slots. */
+  Health verdict(long last, long nowNanos) {
+    long silent = nowNanos - last;
+    if (silent >= offlineAfterNanos) {
+      return Health.OFFLINE;
+    }
+    return silent >= suspectAfterNanos ? Health.SUSPECT : Health.ONLINE;
+  }
+
+  double suspicion(long last, long nowNanos) {
+    return (nowNanos - last) / 1e9;
+  }
+
+  long nextChange(long last, long nowNanos) {
+    long silent = nowNanos - last;
+    if (silent < suspectAfterNanos) {
+      return last + suspectAfterNanos;
+    }
+    return silent < offlineAfterNanos ? last + offlineAfterNanos : Long.MAX_VALUE;
+  }
+
   private final class Silence implements Monitor {
     private long last;
 
@@ -53,25 +74,17 @@ public final class FixedTimeoutDetector implements FailureDetector {
 
     @Override
     public Health verdict(long nowNanos) {
-      long silent = nowNanos - last;
-      if (silent >= offlineAfterNanos) {
-        return Health.OFFLINE;
-      }
-      return silent >= suspectAfterNanos ? Health.SUSPECT : Health.ONLINE;
+      return FixedTimeoutDetector.this.verdict(last, nowNanos);
     }
 
     @Override
     public double suspicion(long nowNanos) {
-      return (nowNanos - last) / 1e9;
+      return FixedTimeoutDetector.this.suspicion(last, nowNanos);
     }
 
     @Override
     public long nextChange(long nowNanos) {
-      long silent = nowNanos - last;
-      if (silent < suspectAfterNanos) {
-        return last + suspectAfterNanos;
-      }
-      return silent < offlineAfterNanos ? last + offlineAfterNanos : Long.MAX_VALUE;
+      return FixedTimeoutDetector.this.nextChange(last, nowNanos);
     }
 
     @Override

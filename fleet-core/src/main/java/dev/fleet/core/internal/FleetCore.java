@@ -66,6 +66,8 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       new PriorityQueue<>(Comparator.comparingLong((TaskRecord r) -> r.notBeforeNanos));
   private final TokenSource tokens = new TokenSource();
   private final FailureDetector detector;
+  /** The detector when it is the built-in fixed timeout, which slots then run without a monitor; else null. */
+  private final FixedTimeoutDetector fixedTimeout;
   private final dev.fleet.spi.Transport transport;
   private final Placer placer;
   private final PlacementPolicies policies;
@@ -90,6 +92,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     this.strategy = config.strategy();
     this.indexedStrategy = strategy instanceof LeastLoaded;
     this.detector = config.detector();
+    this.fixedTimeout = detector instanceof FixedTimeoutDetector f ? f : null;
     this.transport = config.transport();
     this.policies = new PlacementPolicies(config.batteryStopBelow(), config.batteryResumeAt(), config.ownerAway());
     this.placer = new Placer(strategy, config.failbackAfter().toNanos(), policies);
@@ -247,7 +250,9 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       MachineSlot slot = new MachineSlot(machine, ++registrations, health, load, now);
       slot.heard(now, anchorWallMillis, anchorNanos);
       slot.drainRequested = health == Health.DRAINING;
-      slot.monitor = detector.newMonitor(now, config.heartbeatInterval());
+      // The built-in fixed timeout needs nothing but when the machine was last heard, which the slot keeps:
+      // no monitor object, one cache miss less on every heartbeat of a large fleet.
+      slot.monitor = fixedTimeout != null ? null : detector.newMonitor(now, config.heartbeatInterval());
       machines.put(machine.id(), slot);
       index.add(slot);
       placer.joined(slot);
@@ -446,7 +451,9 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       // are lost and must move, or they would stay "running" on a machine that never finishes them.
       boolean restarted = hb.sequence() == 0 && slot.lastSequence >= 0;
       try {
-        slot.monitor.heartbeat(now);
+        if (slot.monitor != null) {
+          slot.monitor.heartbeat(now);
+        }
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "failure detector '" + detector.name() + "' failed on a heartbeat of " + slot.id(), e);
       }
@@ -556,7 +563,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
 
   private Health verdict(MachineSlot s, long now) {
     try {
-      return s.monitor.verdict(now);
+      return s.monitor == null ? fixedTimeout.verdict(s.lastHeardNanos, now) : s.monitor.verdict(now);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "failure detector '" + detector.name() + "' failed for " + s.id() + "; health kept", e);
       return s.health == Health.DRAINING ? Health.ONLINE : s.health;
@@ -565,7 +572,8 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
 
   private long nextChange(MachineSlot s, long now) {
     try {
-      return Math.max(now + 1, s.monitor.nextChange(now));
+      long change = s.monitor == null ? fixedTimeout.nextChange(s.lastHeardNanos, now) : s.monitor.nextChange(now);
+      return Math.max(now + 1, change);
     } catch (RuntimeException e) {
       return now + config.heartbeatInterval().toNanos();
     }
@@ -579,7 +587,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     }
     double suspicion;
     try {
-      suspicion = s.monitor.suspicion(now);
+      suspicion = s.monitor == null ? fixedTimeout.suspicion(s.lastHeardNanos, now) : s.monitor.suspicion(now);
     } catch (RuntimeException e) {
       suspicion = Double.NaN;
     }
@@ -649,7 +657,9 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   public double suspicion(MachineId id) {
     enter();
     try {
-      return slot(id).monitor.suspicion(config.ticker().read());
+      MachineSlot s = slot(id);
+      long now = config.ticker().read();
+      return s.monitor == null ? fixedTimeout.suspicion(s.lastHeardNanos, now) : s.monitor.suspicion(now);
     } finally {
       exit();
     }

@@ -35,7 +35,12 @@ final class LoadIndex {
   /** How many leaves the tree has room for: a power of two. */
   private int capacity;
   private int size;
-  /** Leaves whose machine's rank changed since the tree last saw it, each once. */
+  /**
+   * Machines whose rank changed since the tree last saw it, each once, with their leaf and which of their
+   * memberships this index is ({@code pos << 5 | membership}): a refresh then touches the machine (just
+   * written by the heartbeat, likely still cached) but not the leaves array.
+   */
+  private MachineSlot[] staleSlots = new MachineSlot[8];
   private int[] stale = new int[8];
   private int staleCount;
 
@@ -111,12 +116,17 @@ final class LoadIndex {
     }
   }
 
-  /** The machine at leaf {@code pos} changed rank; the tree learns of it when next read. */
-  void stale(int pos) {
+  /**
+   * {@code slot}, at leaf {@code pos} and with this index as its membership number {@code membership} (below
+   * 32), changed rank; the tree learns of it when next read.
+   */
+  void stale(MachineSlot slot, int pos, int membership) {
     if (staleCount == stale.length) {
       stale = Arrays.copyOf(stale, staleCount * 2);
+      staleSlots = Arrays.copyOf(staleSlots, staleCount * 2);
     }
-    stale[staleCount++] = pos;
+    staleSlots[staleCount] = slot;
+    stale[staleCount++] = pos << 5 | membership;
   }
 
   /** Re-ranks leaf {@code pos} at once, for a machine whose changes cannot be coalesced. */
@@ -137,10 +147,12 @@ final class LoadIndex {
     }
     staleCount = 0;
     int[] s = stale;
+    MachineSlot[] slots = staleSlots;
     for (int i = 0; i < n; i++) {
-      MachineSlot slot = leaves[s[i]];
-      slot.fresh(this);
-      set(capacity + s[i], slot.rank);
+      MachineSlot slot = slots[i];
+      slots[i] = null;
+      slot.fresh(s[i] & 31);
+      set(capacity + (s[i] >>> 5), slot.rank);
     }
   }
 
@@ -163,7 +175,8 @@ final class LoadIndex {
   /** Re-reads every leaf's rank and rebuilds the tree bottom-up: after renumbering, or many stale leaves. */
   void rerankAll() {
     for (int i = 0; i < staleCount; i++) {
-      leaves[stale[i]].fresh(this);
+      staleSlots[i].fresh(stale[i] & 31);
+      staleSlots[i] = null;
     }
     staleCount = 0;
     long[] t = tree;

@@ -164,21 +164,16 @@ final class MachineSlot implements Candidate {
           memberships[i].rerank(positions[i]);
         } else if ((staleMask & bit) == 0) {
           staleMask |= bit;
-          memberships[i].stale(positions[i]);
+          memberships[i].stale(this, positions[i], i);
         }
       }
     }
     return old;
   }
 
-  /** Index {@code index} has taken this machine's current rank. */
-  void fresh(LoadIndex index) {
-    for (int i = 0; i < membershipCount && i < 32; i++) {
-      if (memberships[i] == index) {
-        staleMask &= ~(1 << i);
-        return;
-      }
-    }
+  /** The index of membership {@code membership} (below 32) has taken this machine's current rank. */
+  void fresh(int membership) {
+    staleMask &= ~(1 << membership);
   }
 
   /** Takes a new number (or none, -1) and the rank that goes with it; the caller re-ranks the indexes. */
