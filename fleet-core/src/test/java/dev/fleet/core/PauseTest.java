@@ -258,17 +258,17 @@ class PauseTest {
   }
 
   @Test
-  void quietHoursBeginningResumesPausedWorkOnTheSweepEvenWhileTheOwnerIsActive() {
+  void quietHoursBeginningResumesPausedWorkOnTheSweepAndTheirEndPausesItAgainWhileTheOwnerIsActive() {
     try (TestFleet t = fleet(b -> {})) {
-      // Quiet from 14:05 (UTC, no timezone label); the owner stays active throughout.
-      t.fleet.registry().register(TestFleet.machine("laptop", "r", "x").withLabel("quiet-hours", "14:05-18:00"));
+      // Quiet from 14:05 to 14:10 (UTC, no timezone label); the owner stays active throughout.
+      t.fleet.registry().register(TestFleet.machine("laptop", "r", "x").withLabel("quiet-hours", "14:05-14:10"));
       connect(LAPTOP);
       beat(t, LAPTOP, 0.0, AWAY);
       t.fleet.dispatcher().submit(background(OwnerReturnPolicy.PAUSE));
       beat(t, LAPTOP, 0.0, ACTIVE);
       TaskStatus s = status(t, EMBED);
       assertEquals(TaskState.PAUSED, s.state());
-      assertEquals(List.of("resumes when the owner of laptop has been away 10min or in its quiet hours 14:05-18:00",
+      assertEquals(List.of("resumes when the owner of laptop has been away 10min or in its quiet hours 14:05-14:10",
           "moves elsewhere if still paused at 15:00"), s.why().unblockers());
       while (t.ticker.read() < Duration.ofSeconds(296).toNanos()) {
         t.advance(Duration.ofSeconds(4));
@@ -277,7 +277,39 @@ class PauseTest {
       }
       t.advance(Duration.ofSeconds(5)); // past 14:05 with no heartbeat: the sweep notices the quiet hours
       assertEquals(TaskState.DISPATCHED, status(t, EMBED).state());
-      assertEquals("resume embed#1 on laptop: laptop is in its quiet hours 14:05-18:00", heard.get(heard.size() - 1));
+      assertEquals("resume embed#1 on laptop: laptop is in its quiet hours 14:05-14:10", heard.get(heard.size() - 1));
+
+      while (t.ticker.read() < Duration.ofSeconds(596).toNanos()) {
+        t.advance(Duration.ofSeconds(4));
+        assertEquals(TaskState.DISPATCHED, status(t, EMBED).state(), "quiet until 14:10");
+        beat(t, LAPTOP, 0.0, ACTIVE);
+      }
+      t.advance(Duration.ofSeconds(5)); // past 14:10 with no heartbeat: the sweep pauses it again
+      assertEquals(TaskState.PAUSED, status(t, EMBED).state());
+      assertEquals("pause embed#1 on laptop: the owner of laptop returned", heard.get(heard.size() - 1));
+      assertEquals(List.of("QUEUED>DISPATCHED", "DISPATCHED>PAUSED", "PAUSED>DISPATCHED", "DISPATCHED>PAUSED"),
+          taskChanges(t));
+    }
+  }
+
+  @Test
+  void workThatMovesLeavesWhenQuietHoursEndWhileTheOwnerIsActiveWithoutWaitingForAHeartbeat() {
+    try (TestFleet t = fleet(b -> {})) {
+      t.fleet.registry().register(TestFleet.machine("laptop", "r", "x").withLabel("quiet-hours", "13:00-14:01"));
+      t.fleet.registry().register(TestFleet.machine("desk", "r", "x"));
+      beat(t, LAPTOP, 0.0, ACTIVE);
+      beat(t, DESK, 0.5, ACTIVE);
+      Decision d = t.fleet.dispatcher().submit(background(OwnerReturnPolicy.MOVE));
+      assertEquals(LAPTOP, assertInstanceOf(Decision.Dispatched.class, d).machine(), "quiet hours: it may run there");
+      for (int i = 0; i < 12; i++) { // to 14:01, both owners active throughout
+        t.advance(Duration.ofSeconds(5));
+        beat(t, LAPTOP, 0.0, ACTIVE);
+        beat(t, DESK, 0.5, ACTIVE);
+      }
+      t.advance(Duration.ofSeconds(5));
+      TaskStatus s = status(t, EMBED);
+      assertEquals(TaskState.QUEUED, s.state(), "nowhere else to go: the desk's owner is active too");
+      assertEquals("attempt 1 on laptop: the owner of laptop returned", s.attempts().get(0).toString());
     }
   }
 

@@ -509,6 +509,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       anchorClocks(nowNanos);
       long next = nowNanos + config.heartbeatInterval().toNanos();
       List<MachineSlot> all = new ArrayList<>(machines.values());
+      boolean movedBackground = false;
       for (MachineSlot s : all) {
         Health h = s.health;
         if (h == Health.ONLINE || h == Health.SUSPECT || h == Health.DRAINING) {
@@ -533,6 +534,14 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
         if (s.health == Health.ASLEEP && !s.tasks.isEmpty()) {
           next = Math.min(next, moveWorkOutstayingSleep(s, nowNanos));
         }
+        // Quiet hours end by the clock, not by a heartbeat: background work there pauses or moves now.
+        if ((s.health == Health.ONLINE || s.health == Health.DRAINING) && !s.tasks.isEmpty()
+            && s.machine.labels().containsKey(PlacementPolicies.LABEL_QUIET_HOURS)) {
+          movedBackground |= backgroundWorkFollowsOwner(s, nowNanos);
+        }
+      }
+      if (movedBackground) {
+        retryAll();
       }
       if (!paused.isEmpty()) {
         next = Math.min(next, resumeOrMovePaused(nowNanos));
@@ -1090,10 +1099,12 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
    * Background work follows the owner of its machine. When the owner is back at the keyboard, each running
    * background task leaves (without counting as a lost attempt) or, if its policy says so, pauses in place;
    * when the owner is away again (or quiet hours began), paused work resumes.
+   *
+   * @return whether work moved off the machine (and waits in the queue now)
    */
-  private void backgroundWorkFollowsOwner(MachineSlot slot, long now) {
+  private boolean backgroundWorkFollowsOwner(MachineSlot slot, long now) {
     if (slot.tasks.isEmpty()) {
-      return;
+      return false;
     }
     long wall = wallMillis();
     if (policies.ownerAway(slot, wall)) {
@@ -1105,8 +1116,9 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
           }
         }
       }
-      return;
+      return false;
     }
+    boolean moved = false;
     for (TaskRecord r : List.copyOf(slot.tasks)) {
       if (r.task.priority() != dev.fleet.Priority.BACKGROUND || r.state == TaskState.PAUSED) {
         continue;
@@ -1115,8 +1127,10 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
         pause(r, now, wall);
       } else {
         moveTask(r, "the owner of " + slot.id() + " returned", now, false);
+        moved = true;
       }
     }
+    return moved;
   }
 
   /**
