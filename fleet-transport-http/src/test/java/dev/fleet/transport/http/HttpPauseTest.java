@@ -152,4 +152,48 @@ class HttpPauseTest {
     assertTrue(changes.stream().anyMatch(c -> c.from() == TaskState.PAUSED && c.to() == TaskState.SUCCEEDED),
         changes.toString());
   }
+
+  @Test
+  void onTheWireAPauseIsAMessageLikeAWithdrawalAndARejoiningAgentIsToldAgain() {
+    String cred = CoordinatorApiTest.field(t.http.post("/v1/join", t.joinToken,
+        CoordinatorApiTest.machineJson("m1", "embed")).body(), "credential");
+    assertEquals(200, t.http.post("/v1/heartbeat", cred, "{\"sequence\":0,\"load\":0.0,"
+        + "\"signals\":{\"ownerIdleMillis\":900000}}").status());
+    RawHttp.Reply submit = t.http.post("/v1/tasks", t.adminToken, "{\"tasks\":[{\"id\":\"bg\",\"requires\":[\"embed\"],"
+        + "\"priority\":\"background\",\"onOwnerReturn\":{\"action\":\"pause\",\"pauseAtMostMillis\":600000}}]}");
+    assertTrue(submit.body().contains("\"outcome\":\"dispatched\""), submit.body());
+    assertEquals(OwnerReturnPolicy.pause(Duration.ofMinutes(10)), status("bg").task().onOwnerReturn());
+    RawHttp.Reply assign = t.http.get("/v1/assignments?ack=0&waitMillis=5000", cred);
+    assertTrue(assign.body().contains("\"onOwnerReturn\":{\"action\":\"pause\",\"pauseAtMostMillis\":600000}"),
+        assign.body());
+    String token = CoordinatorApiTest.field(assign.body(), "token");
+    assertEquals(200, t.http.post("/v1/tasks/bg/started", cred, "{\"token\":\"" + token + "\"}").status());
+
+    assertEquals(200, t.http.post("/v1/heartbeat", cred, "{\"sequence\":1,\"load\":0.1,\"ack\":1,"
+        + "\"signals\":{\"ownerIdleMillis\":20000}}").status());
+    RawHttp.Reply pause = t.http.get("/v1/assignments?ack=1&waitMillis=5000", cred);
+    assertTrue(pause.body().contains("{\"seq\":2,\"type\":\"pause\",\"taskId\":\"bg\",\"token\":\"" + token
+        + "\",\"attempt\":1,\"reason\":\"the owner of m1 returned\"}"), pause.body());
+    RawHttp.Reply st = t.http.get("/v1/tasks/bg", t.adminToken);
+    assertTrue(st.body().contains("\"state\":\"paused\""), st.body());
+    assertTrue(st.body().contains("resumes when the owner of m1 has been away 10min"), st.body());
+
+    // The agent reconnects having acknowledged the pause: it gets its work again, and the pause after it.
+    RawHttp.Reply rejoin = t.http.post("/v1/join", cred, CoordinatorApiTest.machineJson("m1", "embed"));
+    assertEquals(200, rejoin.status(), rejoin.body());
+    RawHttp.Reply again = t.http.get("/v1/assignments?ack=2&waitMillis=5000", cred);
+    int a = again.body().indexOf("\"type\":\"assign\"");
+    int p = again.body().indexOf("\"type\":\"pause\"");
+    assertTrue(a >= 0 && p > a, again.body());
+
+    assertEquals(200, t.http.post("/v1/heartbeat", cred, "{\"sequence\":2,\"load\":0.0,\"ack\":4,"
+        + "\"signals\":{\"ownerIdleMillis\":900000}}").status());
+    RawHttp.Reply resume = t.http.get("/v1/assignments?ack=4&waitMillis=5000", cred);
+    assertTrue(resume.body().contains("\"type\":\"resume\",\"taskId\":\"bg\",\"token\":\"" + token + "\""),
+        resume.body());
+    assertEquals(TaskState.RUNNING, status("bg").state());
+    assertEquals(200, t.http.post("/v1/tasks/bg/result", cred, "{\"token\":\"" + token + "\",\"succeeded\":true}")
+        .status());
+    assertEquals(TaskState.SUCCEEDED, status("bg").state());
+  }
 }
