@@ -1103,12 +1103,23 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
    * @return whether work moved off the machine (and waits in the queue now)
    */
   private boolean backgroundWorkFollowsOwner(MachineSlot slot, long now) {
-    if (slot.tasks.isEmpty()) {
+    // Most machines run no background work: they pay one scan of their tasks, not a wall-clock read.
+    boolean running = false;
+    boolean held = false;
+    for (int i = 0; i < slot.tasks.size(); i++) {
+      TaskRecord r = slot.tasks.get(i);
+      if (r.state == TaskState.PAUSED) {
+        held = true;
+      } else if (r.task.priority() == dev.fleet.Priority.BACKGROUND) {
+        running = true;
+      }
+    }
+    if (!running && !held) {
       return false;
     }
     long wall = wallMillis();
     if (policies.ownerAway(slot, wall)) {
-      if (!paused.isEmpty() && (slot.health == Health.ONLINE || slot.health == Health.DRAINING)) {
+      if (held && (slot.health == Health.ONLINE || slot.health == Health.DRAINING)) {
         for (int i = 0; i < slot.tasks.size(); i++) {
           TaskRecord r = slot.tasks.get(i);
           if (r.state == TaskState.PAUSED) {
@@ -1116,6 +1127,9 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
           }
         }
       }
+      return false;
+    }
+    if (!running) {
       return false;
     }
     boolean moved = false;
@@ -1180,7 +1194,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     }
     slot.rekey();
     String reason = policies.awayReason(slot, wall);
-    r.resumed = "resumed after a pause of " + RulesPage.time(Duration.ofSeconds((now - r.pausedAtNanos) / 1_000_000_000L))
+    r.resumed = "resumed after a pause of " + PlacementPolicies.roughly(Duration.ofNanos(now - r.pausedAtNanos))
         + " (" + reason + ")";
     tellTransport(r, false, reason);
     taskEvent(r, TaskState.PAUSED, "resumed on " + slot.id() + ": " + reason, now);

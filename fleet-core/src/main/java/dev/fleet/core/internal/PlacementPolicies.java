@@ -121,11 +121,14 @@ final class PlacementPolicies {
       return m.id() + " no longer reports its owner's activity";
     }
     if (idle.get().compareTo(ownerAway) >= 0) {
-      Duration d = idle.get();
-      return "the owner of " + m.id() + " has been away "
-          + RulesPage.time(d.toMinutes() > 0 ? Duration.ofMinutes(d.toMinutes()) : Duration.ofSeconds(d.toSeconds()));
+      return "the owner of " + m.id() + " has been away " + roughly(idle.get());
     }
     return m.id() + " is in its quiet hours " + quietHours(m).orElse("");
+  }
+
+  /** A duration as a person says it: whole minutes from a minute on ({@code 12min}), else whole seconds. */
+  static String roughly(Duration d) {
+    return RulesPage.time(d.toMinutes() > 0 ? Duration.ofMinutes(d.toMinutes()) : Duration.ofSeconds(d.toSeconds()));
   }
 
   /** A wall-clock time as a person at the machine reads it: HH:mm in its {@code timezone} label (UTC without one). */

@@ -51,6 +51,10 @@ import javax.net.ssl.SSLContext;
  * attempts it already runs are not started twice). Once it is back, withdrawals tell it which of its work was
  * moved elsewhere meanwhile, and it stops those. A result the coordinator refuses as stale is dropped.
  *
+ * <p>Background work the coordinator pauses (the machine's owner returned) is paused through its
+ * {@link TaskContext} and the handler's {@link TaskHandler#paused} hook, and resumed likewise; paused work is left
+ * out of the load the agent reports, and an attempt paused before it got a slot starts only once it resumes.
+ *
  * <p>Thread-safe. Its own threads: one control thread (heartbeats, messages, reports; never blocks on the
  * network), {@code slots} worker threads for the handler, and the HTTP client's.
  */

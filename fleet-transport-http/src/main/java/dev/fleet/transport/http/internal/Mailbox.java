@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The messages waiting for one machine: assignments, withdrawals, pauses and resumptions, numbered in the order they were
- * posted, kept until the agent acknowledges a number at or past them, so a message lost on the way is sent
+ * The messages waiting for one machine: assignments, withdrawals, pauses and resumptions, numbered in the order
+ * they were posted, kept until the agent acknowledges a number at or past them, so a message lost on the way is sent
  * again. At most one long-poll waits on a mailbox; a new one replaces it.
  *
  * <p>Thread-safe: every method is synchronized; waiting polls are handed back to the caller to complete
