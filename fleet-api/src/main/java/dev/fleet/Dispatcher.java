@@ -27,7 +27,8 @@ public interface Dispatcher {
 
   /**
    * A machine reports it started the attempt: the task becomes {@link TaskState#RUNNING}, and the next
-   * heartbeat from that machine is taken to include its load.
+   * heartbeat from that machine is taken to include its load. A {@link TaskState#PAUSED} task stays paused
+   * and resumes as running.
    *
    * @throws UnknownTaskException if the task is unknown
    * @throws StaleAttemptException if the token is not the task's current attempt
@@ -35,7 +36,9 @@ public interface Dispatcher {
   TaskStatus started(TaskId task, long token);
 
   /**
-   * Records the result of an attempt. Exactly one result is accepted per task.
+   * Records the result of an attempt. Exactly one result is accepted per task. A paused attempt is still
+   * the task's current one, so its result is accepted too (its machine may finish it before it hears of the
+   * pause).
    *
    * @throws UnknownTaskException if the task is unknown
    * @throws StaleAttemptException if the token is not the task's current attempt, or it has a result
@@ -43,7 +46,7 @@ public interface Dispatcher {
   TaskStatus complete(TaskId task, long token, TaskResult result);
 
   /**
-   * Cancels a task that has not finished. A later result for it is refused.
+   * Cancels a task that has not finished, paused ones included. A later result for it is refused.
    *
    * @return whether it was cancelled (false if it had already finished)
    * @throws UnknownTaskException if the task is unknown

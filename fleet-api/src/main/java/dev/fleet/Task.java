@@ -24,6 +24,8 @@ import java.util.Set;
  * @param maxAttempts how many times it may be dispatched in all, at least 1
  * @param idempotencyKey a second submission with the same key returns the first task
  * @param reschedule what happens when its machine goes away: retry delays, patience with a sleeping machine
+ * @param onOwnerReturn for background work: whether it moves away or pauses in place when the owner of its
+ *     machine returns ({@link OwnerReturnPolicy#MOVE} by default)
  */
 public record Task(
     TaskId id,
@@ -36,7 +38,8 @@ public record Task(
     Optional<Duration> deadline,
     int maxAttempts,
     Optional<String> idempotencyKey,
-    ReschedulePolicy reschedule) {
+    ReschedulePolicy reschedule,
+    OwnerReturnPolicy onOwnerReturn) {
 
   /** Attempts allowed when the builder is not told otherwise. */
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
@@ -62,6 +65,16 @@ public record Task(
     Objects.requireNonNull(idempotencyKey, "idempotencyKey of task " + id + " must not be null (use Optional.empty())");
     idempotencyKey.ifPresent(k -> Checks.text("idempotencyKey of task " + id, k, 200));
     Objects.requireNonNull(reschedule, "reschedule of task " + id + " must not be null (use ReschedulePolicy.DEFAULT)");
+    Objects.requireNonNull(onOwnerReturn,
+        "onOwnerReturn of task " + id + " must not be null (use OwnerReturnPolicy.MOVE)");
+  }
+
+  /** A task whose background work moves when the owner returns ({@link OwnerReturnPolicy#MOVE}). */
+  public Task(TaskId id, String title, Set<String> requires, Priority priority, Payload payload, Optional<String> role,
+      Weight weight, Optional<Duration> deadline, int maxAttempts, Optional<String> idempotencyKey,
+      ReschedulePolicy reschedule) {
+    this(id, title, requires, priority, payload, role, weight, deadline, maxAttempts, idempotencyKey, reschedule,
+        OwnerReturnPolicy.MOVE);
   }
 
   /** Starts a task with the given id: no requirements, normal priority, empty payload. */
@@ -86,6 +99,7 @@ public record Task(
     private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
     private Optional<String> idempotencyKey = Optional.empty();
     private ReschedulePolicy reschedule = ReschedulePolicy.DEFAULT;
+    private OwnerReturnPolicy onOwnerReturn = OwnerReturnPolicy.MOVE;
 
     private Builder(TaskId id) {
       this.id = id;
@@ -146,9 +160,18 @@ public record Task(
       return this;
     }
 
+    /**
+     * What a background task does when the owner of its machine returns: move away (the default) or pause in
+     * place, e.g. {@code onOwnerReturn(OwnerReturnPolicy.PAUSE)}.
+     */
+    public Builder onOwnerReturn(OwnerReturnPolicy policy) {
+      this.onOwnerReturn = Objects.requireNonNull(policy, "onOwnerReturn");
+      return this;
+    }
+
     public Task build() {
       return new Task(id, title, requires, priority, payload, role, weight, deadline, maxAttempts, idempotencyKey,
-          reschedule);
+          reschedule, onOwnerReturn);
     }
   }
 }

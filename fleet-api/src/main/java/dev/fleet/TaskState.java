@@ -4,6 +4,12 @@ package dev.fleet;
  * Where a task is in its life: {@code QUEUED → DISPATCHED (attempt n) → RUNNING → SUCCEEDED | FAILED},
  * with {@code CANCELLED} and {@code REJECTED} possible on the way. A task whose machine is lost goes back
  * to {@code QUEUED} for a new attempt, or to {@code DEAD_LETTERED} when it has had its attempts.
+ *
+ * <p>Background work whose policy is {@link OwnerReturnPolicy#PAUSE} goes {@code DISPATCHED | RUNNING →
+ * PAUSED} when the owner of its machine returns, and back to the state it left, same attempt, when the owner
+ * is away again; from {@code PAUSED} it may also finish, be cancelled, or move like running work.
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum TaskState {
   /** Waiting for a machine that fits. */
@@ -12,6 +18,11 @@ public enum TaskState {
   DISPATCHED,
   /** The machine confirmed it started. */
   RUNNING,
+  /**
+   * Background work held on its machine, same attempt, while the machine's owner is active; it resumes there
+   * when the owner is away again or quiet hours begin (see {@link OwnerReturnPolicy}).
+   */
+  PAUSED,
   /** Finished and the result was accepted. */
   SUCCEEDED,
   /** Finished with a failure result. */

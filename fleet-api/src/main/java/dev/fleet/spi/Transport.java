@@ -4,7 +4,7 @@ import dev.fleet.Assignment;
 
 /**
  * How dispatched work reaches machines: the fleet hands every attempt to the transport, and tells it
- * when an attempt is withdrawn (moved elsewhere, cancelled, or its machine declared lost).
+ * when an attempt is withdrawn (moved elsewhere, cancelled, or its machine declared lost), paused or resumed.
  *
  * <p>Called on the fleet's event executor, one call at a time, in the order the fleet decided, never under
  * the fleet's lock. Must not block for long: queue the work and return. A transport that throws is logged
@@ -17,4 +17,19 @@ public interface Transport {
 
   /** The attempt is no longer the task's current one; its machine should stop it. Its results are refused. */
   void withdraw(Assignment assignment, String reason);
+
+  /**
+   * The attempt stays the task's current one but should pause: the owner of its machine returned (see
+   * {@link dev.fleet.OwnerReturnPolicy}). A result it reports while paused is still accepted.
+   *
+   * <p>The default tells the machine nothing, so the work keeps running there while the fleet shows it
+   * paused; a transport that can reach its agents should pass this on.
+   */
+  default void pause(Assignment assignment, String reason) {}
+
+  /**
+   * A paused attempt may run again on the same machine, with the same token. The default tells the machine
+   * nothing (see {@link #pause}).
+   */
+  default void resume(Assignment assignment, String reason) {}
 }

@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * The safe built-in handler of {@code fleet agent}: answers each task with its payload, prefixed by the machine,
- * after sleeping when the payload reads {@code sleep 500ms} (or {@code 5s}, {@code 1m}, at most an hour). It runs
- * nothing.
+ * after sleeping when the payload reads {@code sleep 500ms} (or {@code 5s}, {@code 1m}, at most an hour); the sleep
+ * holds while the attempt is paused. It runs nothing.
  *
  * <p>Thread-safe: stateless.
  */
@@ -31,8 +31,9 @@ final class EchoHandler implements TaskHandler {
         return TaskResult.failure("refused to sleep " + d + ": at most " + LONGEST);
       }
       long until = d.toMillis();
-      // Sleep in steps so a withdrawal stops it promptly even if the interrupt is missed.
+      // Sleep in steps so a withdrawal stops it promptly even if the interrupt is missed; hold while paused.
       for (long slept = 0; slept < until && !ctx.isCancelled(); slept += 100) {
+        ctx.awaitResumed();
         Thread.sleep(Math.min(100, until - slept));
       }
     }

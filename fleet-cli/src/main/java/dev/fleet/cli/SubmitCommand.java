@@ -1,5 +1,6 @@
 package dev.fleet.cli;
 
+import dev.fleet.OwnerReturnPolicy;
 import dev.fleet.Payload;
 import dev.fleet.Priority;
 import dev.fleet.Task;
@@ -62,6 +63,11 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--idempotency-key", description = "A second submission with this key returns the first task.")
   String idempotencyKey;
 
+  @Option(names = "--on-owner-return", paramLabel = "POLICY",
+      description = "For background work, when the machine's owner returns: move (default), pause, or pause:PT30M"
+          + " (pause, moving anyway after 30 minutes).")
+  String onOwnerReturn;
+
   @Option(names = "--wait", converter = DurationConverter.class, paramLabel = "DURATION",
       description = "Wait up to this long for the result and print it.")
   Duration wait;
@@ -89,6 +95,9 @@ final class SubmitCommand implements Callable<Integer> {
     }
     if (idempotencyKey != null) {
       b.idempotencyKey(idempotencyKey);
+    }
+    if (onOwnerReturn != null) {
+      b.onOwnerReturn(OwnerReturnPolicy.parse(onOwnerReturn));
     }
     HttpFleetClient c = client.client();
     RemoteDecision d = c.submit(List.of(b.build())).get(0);

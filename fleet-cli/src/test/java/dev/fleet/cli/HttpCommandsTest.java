@@ -72,6 +72,14 @@ class HttpCommandsTest {
     assertTrue(submitted.out().contains("hello succeeded on laptop"), submitted.out());
     assertTrue(submitted.out().contains("laptop: sleep 100ms"), submitted.out());
 
+    Run tidy = run("submit", "--state-dir", state, "tidy", "--requires", "code", "--priority", "background",
+        "--on-owner-return", "pause:PT30M", "--payload", "sleep 10ms", "--wait", "20s");
+    assertEquals(0, tidy.code(), tidy.out() + tidy.err());
+    assertTrue(tidy.out().contains("tidy succeeded on laptop"), tidy.out());
+    Run badPolicy = run("submit", "--state-dir", state, "x", "--on-owner-return", "stop");
+    assertTrue(badPolicy.code() != 0);
+    assertTrue(badPolicy.err().contains("'stop'"), badPolicy.err());
+
     Run waiting = run("submit", "--state-dir", state, "render", "--requires", "inference", "--priority", "high");
     assertEquals(0, waiting.code(), waiting.err());
     assertTrue(waiting.out().contains("render queued: 0/2 machines fit: 1 offline, 1 lacks 'inference'"),

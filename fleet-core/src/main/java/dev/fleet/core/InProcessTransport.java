@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Hands attempts to agents in the same JVM: each machine connects an {@link Agent} and receives its own
- * assignments. For tests, simulations and single-JVM fleets.
+ * assignments, withdrawals, pauses and resumptions. For tests, simulations and single-JVM fleets.
  *
  * <p>Thread-safe. Agents are called on the fleet's event executor, one call at a time.
  */
@@ -17,11 +17,26 @@ public final class InProcessTransport implements Transport {
   private static final System.Logger LOG = System.getLogger(InProcessTransport.class.getName());
   private final ConcurrentHashMap<MachineId, Agent> agents = new ConcurrentHashMap<>();
 
-  /** What runs on a machine: receives its assignments and withdrawals. */
+  /**
+   * What runs on a machine: receives its assignments, withdrawals, pauses and resumptions.
+   *
+   * <p>Called on the fleet's event executor, one call at a time; must not block for long.
+   */
   public interface Agent {
+    /** Run this attempt. */
     void assigned(Assignment assignment);
 
+    /** Stop this attempt: it moved, was cancelled or its machine was declared lost. Its result would be refused. */
     default void withdrawn(Assignment assignment, String reason) {}
+
+    /**
+     * Pause this attempt: the owner of the machine returned. The default ignores it, so the work keeps running;
+     * a result reported meanwhile is still accepted.
+     */
+    default void paused(Assignment assignment, String reason) {}
+
+    /** A paused attempt may run again, same token. The default ignores it. */
+    default void resumed(Assignment assignment, String reason) {}
   }
 
   /**
@@ -52,6 +67,22 @@ public final class InProcessTransport implements Transport {
     Agent a = agents.get(assignment.machine());
     if (a != null) {
       a.withdrawn(assignment, reason);
+    }
+  }
+
+  @Override
+  public void pause(Assignment assignment, String reason) {
+    Agent a = agents.get(assignment.machine());
+    if (a != null) {
+      a.paused(assignment, reason);
+    }
+  }
+
+  @Override
+  public void resume(Assignment assignment, String reason) {
+    Agent a = agents.get(assignment.machine());
+    if (a != null) {
+      a.resumed(assignment, reason);
     }
   }
 }

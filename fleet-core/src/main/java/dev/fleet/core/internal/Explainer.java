@@ -144,6 +144,27 @@ final class Explainer {
     return out;
   }
 
+  /**
+   * Why a background task is paused on its machine, and what resumes it or moves it, e.g. {@code "paused on
+   * laptop, attempt 1: the owner of laptop is active since 14:02"} with {@code "resumes when the owner of laptop
+   * has been away 10min or in its quiet hours 22:00-07:00"} and {@code "moves elsewhere if still paused at
+   * 15:02"}.
+   *
+   * @param activeSinceMillis when the owner came back, wall clock
+   * @param movesAtMillis when it moves anyway, wall clock; negative for never
+   */
+  Explanation paused(MachineSlot m, int attempt, long activeSinceMillis, long movesAtMillis) {
+    List<String> unblockers = new ArrayList<>(2);
+    unblockers.add("resumes when " + policies.ownerAwayCondition(m));
+    if (movesAtMillis >= 0) {
+      unblockers.add("moves elsewhere if still paused at " + PlacementPolicies.clock(m, movesAtMillis));
+    }
+    return new Explanation("paused on " + m.id() + ", attempt " + attempt + ": the owner of " + m.id()
+        + " is active since " + PlacementPolicies.clock(m, activeSinceMillis),
+        List.of(new MachineVerdict(m.id(), Reason.OWNER_ACTIVE, policies.detail(Reason.OWNER_ACTIVE, m))), 0,
+        unblockers);
+  }
+
   /** The machine's local time of day it fell asleep, HH:mm in its {@code timezone} label (UTC without one). */
   private static String clock(MachineSlot m) {
     return java.time.format.DateTimeFormatter.ofPattern("HH:mm").format(java.time.Instant

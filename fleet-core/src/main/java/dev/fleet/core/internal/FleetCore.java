@@ -64,6 +64,8 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   /** Tasks waiting out a reschedule delay before they may be placed again. */
   private final PriorityQueue<TaskRecord> delayed =
       new PriorityQueue<>(Comparator.comparingLong((TaskRecord r) -> r.notBeforeNanos));
+  /** Background tasks paused on their machines while the owner is active; the sweep resumes or moves them. */
+  private final java.util.LinkedHashSet<TaskRecord> paused = new java.util.LinkedHashSet<>();
   private final TokenSource tokens = new TokenSource();
   private final FailureDetector detector;
   /** The detector when it is the built-in fixed timeout, which slots then run without a monitor; else null. */
@@ -464,7 +466,6 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       slot.signals = hb.signals();
       if (signalsChanged) {
         policies.updatePower(slot);
-        moveBackgroundWorkIfOwnerReturned(slot, now);
       }
       if (slot.hasStartedUnreported()) {
         // Work confirmed started before this heartbeat is now part of the load it reports.
@@ -489,7 +490,12 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
         }
         transition(slot, slot.drainRequested ? Health.DRAINING : Health.ONLINE,
             h == Health.ASLEEP ? "woke up" : "heartbeat received", now);
-      } else {
+      }
+      // After the clearing above, so work resumed here stays counted until the next heartbeat reports it.
+      if (signalsChanged || !paused.isEmpty()) {
+        backgroundWorkFollowsOwner(slot, now);
+      }
+      if (!cameBack) {
         double oldKey = slot.rekey();
         if (queued > 0 && (slot.key < oldKey || !indexedStrategy || signalsChanged)) {
           retryQueue(slot);
@@ -513,6 +519,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       // Every verdict first, then the moves: work moved off the first machine found down must not land on
       // one later in the fleet that is just as silent but not yet marked.
       List<MachineSlot> wentOffline = null;
+      boolean movedBackground = false;
       for (MachineSlot s : all) {
         Health h = s.health;
         if (h == Health.ONLINE || h == Health.SUSPECT || h == Health.DRAINING) {
@@ -552,6 +559,17 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
         if (s.health == Health.ASLEEP && !s.tasks.isEmpty()) {
           next = Math.min(next, moveWorkOutstayingSleep(s, nowNanos));
         }
+        // Quiet hours end by the clock, not by a heartbeat: background work there pauses or moves now.
+        if ((s.health == Health.ONLINE || s.health == Health.DRAINING) && !s.tasks.isEmpty()
+            && s.machine.labels().containsKey(PlacementPolicies.LABEL_QUIET_HOURS)) {
+          movedBackground |= backgroundWorkFollowsOwner(s, nowNanos);
+        }
+      }
+      if (movedBackground) {
+        retryAll();
+      }
+      if (!paused.isEmpty()) {
+        next = Math.min(next, resumeOrMovePaused(nowNanos));
       }
       next = Math.min(next, releaseDelayed(nowNanos));
       next = Math.min(next, expireDeadlines(nowNanos));
@@ -806,7 +824,10 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     enter();
     try {
       TaskRecord rec = current(id, token, "start");
-      if (rec.state == TaskState.DISPATCHED) {
+      if (rec.state == TaskState.PAUSED) {
+        // It started before it heard of the pause; it resumes as running.
+        rec.pausedFrom = TaskState.RUNNING;
+      } else if (rec.state == TaskState.DISPATCHED) {
         TaskState from = rec.state;
         rec.state = TaskState.RUNNING;
         if (rec.reservation > 0) {
@@ -924,6 +945,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     rec.chosenLoad = loadBefore;
     rec.ceiling = ceiling;
     rec.note = note;
+    rec.resumed = null;
     rec.excluded = null;
     rec.attemptStarted(now);
     slot.tasks.add(rec);
@@ -1062,7 +1084,8 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       }
       List<TaskRecord> evictable = new ArrayList<>();
       for (TaskRecord t : s.tasks) {
-        if (t.task.priority().ordinal() >= minLevel) {
+        // Paused work holds no load, so evicting it would make no room.
+        if (t.task.priority().ordinal() >= minLevel && t.state != TaskState.PAUSED) {
           evictable.add(t);
         }
       }
@@ -1104,16 +1127,153 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     return config.loadPerTask() * t.task.weight().factor();
   }
 
-  /** The owner is back at the keyboard: background work leaves, without counting as a lost attempt. */
-  private void moveBackgroundWorkIfOwnerReturned(MachineSlot slot, long now) {
-    if (slot.tasks.isEmpty() || policies.ownerAway(slot, wallMillis())) {
-      return;
-    }
-    for (TaskRecord r : List.copyOf(slot.tasks)) {
-      if (r.task.priority() == dev.fleet.Priority.BACKGROUND) {
-        moveTask(r, "the owner of " + slot.id() + " returned", now, false);
+  /**
+   * Background work follows the owner of its machine. When the owner is back at the keyboard, each running
+   * background task leaves (without counting as a lost attempt) or, if its policy says so, pauses in place;
+   * when the owner is away again (or quiet hours began), paused work resumes.
+   *
+   * @return whether work moved off the machine (and waits in the queue now)
+   */
+  private boolean backgroundWorkFollowsOwner(MachineSlot slot, long now) {
+    // Most machines run no background work: they pay one scan of their tasks, not a wall-clock read.
+    boolean running = false;
+    boolean held = false;
+    for (int i = 0; i < slot.tasks.size(); i++) {
+      TaskRecord r = slot.tasks.get(i);
+      if (r.state == TaskState.PAUSED) {
+        held = true;
+      } else if (r.task.priority() == dev.fleet.Priority.BACKGROUND) {
+        running = true;
       }
     }
+    if (!running && !held) {
+      return false;
+    }
+    long wall = wallMillis();
+    if (policies.ownerAway(slot, wall)) {
+      if (held && (slot.health == Health.ONLINE || slot.health == Health.DRAINING)) {
+        for (int i = 0; i < slot.tasks.size(); i++) {
+          TaskRecord r = slot.tasks.get(i);
+          if (r.state == TaskState.PAUSED) {
+            resume(r, now, wall);
+          }
+        }
+      }
+      return false;
+    }
+    if (!running) {
+      return false;
+    }
+    boolean moved = false;
+    for (TaskRecord r : List.copyOf(slot.tasks)) {
+      if (r.task.priority() != dev.fleet.Priority.BACKGROUND || r.state == TaskState.PAUSED) {
+        continue;
+      }
+      if (r.task.onOwnerReturn().pauses()) {
+        pause(r, now, wall);
+      } else {
+        moveTask(r, "the owner of " + slot.id() + " returned", now, false);
+        moved = true;
+      }
+    }
+    return moved;
+  }
+
+  /**
+   * Pauses a background attempt on its machine: same attempt and token, its load no longer counted there, the
+   * machine told to pause it, and a sweep booked for when it must move anyway.
+   */
+  private void pause(TaskRecord r, long now, long wall) {
+    MachineSlot slot = r.machine;
+    TaskState from = r.state;
+    r.pausedFrom = from;
+    r.state = TaskState.PAUSED;
+    r.pausedAtNanos = now;
+    if (r.reservation > 0) {
+      unreserve(slot, r);
+      slot.removeStartedUnreported(r);
+    } else {
+      // Its load is inside what the machine reported; take it out until the next heartbeat says afresh.
+      slot.report(Math.max(0, slot.reportedLoad - taskLoad(r)));
+    }
+    slot.rekey();
+    paused.add(r);
+    Duration most = r.task.onOwnerReturn().pauseAtMost();
+    boolean forever = most.equals(dev.fleet.OwnerReturnPolicy.PAUSE_FOREVER);
+    long idleMillis = slot.signals.ownerIdle().map(FleetCore::millisOf).orElse(0L);
+    r.why = explainer.paused(slot, r.attempt, wall - idleMillis,
+        forever ? -1 : saturatedAdd(wall, nanos(most) / 1_000_000L));
+    String reason = "the owner of " + slot.id() + " returned";
+    tellTransport(r, true, reason);
+    taskEvent(r, from, r.why.summary(), now);
+    if (!forever) {
+      scheduleSweepAt(saturatedAdd(now, nanos(most)), now);
+    }
+  }
+
+  /** Resumes a paused attempt where it is: its load counts again until a heartbeat reports it. */
+  private void resume(TaskRecord r, long now, long wall) {
+    MachineSlot slot = r.machine;
+    paused.remove(r);
+    r.state = r.pausedFrom;
+    r.pausedFrom = null;
+    long share = MachineSlot.micros(taskLoad(r));
+    r.reservation = share;
+    slot.reservedMicros += share;
+    slot.reservations++;
+    if (r.state == TaskState.RUNNING) {
+      slot.addStartedUnreported(r);
+    }
+    slot.rekey();
+    String reason = policies.awayReason(slot, wall);
+    r.resumed = "resumed after a pause of " + PlacementPolicies.roughly(Duration.ofNanos(now - r.pausedAtNanos))
+        + " (" + reason + ")";
+    tellTransport(r, false, reason);
+    taskEvent(r, TaskState.PAUSED, "resumed on " + slot.id() + ": " + reason, now);
+  }
+
+  /**
+   * The sweep's part in pausing: resumes paused work whose machine's owner is away again or whose quiet hours
+   * began, and moves work paused longer than its policy allows; returns when the next pause runs out.
+   */
+  private long resumeOrMovePaused(long now) {
+    long wall = wallMillis();
+    long next = Long.MAX_VALUE;
+    boolean moved = false;
+    for (TaskRecord r : List.copyOf(paused)) {
+      MachineSlot s = r.machine;
+      if ((s.health == Health.ONLINE || s.health == Health.DRAINING) && policies.ownerAway(s, wall)) {
+        resume(r, now, wall);
+        continue;
+      }
+      Duration most = r.task.onOwnerReturn().pauseAtMost();
+      if (most.equals(dev.fleet.OwnerReturnPolicy.PAUSE_FOREVER)) {
+        continue;
+      }
+      long due = saturatedAdd(r.pausedAtNanos, nanos(most));
+      if (due <= now) {
+        moveTask(r, "paused on " + s.id() + " for " + RulesPage.time(most) + " while its owner was active", now,
+            false);
+        moved = true;
+      } else {
+        next = Math.min(next, due);
+      }
+    }
+    if (moved) {
+      retryAll();
+    }
+    return next;
+  }
+
+  private void tellTransport(TaskRecord rec, boolean pause, String reason) {
+    if (transport != null) {
+      Assignment a = new Assignment(rec.task, rec.machine.machine.id(), rec.attempt, rec.token);
+      events.post(pause ? () -> transport.pause(a, reason) : () -> transport.resume(a, reason));
+    }
+  }
+
+  private static long millisOf(Duration d) {
+    return nanos(d) / 1_000_000L;
   }
 
   /** Moves every unfinished attempt off a machine that is gone, then lets waiting work find places. */
@@ -1298,6 +1458,10 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   private void release(TaskRecord rec) {
     MachineSlot slot = rec.machine;
     slot.tasks.remove(rec);
+    if (rec.state == TaskState.PAUSED) {
+      paused.remove(rec);
+      rec.pausedFrom = null;
+    }
     if (rec.reservation > 0) {
       unreserve(slot, rec);
       slot.removeStartedUnreported(rec);
@@ -1367,10 +1531,10 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
 
   private Decision currentDecision(TaskRecord rec) {
     return switch (rec.state) {
-      case DISPATCHED, RUNNING, SUCCEEDED, FAILED -> rec.machine == null
+      case DISPATCHED, RUNNING, PAUSED, SUCCEEDED, FAILED -> rec.machine == null
           ? new Decision.Rejected(rec.task, why(rec))
           : new Decision.Dispatched(rec.task, rec.machine.id(), rec.attempt, rec.token, rec.chosenLoad, rec.ceiling,
-              strategy.name(), rec.note);
+              strategy.name(), rec.placementNote());
       case QUEUED -> new Decision.Queued(rec.task, why(rec));
       case CANCELLED, REJECTED, DEAD_LETTERED -> new Decision.Rejected(rec.task, why(rec));
     };
@@ -1381,7 +1545,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       case QUEUED -> rec.delayed ? rec.why
           : explainer.queued(rec.task, rec.index, config.ceiling(rec.task.priority()), machines.values(), null, wallMillis());
       case DISPATCHED, RUNNING -> new Decision.Dispatched(rec.task, rec.machine.id(), rec.attempt, 1L, rec.chosenLoad,
-          rec.ceiling, strategy.name(), rec.note).why();
+          rec.ceiling, strategy.name(), rec.placementNote()).why();
       default -> rec.why;
     };
   }

@@ -100,10 +100,41 @@ final class PlacementPolicies {
       case ON_BATTERY -> "runs when " + m.id() + " is on AC power" + (batteryResumeAt > 0
           ? " with at least " + batteryResumeAt + "% charge" : "");
       case THROTTLED -> "runs when " + m.id() + " stops throttling";
-      case OWNER_ACTIVE -> "runs when the owner of " + m.id() + " has been away " + RulesPage.time(ownerAway)
-          + quietHours(m).map(q -> " or in its quiet hours " + q).orElse("");
+      case OWNER_ACTIVE -> "runs when " + ownerAwayCondition(m);
       default -> "runs when " + m.id() + " fits";
     };
+  }
+
+  /** When background work may run there, e.g. {@code "the owner of desk has been away 10min or in its quiet hours 22:00-07:00"}. */
+  String ownerAwayCondition(MachineSlot m) {
+    return "the owner of " + m.id() + " has been away " + RulesPage.time(ownerAway)
+        + quietHours(m).map(q -> " or in its quiet hours " + q).orElse("");
+  }
+
+  /**
+   * Why background work may run there now, for a machine where {@link #ownerAway} holds, e.g.
+   * {@code "the owner of desk has been away 12min"} or {@code "desk is in its quiet hours 22:00-07:00"}.
+   */
+  String awayReason(MachineSlot m, long wallMillis) {
+    var idle = m.signals.ownerIdle();
+    if (idle.isEmpty()) {
+      return m.id() + " no longer reports its owner's activity";
+    }
+    if (idle.get().compareTo(ownerAway) >= 0) {
+      return "the owner of " + m.id() + " has been away " + roughly(idle.get());
+    }
+    return m.id() + " is in its quiet hours " + quietHours(m).orElse("");
+  }
+
+  /** A duration as a person says it: whole minutes from a minute on ({@code 12min}), else whole seconds. */
+  static String roughly(Duration d) {
+    return RulesPage.time(d.toMinutes() > 0 ? Duration.ofMinutes(d.toMinutes()) : Duration.ofSeconds(d.toSeconds()));
+  }
+
+  /** A wall-clock time as a person at the machine reads it: HH:mm in its {@code timezone} label (UTC without one). */
+  static String clock(MachineSlot m, long wallMillis) {
+    return java.time.format.DateTimeFormatter.ofPattern("HH:mm")
+        .format(Instant.ofEpochMilli(wallMillis).atZone(zone(m.machine.labels().get(LABEL_TIME_ZONE))));
   }
 
   /** Background work may run: the owner has been away long enough (or there is no owner signal) or it is quiet time. */

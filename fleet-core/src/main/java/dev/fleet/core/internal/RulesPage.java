@@ -51,7 +51,11 @@ final class RulesPage {
         + " Heavy work goes to a thin client (role interface) only when nothing else can take it.");
     rules.add("Background work runs only on a machine whose owner has been away for " + time(c.ownerAway())
         + " or that is in its quiet hours (label quiet-hours, e.g. 22:00-07:00, in its label timezone);"
-        + " when the owner returns, it moves elsewhere.");
+        + " when the owner returns, running background work is paused or moved per the task's policy: by default"
+        + " it moves elsewhere; a task that pauses stays on the machine with the same attempt, its load no longer"
+        + " counted, and resumes there when the owner has been away " + time(c.ownerAway()) + " again or quiet"
+        + " hours begin, or moves anyway once paused longer than its limit ("
+        + time(dev.fleet.OwnerReturnPolicy.DEFAULT_PAUSE_AT_MOST) + " by default).");
     rules.add((c.agingStep().isZero() ? "" : "Every " + time(c.agingStep()) + " a task waits moves it up one"
         + " priority level, so low and background work never starve. ")
         + (c.preemptionGap() == 0 ? "Preemption is off."

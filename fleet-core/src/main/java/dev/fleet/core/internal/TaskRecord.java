@@ -37,6 +37,11 @@ final class TaskRecord {
   boolean delayed;
   /** A note for the current attempt's explanation, e.g. why a backup took it; null for none. */
   String note;
+  /** While PAUSED: the state it resumes to (DISPATCHED or RUNNING), and when it paused. */
+  TaskState pausedFrom;
+  long pausedAtNanos;
+  /** How the current attempt last resumed from a pause, for its explanation; null if it never paused. */
+  String resumed;
   private java.util.List<dev.fleet.Attempt> history;
 
   TaskRecord(Task task, long sequence, long submittedNanos, LoadIndex index) {
@@ -66,6 +71,12 @@ final class TaskRecord {
     }
     long levels = Math.max(0, now - submittedNanos) / agingStepNanos;
     return (int) Math.max(0, p - Math.min(p, levels));
+  }
+
+  /** The note the current attempt's explanation carries: why its machine, and how it last resumed. */
+  String placementNote() {
+    String n = note == null ? "" : note;
+    return resumed == null ? n : n.isEmpty() ? resumed : n + "; " + resumed;
   }
 
   Optional<MachineId> machineId() {

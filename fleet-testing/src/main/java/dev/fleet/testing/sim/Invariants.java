@@ -136,7 +136,8 @@ public final class Invariants {
       long deadline = r.startNanos() + d.end().toNanos();
       while (next < events.size() && events.get(next).atNanos() <= deadline) {
         if (events.get(next) instanceof FleetEvent.TaskChanged t) {
-          boolean active = t.to() == TaskState.DISPATCHED || t.to() == TaskState.RUNNING;
+          boolean active = t.to() == TaskState.DISPATCHED || t.to() == TaskState.RUNNING
+              || t.to() == TaskState.PAUSED;
           if (active && t.machine().isPresent()) {
             activeOn.put(t.task(), t.machine().get());
           } else {

@@ -360,7 +360,7 @@ final class SimRun implements FleetListener {
     if (before != null && before.machine != null) {
       activeOn.get(before.machine).remove(t.task());
     }
-    boolean active = t.to() == TaskState.DISPATCHED || t.to() == TaskState.RUNNING;
+    boolean active = t.to() == TaskState.DISPATCHED || t.to() == TaskState.RUNNING || t.to() == TaskState.PAUSED;
     MachineId on = active ? t.machine().orElse(null) : null;
     if (on != null && activeOn.containsKey(on)) {
       activeOn.get(on).add(t.task());

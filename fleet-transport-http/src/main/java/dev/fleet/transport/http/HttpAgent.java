@@ -51,6 +51,10 @@ import javax.net.ssl.SSLContext;
  * attempts it already runs are not started twice). Once it is back, withdrawals tell it which of its work was
  * moved elsewhere meanwhile, and it stops those. A result the coordinator refuses as stale is dropped.
  *
+ * <p>Background work the coordinator pauses (the machine's owner returned) is paused through its
+ * {@link TaskContext} and the handler's {@link TaskHandler#paused} hook, and resumed likewise; paused work is left
+ * out of the load the agent reports, and an attempt paused before it got a slot starts only once it resumes.
+ *
  * <p>Thread-safe. Its own threads: one control thread (heartbeats, messages, reports; never blocks on the
  * network), {@code slots} worker threads for the handler, and the HTTP client's.
  */
@@ -339,8 +343,8 @@ public final class HttpAgent implements AutoCloseable {
   private double load() {
     int busy = 0;
     for (Job j : jobs.values()) {
-      if (j.phase == Phase.QUEUED || j.phase == Phase.RUNNING) {
-        busy++;
+      if ((j.phase == Phase.QUEUED || j.phase == Phase.RUNNING) && !j.paused) {
+        busy++; // paused work is not counted: the coordinator no longer counts it either
       }
     }
     double load = (double) busy / slots;
@@ -367,8 +371,12 @@ public final class HttpAgent implements AutoCloseable {
     boolean onBattery = false;
     boolean throttled = false;
     OptionalInt battery = OptionalInt.empty();
+    Optional<Duration> ownerIdle = Optional.empty();
     Map<String, Double> metrics = new LinkedHashMap<>();
     for (Probe.Reading r : out) {
+      if (r.ownerIdle().isPresent() && (ownerIdle.isEmpty() || r.ownerIdle().get().compareTo(ownerIdle.get()) < 0)) {
+        ownerIdle = r.ownerIdle();
+      }
       onBattery |= r.onBattery().orElse(false);
       throttled |= r.throttled().orElse(false);
       if (r.batteryPercent().isPresent()
@@ -378,7 +386,7 @@ public final class HttpAgent implements AutoCloseable {
       metrics.putAll(r.metrics());
     }
     metrics.values().removeIf(v -> !Double.isFinite(v));
-    return new Signals(onBattery, battery, throttled, Optional.empty(), metrics);
+    return new Signals(onBattery, battery, throttled, ownerIdle, metrics);
   }
 
   // ------------------------------------------------------------------ long-poll
@@ -434,6 +442,8 @@ public final class HttpAgent implements AutoCloseable {
           assigned(WireMapping.task(m.task(), "task"), m.attempt() == null ? 1 : m.attempt(), token);
         } else if ("withdraw".equals(m.type())) {
           withdrawn(token, m.reason() == null ? "withdrawn" : m.reason());
+        } else if ("pause".equals(m.type()) || "resume".equals(m.type())) {
+          pauseChanged(token, "pause".equals(m.type()), m.reason() == null ? m.type() : m.reason());
         } else {
           LOG.log(Level.WARNING, machine.id() + ": ignoring a message of unknown type '" + m.type() + "'");
         }
@@ -461,7 +471,36 @@ public final class HttpAgent implements AutoCloseable {
     }
   }
 
+  /** A pause or resumption for an attempt this agent holds; one for an attempt it does not hold is ignored. */
+  private void pauseChanged(long token, boolean pause, String reason) {
+    Job job = jobs.get(token);
+    if (job == null || job.cancelled != null || job.phase == Phase.REPORTING || job.phase == Phase.DONE
+        || !job.setPaused(pause)) {
+      return;
+    }
+    LOG.log(Level.INFO, machine.id() + ": " + (pause ? "paused " : "resumed ") + job.task.id() + " attempt "
+        + job.attempt + ": " + reason);
+    try {
+      if (pause) {
+        handler.paused(job, reason);
+      } else {
+        handler.resumed(job, reason);
+      }
+    } catch (RuntimeException | LinkageError e) {
+      LOG.log(Level.WARNING, machine.id() + ": the task handler failed to " + (pause ? "pause " : "resume ")
+          + job.task.id(), e);
+    }
+  }
+
   private void run(Job job) {
+    if (job.cancelled != null) {
+      return;
+    }
+    try {
+      job.awaitResumed(); // paused before it got a slot: it starts when it may run
+    } catch (InterruptedException e) {
+      return; // withdrawn, or the agent stops
+    }
     if (job.cancelled != null) {
       return;
     }
@@ -619,6 +658,8 @@ public final class HttpAgent implements AutoCloseable {
     volatile String cancelled;
     volatile Future<?> future;
     volatile TaskResult result;
+    /** Set and cleared on the control thread; waiters in awaitResumed are woken under the job's monitor. */
+    volatile boolean paused;
 
     Job(Task task, int attempt, long token) {
       this.task = task;
@@ -628,9 +669,34 @@ public final class HttpAgent implements AutoCloseable {
 
     void cancel(String reason) {
       cancelled = reason;
+      synchronized (this) {
+        notifyAll();
+      }
       Future<?> f = future;
       if (f != null && phase != Phase.REPORTING) {
         f.cancel(true);
+      }
+    }
+
+    /** Returns whether that changed anything. */
+    synchronized boolean setPaused(boolean p) {
+      if (paused == p) {
+        return false;
+      }
+      paused = p;
+      notifyAll();
+      return true;
+    }
+
+    @Override
+    public boolean isPaused() {
+      return paused;
+    }
+
+    @Override
+    public synchronized void awaitResumed() throws InterruptedException {
+      while (paused && cancelled == null) {
+        wait();
       }
     }
 

@@ -50,8 +50,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * long-poll holds no thread while it waits. Binding an address other than loopback needs TLS, or an explicit
  * {@link Builder#allowInsecureNonLoopback()}, which logs a warning.
  *
- * <p>Thread-safe. {@link #deliver} and {@link #withdraw} are called by the fleet on its event executor and
- * never block.
+ * <p>Thread-safe. {@link #deliver}, {@link #withdraw}, {@link #pause} and {@link #resume} are called by the
+ * fleet on its event executor and never block.
  */
 public final class HttpCoordinator implements Transport, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(HttpCoordinator.class.getName());
@@ -228,6 +228,18 @@ public final class HttpCoordinator implements Transport, AutoCloseable {
   @Override
   public void withdraw(Assignment assignment, String reason) {
     deliveries.withdraw(assignment, reason);
+  }
+
+  /** Posts a {@code pause} message to the attempt's machine; a rejoining agent is told again. */
+  @Override
+  public void pause(Assignment assignment, String reason) {
+    deliveries.pause(assignment, reason);
+  }
+
+  /** Posts a {@code resume} message to the attempt's machine. */
+  @Override
+  public void resume(Assignment assignment, String reason) {
+    deliveries.resume(assignment, reason);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.fleet.transport.http;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -7,8 +8,8 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
- * Gathers one kind of signal for an agent's heartbeats: CPU load, battery, heat, or anything an embedder
- * measures. See {@link LinuxProbes} for the built-in ones.
+ * Gathers one kind of signal for an agent's heartbeats: CPU load, battery, heat, the owner's idle time, or
+ * anything an embedder measures. See {@link LinuxProbes} for the built-in ones.
  *
  * <p>Called on the agent's control thread before every heartbeat, so it must be quick. Implementations need
  * not be thread-safe. A probe that throws is logged and skipped for that heartbeat.
@@ -30,13 +31,26 @@ public interface Probe {
    * @param batteryPercent charge in [0, 100]
    * @param throttled whether the CPU is slowed for heat
    * @param metrics free-form numbers, e.g. {@code cpu.temp}
+   * @param ownerIdle how long since the owner last touched the machine; with several probes the shortest wins
    */
   record Reading(OptionalDouble load, Optional<Boolean> onBattery, OptionalInt batteryPercent,
-      Optional<Boolean> throttled, Map<String, Double> metrics) {
+      Optional<Boolean> throttled, Map<String, Double> metrics, Optional<Duration> ownerIdle) {
 
     /** Nothing found. */
     public static final Reading NONE =
         new Reading(OptionalDouble.empty(), Optional.empty(), OptionalInt.empty(), Optional.empty(), Map.of());
+
+    /** A reading that says nothing of the owner's activity. */
+    public Reading(OptionalDouble load, Optional<Boolean> onBattery, OptionalInt batteryPercent,
+        Optional<Boolean> throttled, Map<String, Double> metrics) {
+      this(load, onBattery, batteryPercent, throttled, metrics, Optional.empty());
+    }
+
+    /** Only the owner's idle time, e.g. from a desktop session's idle monitor. */
+    public static Reading ownerIdle(Duration idle) {
+      return new Reading(OptionalDouble.empty(), Optional.empty(), OptionalInt.empty(), Optional.empty(), Map.of(),
+          Optional.of(idle));
+    }
 
     public Reading {
       Objects.requireNonNull(load, "load");
@@ -52,6 +66,12 @@ public interface Probe {
       }
       Objects.requireNonNull(throttled, "throttled");
       metrics = Map.copyOf(Objects.requireNonNull(metrics, "metrics"));
+      Objects.requireNonNull(ownerIdle, "ownerIdle");
+      ownerIdle.ifPresent(d -> {
+        if (d.isNegative()) {
+          throw new IllegalArgumentException("probe ownerIdle must not be negative, got " + d);
+        }
+      });
     }
   }
 }

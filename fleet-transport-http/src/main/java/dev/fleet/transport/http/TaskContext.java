@@ -6,7 +6,7 @@ import dev.fleet.Task;
 /**
  * What a {@link TaskHandler} knows about the attempt it runs.
  *
- * <p>Thread-safe: {@link #isCancelled()} may turn true at any time from another thread.
+ * <p>Thread-safe: {@link #isCancelled()} and {@link #isPaused()} may change at any time from another thread.
  */
 public interface TaskContext {
 
@@ -24,4 +24,20 @@ public interface TaskContext {
 
   /** Why it was withdrawn; empty while it was not. */
   String cancelReason();
+
+  /**
+   * Whether the coordinator asked this attempt to pause because the owner of the machine returned; it turns
+   * false again when the attempt may resume. The default, for contexts that know nothing of pauses, is false.
+   */
+  default boolean isPaused() {
+    return false;
+  }
+
+  /**
+   * Waits while the attempt is paused; returns at once when it is not, and as soon as it resumes or is
+   * withdrawn. Call it at points where the work can safely stop for a while. The default returns at once.
+   *
+   * @throws InterruptedException if the thread is interrupted while it waits (the attempt was withdrawn)
+   */
+  default void awaitResumed() throws InterruptedException {}
 }

@@ -50,7 +50,8 @@ class BadInputProperties {
     SUBMIT("/v1/tasks", "{\"tasks\":[{\"id\":\"new1\",\"title\":\"t\",\"requires\":[\"code\"],\"priority\":\"high\","
         + "\"payload\":{\"mediaType\":\"text/plain\",\"text\":\"x\"},\"role\":\"worker\",\"weight\":\"heavy\","
         + "\"deadlineMillis\":100000,\"maxAttempts\":2,\"idempotencyKey\":\"k\",\"reschedule\":{\"delayMillis\":1,"
-        + "\"multiplier\":2.0,\"maxDelayMillis\":10,\"asleepGraceMillis\":5}}]}"),
+        + "\"multiplier\":2.0,\"maxDelayMillis\":10,\"asleepGraceMillis\":5},"
+        + "\"onOwnerReturn\":{\"action\":\"pause\",\"pauseAtMostMillis\":60000}}]}"),
     RESULTS("/v1/results", "{\"results\":[{\"task\":\"at\",\"token\":\"TOKEN\",\"succeeded\":true,"
         + "\"output\":{\"mediaType\":\"text/plain\",\"text\":\"x\"},\"message\":\"m\"}]}"),
     DRAIN("/v1/machines/a/drain", "{\"deadlineMillis\":1000}"),
@@ -122,6 +123,9 @@ class BadInputProperties {
       new Field(Endpoint.SUBMIT, "tasks.0.maxAttempts", "integer", false),
       new Field(Endpoint.SUBMIT, "tasks.0.reschedule", "object", false),
       new Field(Endpoint.SUBMIT, "tasks.0.reschedule.multiplier", "number", false),
+      new Field(Endpoint.SUBMIT, "tasks.0.onOwnerReturn", "object", false),
+      new Field(Endpoint.SUBMIT, "tasks.0.onOwnerReturn.action", "string", true),
+      new Field(Endpoint.SUBMIT, "tasks.0.onOwnerReturn.pauseAtMostMillis", "integer", false),
       new Field(Endpoint.DRAIN, "deadlineMillis", "integer", false),
       new Field(Endpoint.REROUTE, "machine", "string", true));
 
@@ -162,6 +166,9 @@ class BadInputProperties {
       new Object[] {Endpoint.SUBMIT, "tasks.0.maxAttempts", "1001"},
       new Object[] {Endpoint.SUBMIT, "tasks.0.reschedule.multiplier", "0.5"},
       new Object[] {Endpoint.SUBMIT, "tasks.0.reschedule.maxDelayMillis", "0"},
+      new Object[] {Endpoint.SUBMIT, "tasks.0.onOwnerReturn.action", "\"stop\""},
+      new Object[] {Endpoint.SUBMIT, "tasks.0.onOwnerReturn.pauseAtMostMillis", "0"},
+      new Object[] {Endpoint.SUBMIT, "tasks.0.onOwnerReturn.pauseAtMostMillis", "-5"},
       new Object[] {Endpoint.SUBMIT, "tasks.0.title", "\"" + "x".repeat(501) + "\""},
       new Object[] {Endpoint.DRAIN, "deadlineMillis", "-1"},
       new Object[] {Endpoint.REROUTE, "machine", "\"nobody\""},

@@ -444,8 +444,12 @@ public final class Api extends Handler.Abstract {
   private static List<Wire.MessageDto> messages(List<Mailbox.Message> messages) {
     List<Wire.MessageDto> out = new ArrayList<>(messages.size());
     for (Mailbox.Message m : messages) {
-      out.add(m.kind() == Mailbox.Kind.ASSIGN ? WireMapping.assign(m.seq(), m.assignment())
-          : WireMapping.withdrawal(m.seq(), m.assignment(), m.reason()));
+      out.add(switch (m.kind()) {
+        case ASSIGN -> WireMapping.assign(m.seq(), m.assignment());
+        case WITHDRAW -> WireMapping.withdrawal(m.seq(), m.assignment(), m.reason());
+        case PAUSE -> WireMapping.notice(m.seq(), "pause", m.assignment(), m.reason());
+        case RESUME -> WireMapping.notice(m.seq(), "resume", m.assignment(), m.reason());
+      });
     }
     return out;
   }

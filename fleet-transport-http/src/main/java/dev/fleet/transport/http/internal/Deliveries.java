@@ -11,15 +11,18 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The transport side of the coordinator: every attempt the fleet delivers is kept as outstanding for its
- * machine until it ends, and posted to the machine's {@link Mailbox}; withdrawals are posted too.
+ * machine until it ends, and posted to the machine's {@link Mailbox}; withdrawals, pauses and resumptions are
+ * posted too.
  *
- * <p>Thread-safe. {@link #deliver}, {@link #withdraw} and {@link #onEvent} are called on the fleet's event
- * executor in the order the fleet decided; the rest from request threads.
+ * <p>Thread-safe. {@link #deliver}, {@link #withdraw}, {@link #pause}, {@link #resume} and {@link #onEvent} are
+ * called on the fleet's event executor in the order the fleet decided; the rest from request threads.
  */
 public final class Deliveries {
   private final int mailboxCapacity;
   private final ConcurrentHashMap<MachineId, Mailbox> mailboxes = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<TaskId, Assignment> outstanding = new ConcurrentHashMap<>();
+  /** Outstanding attempts that are paused now, with why: a rejoining agent is told again. */
+  private final ConcurrentHashMap<TaskId, Mailbox.Message> paused = new ConcurrentHashMap<>();
 
   public Deliveries(int mailboxCapacity) {
     this.mailboxCapacity = mailboxCapacity;
@@ -32,21 +35,47 @@ public final class Deliveries {
 
   public void deliver(Assignment a) {
     outstanding.put(a.task().id(), a);
+    paused.remove(a.task().id());
     run(mailbox(a.machine()).post(Mailbox.Kind.ASSIGN, a, ""));
   }
 
   public void withdraw(Assignment a, String reason) {
     outstanding.computeIfPresent(a.task().id(), (id, cur) -> cur.token() == a.token() ? null : cur);
+    forgetPause(a);
     Mailbox box = mailboxes.get(a.machine());
     if (box != null) { // no mailbox: the machine was removed, and nobody is left to tell
       run(box.post(Mailbox.Kind.WITHDRAW, a, reason));
     }
   }
 
+  /** The attempt stays outstanding but should pause on its machine; posted like a withdrawal. */
+  public void pause(Assignment a, String reason) {
+    paused.put(a.task().id(), new Mailbox.Message(0, Mailbox.Kind.PAUSE, a, reason));
+    post(a, Mailbox.Kind.PAUSE, reason);
+  }
+
+  /** A paused attempt may run again on its machine. */
+  public void resume(Assignment a, String reason) {
+    forgetPause(a);
+    post(a, Mailbox.Kind.RESUME, reason);
+  }
+
+  private void post(Assignment a, Mailbox.Kind kind, String reason) {
+    Mailbox box = mailboxes.get(a.machine());
+    if (box != null) { // no mailbox: the machine was removed, and nobody is left to tell
+      run(box.post(kind, a, reason));
+    }
+  }
+
+  private void forgetPause(Assignment a) {
+    paused.computeIfPresent(a.task().id(), (id, cur) -> cur.assignment().token() == a.token() ? null : cur);
+  }
+
   /** Forgets attempts whose task reached a final state however it got there. */
   public void onEvent(FleetEvent event) {
     if (event instanceof FleetEvent.TaskChanged c && c.to().isFinal()) {
       outstanding.computeIfPresent(c.task(), (id, cur) -> cur.attempt() <= c.attempt() ? null : cur);
+      paused.computeIfPresent(c.task(), (id, cur) -> cur.assignment().attempt() <= c.attempt() ? null : cur);
     }
   }
 
@@ -58,6 +87,7 @@ public final class Deliveries {
   /** The attempt's result was accepted. */
   public void finished(Assignment a) {
     outstanding.remove(a.task().id(), a);
+    forgetPause(a);
   }
 
   /** The tasks out on a machine. */
@@ -72,9 +102,21 @@ public final class Deliveries {
     return out;
   }
 
-  /** A (re)join: returns the cursor the agent starts from; see {@link Mailbox#rejoin}. */
+  /**
+   * A (re)join: returns the cursor the agent starts from; see {@link Mailbox#rejoin}. Attempts of the machine
+   * that are paused are posted as paused again after their assignments, so a rejoining agent does not run them.
+   */
   public long rejoin(MachineId machine) {
-    return mailbox(machine).rejoin(outstandingOn(machine));
+    Mailbox box = mailbox(machine);
+    long cursor = box.rejoin(outstandingOn(machine));
+    for (Mailbox.Message p : paused.values()) {
+      Assignment a = p.assignment();
+      Assignment out = outstanding.get(a.task().id());
+      if (a.machine().equals(machine) && out != null && out.token() == a.token()) {
+        run(box.post(Mailbox.Kind.PAUSE, a, p.reason()));
+      }
+    }
+    return cursor;
   }
 
   /** The machine left: its mailbox goes, and a waiting poll is answered with nothing. */

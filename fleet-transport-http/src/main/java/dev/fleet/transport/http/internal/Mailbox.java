@@ -9,24 +9,24 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The messages waiting for one machine: assignments and withdrawals, numbered in the order they were
- * posted, kept until the agent acknowledges a number at or past them, so a message lost on the way is sent
+ * The messages waiting for one machine: assignments, withdrawals, pauses and resumptions, numbered in the order
+ * they were posted, kept until the agent acknowledges a number at or past them, so a message lost on the way is sent
  * again. At most one long-poll waits on a mailbox; a new one replaces it.
  *
  * <p>Thread-safe: every method is synchronized; waiting polls are handed back to the caller to complete
  * outside the lock.
  */
 public final class Mailbox {
-  /** What a message asks of the agent. */
-  public enum Kind { ASSIGN, WITHDRAW }
+  /** What a message asks of the agent: run an attempt, stop it, pause it, or let it run again. */
+  public enum Kind { ASSIGN, WITHDRAW, PAUSE, RESUME }
 
   /**
    * One message.
    *
    * @param seq its number, from 1, increasing per mailbox
-   * @param kind assignment or withdrawal
+   * @param kind assignment, withdrawal, pause or resumption
    * @param assignment the attempt it is about
-   * @param reason why it was withdrawn; empty for an assignment
+   * @param reason why it was withdrawn, paused or resumed; empty for an assignment
    */
   public record Message(long seq, Kind kind, Assignment assignment, String reason) {}
 

@@ -42,8 +42,8 @@ public final class Wire {
       long heartbeatIntervalMillis) {}
 
   /**
-   * A message to a machine: {@code assign} (with task, attempt and token) or {@code withdraw} (with taskId,
-   * token and reason).
+   * A message to a machine: {@code assign} (with task, attempt and token), or {@code withdraw}, {@code pause} or
+   * {@code resume} (with taskId, token, attempt and reason).
    */
   public record MessageDto(long seq, String type, String taskId, String token, Integer attempt, TaskDto task,
       String reason) {}
@@ -57,10 +57,16 @@ public final class Wire {
   /** How a task is rescheduled when its machine goes away; every field optional. */
   public record RescheduleDto(Long delayMillis, Double multiplier, Long maxDelayMillis, Long asleepGraceMillis) {}
 
+  /**
+   * What background work does when the owner of its machine returns: {@code move} or {@code pause}, with an
+   * optional limit on the pause.
+   */
+  public record OwnerReturnDto(String action, Long pauseAtMostMillis) {}
+
   /** A task; only {@code id} is required. */
   public record TaskDto(String id, String title, List<String> requires, String priority, PayloadDto payload,
       String role, String weight, Long deadlineMillis, Integer maxAttempts, String idempotencyKey,
-      RescheduleDto reschedule) {}
+      RescheduleDto reschedule, OwnerReturnDto onOwnerReturn) {}
 
   /** {@code POST /v1/tasks}. */
   public record SubmitRequest(List<TaskDto> tasks) {}

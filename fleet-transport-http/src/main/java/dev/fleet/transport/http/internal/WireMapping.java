@@ -9,6 +9,7 @@ import dev.fleet.Machine;
 import dev.fleet.MachineId;
 import dev.fleet.MachineStatus;
 import dev.fleet.MachineVerdict;
+import dev.fleet.OwnerReturnPolicy;
 import dev.fleet.Payload;
 import dev.fleet.Priority;
 import dev.fleet.Reason;
@@ -243,6 +244,9 @@ public final class WireMapping {
     if (d.idempotencyKey() != null) {
       b.idempotencyKey(d.idempotencyKey());
     }
+    if (d.onOwnerReturn() != null) {
+      b.onOwnerReturn(ownerReturn(d.onOwnerReturn(), field + ".onOwnerReturn"));
+    }
     if (d.reschedule() != null) {
       RescheduleDto r = d.reschedule();
       ReschedulePolicy def = ReschedulePolicy.DEFAULT;
@@ -259,10 +263,42 @@ public final class WireMapping {
     ReschedulePolicy r = t.reschedule();
     RescheduleDto rd = r.equals(ReschedulePolicy.DEFAULT) ? null : new RescheduleDto(r.delay().toMillis(),
         r.multiplier(), millis(r.maxDelay()), millis(r.asleepGrace()));
+    OwnerReturnPolicy o = t.onOwnerReturn();
+    Wire.OwnerReturnDto od = o.equals(OwnerReturnPolicy.MOVE) ? null : new Wire.OwnerReturnDto(
+        o.action().name().toLowerCase(Locale.ROOT), o.pauses() ? millis(o.pauseAtMost()) : null);
     return new TaskDto(t.id().value(), t.title().equals(t.id().value()) ? null : t.title(),
         t.requires().isEmpty() ? null : List.copyOf(t.requires()), t.priority().word(), dto(t.payload()),
         t.role().orElse(null), t.weight() == Weight.NORMAL ? null : t.weight().name().toLowerCase(Locale.ROOT),
-        t.deadline().map(WireMapping::millis).orElse(null), t.maxAttempts(), t.idempotencyKey().orElse(null), rd);
+        t.deadline().map(WireMapping::millis).orElse(null), t.maxAttempts(), t.idempotencyKey().orElse(null), rd, od);
+  }
+
+  /**
+   * Reads {@code {"action": "move" | "pause", "pauseAtMostMillis": n}}; a pause without a limit gets the default
+   * one, and {@code Long.MAX_VALUE} milliseconds means no limit.
+   */
+  private static OwnerReturnPolicy ownerReturn(Wire.OwnerReturnDto d, String field) {
+    String action = required(d.action(), field + ".action");
+    switch (action.toLowerCase(Locale.ROOT)) {
+      case "move" -> {
+        if (d.pauseAtMostMillis() != null) {
+          throw Problem.badRequest("field '" + field + ".pauseAtMostMillis' applies only to action 'pause', got "
+              + d.pauseAtMostMillis() + " with action '" + action + "'");
+        }
+        return OwnerReturnPolicy.MOVE;
+      }
+      case "pause" -> {
+        Long ms = d.pauseAtMostMillis();
+        if (ms == null) {
+          return OwnerReturnPolicy.PAUSE;
+        }
+        if (ms <= 0) {
+          throw Problem.badRequest("field '" + field + ".pauseAtMostMillis' must be > 0, got " + ms);
+        }
+        return OwnerReturnPolicy.pause(ms == Long.MAX_VALUE ? OwnerReturnPolicy.PAUSE_FOREVER : Duration.ofMillis(ms));
+      }
+      default -> throw Problem.badRequest("field '" + field + ".action' must be 'move' or 'pause', got '" + action
+          + "'");
+    }
   }
 
   private static long millis(Duration d) {
@@ -278,7 +314,12 @@ public final class WireMapping {
   }
 
   public static Wire.MessageDto withdrawal(long seq, Assignment a, String reason) {
-    return new Wire.MessageDto(seq, "withdraw", a.task().id().value(), token(a.token()), a.attempt(), null, reason);
+    return notice(seq, "withdraw", a, reason);
+  }
+
+  /** A message about an attempt the machine holds: {@code withdraw}, {@code pause} or {@code resume}. */
+  public static Wire.MessageDto notice(long seq, String type, Assignment a, String reason) {
+    return new Wire.MessageDto(seq, type, a.task().id().value(), token(a.token()), a.attempt(), null, reason);
   }
 
   // ------------------------------------------------------------------ decisions and status
