@@ -30,6 +30,8 @@ class BenchmarksSmokeTest {
       "dev.fleet.bench.FenzoBenchmark.fenzoExactSingleOffer",
       "dev.fleet.bench.FenzoBenchmark.fenzoGoodEnough",
       "dev.fleet.bench.HeartbeatBenchmark.ingest",
+      "dev.fleet.bench.HeartbeatBenchmark.ingestAndDecide",
+      "dev.fleet.bench.PolicyBenchmark.plan",
       "dev.fleet.bench.HeartbeatBenchmark.sweep",
       "dev.fleet.bench.StrategyBenchmark.plan");
 
@@ -55,8 +57,8 @@ class BenchmarksSmokeTest {
       assertTrue(score > 0, name + " scored " + score);
     }
     assertEquals(new TreeSet<>(ALL), ran);
-    // six strategies, two tickers for ingest
-    assertEquals(ALL.size() + 6, results.size());
+    // six strategies, two tickers for each of the two ingest benchmarks
+    assertEquals(ALL.size() + 5 + 1 + 1, results.size());
   }
 
   @Test

@@ -29,6 +29,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class Report {
 
   static final String[] SIZES = {"10", "100", "1000", "10000", "100000"};
+  static final String[] STRATEGIES = {"least-loaded", "bin-pack", "spread", "power-of-two", "role-first", "custom-scan"};
 
   private final List<Map<String, Object>> runs = new ArrayList<>();
   private final Map<String, Object> memory;
@@ -192,14 +193,30 @@ public final class Report {
 
     line("#### Strategies (`plan`, one thread)");
     line("");
-    line("| machines | strategy | ops/s | ns/op | B/op |");
-    line("|---:|---|---:|---:|---:|");
-    for (String n : new String[] {"1000", "100000"}) {
-      for (String s : new String[] {"least-loaded", "custom-scan"}) {
-        double v = median("StrategyBenchmark.plan", "machines", n, "strategy", s);
-        line("| %s | %s | %s | %s | %s |", big(n), s, ops(v), nsf(v),
-            fmt0(secondary("gc.alloc.rate.norm", "StrategyBenchmark.plan", "machines", n, "strategy", s)));
-      }
+    line("| strategy | 100 machines ops/s | 1,000 | 100,000 | ns/op at 100,000 | B/op at 100,000 | cost 100,000 vs 100 |");
+    line("|---|---:|---:|---:|---:|---:|---:|");
+    for (String s : STRATEGIES) {
+      double v100 = median("StrategyBenchmark.plan", "machines", "100", "strategy", s);
+      double v1k = median("StrategyBenchmark.plan", "machines", "1000", "strategy", s);
+      double v100k = median("StrategyBenchmark.plan", "machines", "100000", "strategy", s);
+      line("| %s | %s | %s | %s | %s | %s | %s |", s, ops(v100), ops(v1k), ops(v100k), nsf(v100k),
+          fmt0(secondary("gc.alloc.rate.norm", "StrategyBenchmark.plan", "machines", "100000", "strategy", s)),
+          ratio(v100 / v100k));
+    }
+    line("");
+
+    line("#### Policies: the default path with nothing to filter (plain fleet) and with every policy filtering");
+    line("");
+    line("Plain: `DecisionBenchmark.fleetPlan`. Mesh: `PolicyBenchmark.plan`, the same fleet where machines report"
+        + " battery, throttling and owner activity, and tasks are heavy, background and urgent as well as normal.");
+    line("");
+    line("| machines | plain `plan` ops/s | mesh `plan` ops/s | mesh vs plain | mesh B/op |");
+    line("|---:|---:|---:|---:|---:|");
+    for (String n : new String[] {"100", "1000", "100000"}) {
+      double plain = median("fleetPlan", "machines", n);
+      double mesh = median("PolicyBenchmark.plan", "machines", n);
+      line("| %s | %s | %s | %s | %s |", big(n), ops(plain), ops(mesh), ratio(mesh / plain),
+          fmt0(secondary("gc.alloc.rate.norm", "PolicyBenchmark.plan", "machines", n)));
     }
     line("");
 
@@ -227,6 +244,12 @@ public final class Report {
               + " = %s ns each, %s B each |", t.equals("fake") ? "fake" : "`Ticker.system()`", ops(ingest),
           nsf(ingest), fmt0(secondary("gc.alloc.rate.norm", "HeartbeatBenchmark.ingest", "machines", "10000",
               "ticker", t)));
+    }
+    for (String t : new String[] {"fake", "system"}) {
+      double both = median("HeartbeatBenchmark.ingestAndDecide", "machines", "10000", "ticker", t);
+      line("| ingest with a `plan` after every 16 heartbeats (the deferred re-ranking paid), %s ticker | 10,000 |"
+              + " %s heartbeats/s = %s ns each |", t.equals("fake") ? "fake" : "`Ticker.system()`", ops(both),
+          nsf(both));
     }
     line("| sweep (`monitor().sweep(now)`, nobody overdue) | 100,000 | %s ns per sweep = %s ns per machine |",
         fmt0(ns(sweep)), String.format(Locale.ROOT, "%.1f", ns(sweep) / 100_000));
@@ -297,6 +320,12 @@ public final class Report {
     double ingestSystem = median("HeartbeatBenchmark.ingest", "machines", "10000", "ticker", "system");
     target(">= 5M in-process heartbeats/s", ops(ingest) + " heartbeats/s at 10k machines (fake ticker); "
         + ops(ingestSystem) + " with `Ticker.system()`", ingest >= 5e6);
+    double p2 = median("StrategyBenchmark.plan", "machines", "100", "strategy", "power-of-two")
+        / median("StrategyBenchmark.plan", "machines", "100000", "strategy", "power-of-two");
+    target("`power-of-two` at 100k machines costs no more than at 100 (issue #6)", ratio(p2), p2 <= 1.0);
+    double mesh = median("PolicyBenchmark.plan", "machines", "1000");
+    target("With every policy filtering, >= 5M decisions/s at 1k machines (issue #6)", ops(mesh) + " decisions/s",
+        mesh >= 5e6);
     if (memory != null) {
       double total = (Double) memory.get("bytesPerMachine");
       target("<= 1 KB retained heap per machine", fmt0(total) + " B at " + big(String.valueOf(
