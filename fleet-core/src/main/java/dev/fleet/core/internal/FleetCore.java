@@ -57,7 +57,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   private final LinkedHashMap<MachineId, MachineSlot> machines = new LinkedHashMap<>();
   private final CapabilityIndex index = new CapabilityIndex(machines.values());
   private final HashMap<TaskId, TaskRecord> live = new HashMap<>();
-  private final Cache<TaskId, TaskRecord> finished;
+  private final FinishedTasks finished;
   private final Cache<String, TaskId> idempotencyKeys;
   private final PriorityQueue<TaskRecord> deadlines =
       new PriorityQueue<>(Comparator.comparingLong(FleetCore::deadlineNanos));
@@ -100,9 +100,9 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     this.placer = new Placer(strategy, config.failbackAfter().toNanos(), policies);
     this.explainer = new Explainer(strategy, policies);
     this.events = new EventBus(config.eventExecutor());
-    // Cache upkeep (eviction) runs on the calling thread, under the fleet's lock, amortised O(1): the
-    // default hands it to ForkJoinPool.commonPool(), a thread wake-up on almost every finished task.
-    this.finished = Caffeine.newBuilder().executor(Runnable::run).maximumSize(config.finishedTaskRetention()).build();
+    this.finished = new FinishedTasks(config.finishedTaskRetention());
+    // Cache upkeep (expiry, eviction) runs on the calling thread, under the fleet's lock, amortised O(1): the
+    // default hands it to ForkJoinPool.commonPool(), a thread wake-up on almost every keyed submission.
     this.idempotencyKeys = Caffeine.newBuilder()
         .executor(Runnable::run)
         .maximumSize(Math.max(1, config.finishedTaskRetention()))
