@@ -22,6 +22,8 @@ final class CandidateView implements Candidates {
   private Predicate<MachineSlot> only;
   /** What {@link #leastLoaded} last answered from the index for this placement: eligible by construction. */
   private MachineSlot vouched;
+  /** {@link #eligible}, made once so a placement through a tier allocates no predicate for it. */
+  private final Predicate<MachineSlot> eligibleSlot = this::eligible;
 
   CandidateView aim(Task task, LoadIndex index, double ceiling, MachineSlot avoid, Predicate<MachineSlot> only) {
     this.task = task;
@@ -73,13 +75,7 @@ final class CandidateView implements Candidates {
       vouched = best != null && best.key < ceiling ? best : null;
       return vouched;
     }
-    MachineSlot best = null;
-    for (int i = 0, n = index.size(); i < n; i++) {
-      MachineSlot s = index.leaf(i);
-      if (eligible(s) && LoadIndex.better(best, s) == s) {
-        best = s;
-      }
-    }
-    return best;
+    vouched = index.bestMatching(eligibleSlot, ceiling);
+    return vouched;
   }
 }

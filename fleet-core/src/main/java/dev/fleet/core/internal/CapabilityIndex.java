@@ -50,7 +50,14 @@ final class CapabilityIndex {
     if (n == 1) {
       // toArray into a reused array reads a task's set without the iterator that iterator() allocates on
       // every dispatch decision.
-      return single.computeIfAbsent(capabilities.toArray(onlyOne)[0], c -> new LoadIndex(Set.of(c), table));
+      String c = capabilities.toArray(onlyOne)[0];
+      LoadIndex one = single.get(c);
+      if (one == null) {
+        // Not computeIfAbsent: its lambda would capture this index's table, an allocation on every decision.
+        one = new LoadIndex(Set.of(c), table);
+        single.put(c, one);
+      }
+      return one;
     }
     LoadIndex index = combined.get(capabilities);
     if (index == null) {

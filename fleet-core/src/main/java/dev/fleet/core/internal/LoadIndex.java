@@ -88,6 +88,74 @@ final class LoadIndex {
     return online(found);
   }
 
+  /**
+   * The best online machine below {@code ceiling} that passes {@code test}: leaves are visited in rank order
+   * (best first, over a heap of tree nodes), so the cost is the number of better machines {@code test}
+   * rejects, not the size of the index; subtrees whose best is at or over the ceiling are never opened.
+   */
+  MachineSlot bestMatching(java.util.function.Predicate<MachineSlot> test, double ceiling) {
+    refresh();
+    int[] h = heap;
+    int n = 0;
+    h[n++] = 1;
+    while (n > 0) {
+      int node = h[0];
+      // Pop the node of least rank: move the last into the root and sift it down.
+      int last = h[--n];
+      int i = 0;
+      while (true) {
+        int c = 2 * i + 1;
+        if (c >= n) {
+          break;
+        }
+        if (c + 1 < n && tree[h[c + 1]] < tree[h[c]]) {
+          c++;
+        }
+        if (tree[h[c]] >= tree[last]) {
+          break;
+        }
+        h[i] = h[c];
+        i = c;
+      }
+      h[i] = last;
+      long rank = tree[node];
+      if (rank == EMPTY || MachineSlot.offline(rank) || (rank >>> 32) / 1e6 >= ceiling) {
+        break; // everything still in the heap ranks after this node
+      }
+      if (node >= capacity) {
+        MachineSlot slot = leaves[node - capacity];
+        if (test.test(slot)) {
+          return slot;
+        }
+        continue;
+      }
+      if (n + 2 > h.length) {
+        h = heap = Arrays.copyOf(h, h.length * 2);
+      }
+      n = push(h, n, 2 * node);
+      n = push(h, n, 2 * node + 1);
+    }
+    return null;
+  }
+
+  /** Heap of tree nodes by rank, reused across placements. */
+  private int[] heap = new int[64];
+
+  private int push(int[] h, int n, int node) {
+    int i = n;
+    long r = tree[node];
+    while (i > 0) {
+      int p = (i - 1) >>> 1;
+      if (tree[h[p]] <= r) {
+        break;
+      }
+      h[i] = h[p];
+      i = p;
+    }
+    h[i] = node;
+    return n + 1;
+  }
+
   private MachineSlot online(long rank) {
     return rank == EMPTY || MachineSlot.offline(rank) ? null : table.get(MachineSlot.seqOf(rank));
   }

@@ -74,4 +74,40 @@ class LoadIndexTest {
       }
     }
   }
+
+  @Test
+  void bestMatchingIsTheBestMemberThatPassesTheTestAndIsUnderTheCeiling() {
+    for (long seed = 1; seed <= 20; seed++) {
+      SplittableRandom rnd = new SplittableRandom(seed);
+      SlotTable table = new SlotTable();
+      LoadIndex index = new LoadIndex(Set.of("x"), table);
+      List<MachineSlot> all = new ArrayList<>();
+      for (int i = 0; i < 1 + rnd.nextInt(300); i++) {
+        MachineSlot s = slot(table, i);
+        s.reportedLoad = NEAR_TIES[rnd.nextInt(NEAR_TIES.length)];
+        s.report(s.reportedLoad);
+        s.health = rnd.nextInt(8) == 0 ? Health.OFFLINE : Health.ONLINE;
+        s.rekey();
+        index.add(s);
+        all.add(s);
+      }
+      for (int round = 0; round < 50; round++) {
+        int modulus = 1 + rnd.nextInt(7);
+        double ceiling = NEAR_TIES[rnd.nextInt(NEAR_TIES.length)];
+        java.util.function.Predicate<MachineSlot> test = s -> s.registrationOrder % modulus == 0;
+        MachineSlot expected = null;
+        for (MachineSlot s : all) {
+          if (s.key < ceiling && test.test(s)) {
+            expected = LoadIndex.better(expected, s);
+          }
+        }
+        long r = seed;
+        int n = round;
+        assertSame(expected, index.bestMatching(test, ceiling), () -> "seed " + r + ", round " + n);
+        MachineSlot changed = all.get(rnd.nextInt(all.size()));
+        changed.report(NEAR_TIES[rnd.nextInt(NEAR_TIES.length)]);
+        changed.rekey();
+      }
+    }
+  }
 }
