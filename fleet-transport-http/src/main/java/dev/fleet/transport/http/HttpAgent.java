@@ -117,6 +117,8 @@ public final class HttpAgent implements AutoCloseable {
   private boolean leaseLostLogged;
   private List<Probe.Reading> readings = List.of();
   private final ArrayDeque<Job> pendingResults = new ArrayDeque<>();
+  private final ArrayDeque<Job> pendingStarted = new ArrayDeque<>();
+  private boolean startedInFlight;
   private boolean resultsInFlight;
   private int resultFailures;
 
@@ -136,7 +138,10 @@ public final class HttpAgent implements AutoCloseable {
     this.control = Executors.newSingleThreadScheduledExecutor(daemon(name, false));
     this.workers = new ThreadPoolExecutor(slots, slots, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
         daemon(name + "-worker", true));
-    HttpClient.Builder hc = HttpClient.newBuilder().connectTimeout(b.requestTimeout)
+    // HTTP/1.1: the coordinator speaks nothing else, and a client that prefers HTTP/2 offers every new
+    // connection an h2c upgrade first.
+    HttpClient.Builder hc = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(b.requestTimeout)
         .executor(Executors.newCachedThreadPool(daemon(name + "-http", true)));
     if (b.sslContext != null) {
       hc.sslContext(b.sslContext);
@@ -466,7 +471,7 @@ public final class HttpAgent implements AutoCloseable {
       return;
     }
     job.phase = Phase.RUNNING;
-    control.execute(() -> reportStarted(job));
+    control.execute(() -> queueStarted(job));
     TaskResult result;
     try {
       result = handler.run(job);
@@ -487,18 +492,79 @@ public final class HttpAgent implements AutoCloseable {
     control.execute(() -> queueResult(job));
   }
 
-  private void reportStarted(Job job) {
+  /**
+   * Queues a started report. Reports go to the coordinator in batches, one request at a time; an attempt that
+   * finished before its turn came is left out, as its result says it started.
+   */
+  private void queueStarted(Job job) {
     if (job.cancelled != null || state == State.CLOSED || job.phase != Phase.RUNNING) {
       return; // a task that finished already goes straight to its result
     }
-    http.send("POST", "v1/tasks/" + job.task.id() + "/started", credential,
-        new Wire.StartedRequest(WireMapping.token(job.token)), Void.class, requestTimeout)
-        .whenCompleteAsync((r, err) -> {
-          Throwable e = unwrap(err);
-          if (e instanceof FleetHttpException f && (f.status() == 409 || f.status() == 404 || f.status() == 403)) {
-            withdrawn(job.token, "the coordinator refused it: " + f.detail());
-          }
-        }, control);
+    pendingStarted.addLast(job);
+    flushStarted();
+  }
+
+  private void flushStarted() {
+    if (startedInFlight || pendingStarted.isEmpty() || state != State.CONNECTED) {
+      return;
+    }
+    List<Job> batch = new ArrayList<>();
+    List<Wire.StartedItem> items = new ArrayList<>();
+    while (!pendingStarted.isEmpty() && batch.size() < RESULT_BATCH) {
+      Job job = pendingStarted.pollFirst();
+      if (job.cancelled != null || job.phase != Phase.RUNNING) {
+        continue;
+      }
+      batch.add(job);
+      items.add(new Wire.StartedItem(job.task.id().value(), WireMapping.token(job.token)));
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    startedInFlight = true;
+    http.send("POST", "v1/started", credential, new Wire.StartedBatchRequest(items), Wire.StartedBatchResponse.class,
+        requestTimeout).whenCompleteAsync((r, err) -> startedDone(batch, r, unwrap(err)), control);
+  }
+
+  private void startedDone(List<Job> batch, Wire.StartedBatchResponse response, Throwable err) {
+    startedInFlight = false;
+    if (state == State.CLOSED) {
+      return;
+    }
+    // A started report that is lost is not retried: the result, which is, says the attempt ran.
+    if (err == null && response.outcomes() != null && response.outcomes().size() == batch.size()) {
+      for (int i = 0; i < batch.size(); i++) {
+        Job job = batch.get(i);
+        Wire.ResultOutcome o = response.outcomes().get(i);
+        boolean refused = o.status() == 409 || o.status() == 404 || o.status() == 403;
+        if (refused && job.phase == Phase.RUNNING) {
+          withdrawn(job.token, "the coordinator refused it: " + o.detail());
+        }
+      }
+    } else if (err instanceof FleetHttpException f && f.status() == 404 && "no-such-endpoint".equals(f.kind())) {
+      startedOneByOne(batch); // a coordinator older than the batch endpoint
+      return;
+    }
+    flushStarted();
+  }
+
+  /** Reports each attempt started on its own, for a coordinator without {@code POST /v1/started}. */
+  private void startedOneByOne(List<Job> batch) {
+    for (Job job : batch) {
+      if (job.cancelled != null || job.phase != Phase.RUNNING) {
+        continue;
+      }
+      http.send("POST", "v1/tasks/" + job.task.id() + "/started", credential,
+          new Wire.StartedRequest(WireMapping.token(job.token)), Void.class, requestTimeout)
+          .whenCompleteAsync((r, err) -> {
+            Throwable e = unwrap(err);
+            if (e instanceof FleetHttpException f && (f.status() == 409 || f.status() == 404 || f.status() == 403)
+                && job.phase == Phase.RUNNING) {
+              withdrawn(job.token, "the coordinator refused it: " + f.detail());
+            }
+          }, control);
+    }
+    flushStarted();
   }
 
   /** Queues a finished attempt's result; results go to the coordinator in batches, one request at a time. */
