@@ -142,7 +142,7 @@ public final class HttpAgent implements AutoCloseable {
     // connection an h2c upgrade first.
     HttpClient.Builder hc = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(b.requestTimeout)
-        .executor(Executors.newCachedThreadPool(daemon(name + "-http", true)));
+        .executor(control);
     if (b.sslContext != null) {
       hc.sslContext(b.sslContext);
     }

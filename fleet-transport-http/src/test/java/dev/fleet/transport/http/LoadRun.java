@@ -32,6 +32,10 @@ import java.util.logging.Logger;
  */
 public final class LoadRun {
   private static final int MACHINES = 10;
+  /** Seconds of load before each measured series, so the JIT has compiled the paths being measured. */
+  private static final int WARM_UP_SECONDS = 5;
+  /** Task slots per agent. */
+  private static final int SLOTS = Integer.getInteger("loadrun.slots", 64);
 
   private LoadRun() {}
 
@@ -70,7 +74,7 @@ public final class LoadRun {
       }
       AtomicLong[] sequence = new AtomicLong[MACHINES];
       Arrays.setAll(sequence, i -> new AtomicLong());
-      run("warm-up heartbeats", c.port(), creds, sequence, 2, 0);
+      run("warm-up heartbeats", c.port(), creds, sequence, WARM_UP_SECONDS, 0);
       double max = run("heartbeats, full speed", c.port(), creds, sequence, seconds, 0);
       run("heartbeats at half that rate", c.port(), creds, sequence, seconds, max / 2);
     } finally {
@@ -98,7 +102,7 @@ public final class LoadRun {
     for (int k = 0; k < connections; k++) {
       int conn = k;
       int m = k % creds.length;
-      latencies[k] = new long[2_000_000];
+      latencies[k] = new long[1 << 14];
       Thread th = new Thread(() -> {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
           s.setTcpNoDelay(true);
@@ -124,9 +128,10 @@ public final class LoadRun {
             if (status != 200) {
               errors.incrementAndGet();
             }
-            if (counts[conn] < latencies[conn].length) {
-              latencies[conn][counts[conn]++] = took;
+            if (counts[conn] == latencies[conn].length) {
+              latencies[conn] = Arrays.copyOf(latencies[conn], counts[conn] * 2);
             }
+            latencies[conn][counts[conn]++] = took;
           }
         } catch (java.io.IOException e) {
           errors.incrementAndGet();
@@ -190,18 +195,22 @@ public final class LoadRun {
     String join = HttpCoordinator.newSecret();
     HttpCoordinator c = HttpCoordinator.newBuilder().joinToken(join).adminToken(HttpCoordinator.newSecret())
         .rateLimit(1e9, 1_000_000).threads(16).mailboxCapacity(1_000_000).build();
-    ConcurrentHashMap<String, Long> submitted = new ConcurrentHashMap<>();
-    long[] latencies = new long[4_000_000];
+    // Per task in flight: when it was submitted, and when the agent's handler ran it.
+    ConcurrentHashMap<String, long[]> submitted = new ConcurrentHashMap<>();
+    long[][] latencies = new long[3][4_000_000]; // end to end, submit to handler, handler to result accepted
     AtomicInteger done = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
     try (Fleet fleet = Fleets.newBuilder().transport(c).heartbeatInterval(Duration.ofSeconds(1)).loadPerTask(0)
         .maxQueuedTasks(2_000_000).finishedTaskRetention(10_000).listener(e -> {
           if (e instanceof FleetEvent.TaskChanged t && t.to().isFinal()) {
-            Long at = submitted.remove(t.task().value());
+            long[] at = submitted.remove(t.task().value());
             if (at != null) {
+              long now = System.nanoTime();
               int i = done.getAndIncrement();
-              if (i < latencies.length) {
-                latencies[i] = System.nanoTime() - at;
+              if (i < latencies[0].length) {
+                latencies[0][i] = now - at[0];
+                latencies[1][i] = at[1] == 0 ? 0 : at[1] - at[0];
+                latencies[2][i] = at[1] == 0 ? 0 : now - at[1];
               }
               if (t.to() != TaskState.SUCCEEDED) {
                 failed.incrementAndGet();
@@ -213,14 +222,20 @@ public final class LoadRun {
       List<HttpAgent> agents = new ArrayList<>();
       for (int i = 0; i < MACHINES; i++) {
         agents.add(HttpAgent.newBuilder(c.uri(), Machine.of("w" + i, "w" + i + ".local", "worker", List.of("work")))
-            .joinToken(join).slots(64).handler(ctx -> TaskResult.success()).build().start());
+            .joinToken(join).slots(SLOTS).handler(ctx -> {
+              long[] at = submitted.get(ctx.task().id().value());
+              if (at != null) {
+                at[1] = System.nanoTime();
+              }
+              return TaskResult.success();
+            }).build().start());
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (agents.stream().anyMatch(a -> a.state() != HttpAgent.State.CONNECTED) && System.nanoTime() < deadline) {
         LockSupport.parkNanos(10_000_000L);
       }
       AtomicInteger ids = new AtomicInteger();
-      runTasks("warm-up tasks", fleet, submitted, latencies, done, failed, ids, 2, 0);
+      runTasks("warm-up tasks", fleet, submitted, latencies, done, failed, ids, WARM_UP_SECONDS, 0);
       double max = runTasks("tasks end to end, full speed", fleet, submitted, latencies, done, failed, ids, seconds, 0);
       runTasks("tasks at half that rate", fleet, submitted, latencies, done, failed, ids, seconds, max / 2);
       agents.forEach(HttpAgent::close);
@@ -229,7 +244,7 @@ public final class LoadRun {
     }
   }
 
-  private static double runTasks(String name, Fleet fleet, ConcurrentHashMap<String, Long> submitted, long[] latencies,
+  private static double runTasks(String name, Fleet fleet, ConcurrentHashMap<String, long[]> submitted, long[][] latencies,
       AtomicInteger done, AtomicInteger failed, AtomicInteger ids, int seconds, double rate) throws Exception {
     done.set(0);
     failed.set(0);
@@ -250,7 +265,7 @@ public final class LoadRun {
         }
       }
       String id = "t" + ids.incrementAndGet();
-      submitted.put(id, System.nanoTime());
+      submitted.put(id, new long[] {System.nanoTime(), 0});
       fleet.dispatcher().submit(Task.newBuilder(id).requires("work").build());
       sent++;
     }
@@ -259,10 +274,19 @@ public final class LoadRun {
       LockSupport.parkNanos(1_000_000L);
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
-    int count = Math.min(done.get(), latencies.length);
+    int count = Math.min(done.get(), latencies[0].length);
     double perSecond = done.get() / elapsed;
-    report(name, perSecond, Arrays.copyOf(latencies, count), failed.get() + (int) (sent - done.get()));
+    report(name, perSecond, Arrays.copyOf(latencies[0], count), failed.get() + (int) (sent - done.get()));
+    System.out.printf(Locale.ROOT, "%-30s %s;  %s%n", "", stage("submit -> handler", Arrays.copyOf(latencies[1], count)),
+        stage("handler -> result accepted", Arrays.copyOf(latencies[2], count)));
     return perSecond;
+  }
+
+  private static String stage(String name, long[] latencies) {
+    Arrays.sort(latencies);
+    return String.format(Locale.ROOT, "%s p50 %.2f ms, p99 %.2f ms", name,
+        latencies.length == 0 ? 0 : latencies[latencies.length / 2] / 1e6,
+        latencies.length == 0 ? 0 : latencies[(int) Math.min(latencies.length - 1, latencies.length * 0.99)] / 1e6);
   }
 
   private static long cpuMark = cpu();
