@@ -107,7 +107,7 @@ public final class LoadRun {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
           s.setTcpNoDelay(true);
           java.io.OutputStream out = new java.io.BufferedOutputStream(s.getOutputStream());
-          java.io.InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+          Responses in = new Responses(s.getInputStream());
           long sent = 0;
           while (System.nanoTime() < end) {
             if (perConnection > 0) {
@@ -122,7 +122,7 @@ public final class LoadRun {
             long t0 = System.nanoTime();
             out.write(req.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             out.flush();
-            int status = readResponse(in);
+            int status = in.read();
             long took = System.nanoTime() - t0;
             sent++;
             if (status != 200) {
@@ -156,37 +156,87 @@ public final class LoadRun {
     return perSecond;
   }
 
-  /** Reads one HTTP/1.1 response with a Content-Length body; returns its status. */
-  private static int readResponse(java.io.InputStream in) throws java.io.IOException {
-    StringBuilder line = new StringBuilder();
-    int status = -1;
-    int length = 0;
-    while (true) {
-      int b = in.read();
-      if (b < 0) {
-        throw new java.io.EOFException("connection closed");
-      }
-      if (b == '\n') {
-        String l = line.toString().trim();
-        line.setLength(0);
-        if (l.isEmpty()) {
+  /**
+   * Reads HTTP/1.1 responses with Content-Length bodies from one connection, through its own buffer: a lean
+   * client, so the figures are mostly the coordinator's.
+   */
+  private static final class Responses {
+    private final java.io.InputStream in;
+    private final byte[] buf = new byte[16 * 1024];
+    private int pos;
+    private int lim;
+
+    Responses(java.io.InputStream in) {
+      this.in = in;
+    }
+
+    /** Reads one response; returns its status. */
+    int read() throws java.io.IOException {
+      int status = -1;
+      int length = 0;
+      while (true) {
+        int eol = lineEnd();
+        int start = pos;
+        pos = eol + 1;
+        int end = eol > start && buf[eol - 1] == '\r' ? eol - 1 : eol;
+        if (end == start) {
           break;
         }
         if (status < 0) {
-          status = Integer.parseInt(l.substring(9, 12));
-        } else if (l.regionMatches(true, 0, "Content-Length:", 0, 15)) {
-          length = Integer.parseInt(l.substring(15).trim());
+          status = (buf[start + 9] - '0') * 100 + (buf[start + 10] - '0') * 10 + (buf[start + 11] - '0');
+        } else if (end - start > 15 && regionMatches(start, "content-length:")) {
+          int n = 0;
+          for (int i = start + 15; i < end; i++) {
+            if (buf[i] >= '0' && buf[i] <= '9') {
+              n = n * 10 + buf[i] - '0';
+            }
+          }
+          length = n;
         }
-      } else {
-        line.append((char) b);
+      }
+      while (lim - pos < length) {
+        compactAndFill();
+      }
+      pos += length;
+      return status;
+    }
+
+    private boolean regionMatches(int at, String lower) {
+      for (int i = 0; i < lower.length(); i++) {
+        if (Character.toLowerCase((char) buf[at + i]) != lower.charAt(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** The index of the next '\n', reading more as needed. */
+    private int lineEnd() throws java.io.IOException {
+      int from = pos;
+      while (true) {
+        for (int i = from; i < lim; i++) {
+          if (buf[i] == '\n') {
+            return i;
+          }
+        }
+        from = lim - pos;
+        compactAndFill();
+        from += pos;
       }
     }
-    for (int i = 0; i < length; i++) {
-      if (in.read() < 0) {
-        throw new java.io.EOFException("body cut short");
+
+    private void compactAndFill() throws java.io.IOException {
+      if (pos > 0) {
+        System.arraycopy(buf, pos, buf, 0, lim - pos);
+        lim -= pos;
+        pos = 0;
       }
+      int n = in.read(buf, lim, buf.length - lim);
+      if (n < 0) {
+        throw new java.io.EOFException("connection closed");
+      }
+      lim += n;
     }
-    return status;
   }
 
   // ------------------------------------------------------------------ tasks
