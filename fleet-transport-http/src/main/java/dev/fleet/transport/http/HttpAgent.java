@@ -8,6 +8,7 @@ import dev.fleet.TaskId;
 import dev.fleet.TaskResult;
 import dev.fleet.spi.Ticker;
 import dev.fleet.transport.http.internal.JsonHttp;
+import dev.fleet.transport.http.internal.RecentTokens;
 import dev.fleet.transport.http.internal.Secrets;
 import dev.fleet.transport.http.internal.Wire;
 import dev.fleet.transport.http.internal.WireMapping;
@@ -25,7 +26,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,6 +58,8 @@ public final class HttpAgent implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(HttpAgent.class.getName());
   private static final int REMEMBERED_TOKENS = 10_000;
   private static final int RESULT_BATCH = 256;
+  /** How long an attempt runs before it is reported started; shorter ones are not reported until their result. */
+  static final long STARTED_REPORT_DELAY_MILLIS = 50;
 
   /** Where the agent stands with its coordinator. */
   public enum State {
@@ -89,12 +91,8 @@ public final class HttpAgent implements AutoCloseable {
   private final ScheduledExecutorService control;
   private final ThreadPoolExecutor workers;
   private final ConcurrentHashMap<Long, Job> jobs = new ConcurrentHashMap<>();
-  private final Set<Long> finished = java.util.Collections.newSetFromMap(new LinkedHashMap<>() {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
-      return size() > REMEMBERED_TOKENS;
-    }
-  });
+  /** Attempts this agent has finished with, so one sent again is not run twice. Confined to the control thread. */
+  private final RecentTokens finished = new RecentTokens(REMEMBERED_TOKENS);
   private final Set<Class<?>> failingProbes = new LinkedHashSet<>();
 
   // Confined to the control thread.
@@ -212,8 +210,8 @@ public final class HttpAgent implements AutoCloseable {
     }
     String bearer = credential != null ? credential : joinToken;
     boolean withCredential = credential != null;
-    http.send("POST", "v1/join", bearer, new Wire.JoinRequest(WireMapping.dto(machine)), Wire.JoinResponse.class,
-        requestTimeout).whenCompleteAsync((r, err) -> joined(r, unwrap(err), withCredential), control);
+    http.exchange("POST", "v1/join", bearer, new Wire.JoinRequest(WireMapping.dto(machine)), Wire.JoinResponse.class,
+        requestTimeout, control, (r, err) -> joined(r, err, withCredential));
   }
 
   private void joined(Wire.JoinResponse r, Throwable err, boolean withCredential) {
@@ -307,8 +305,8 @@ public final class HttpAgent implements AutoCloseable {
     Wire.HeartbeatRequest req = new Wire.HeartbeatRequest(sequence++, load(), WireMapping.dto(signals), cursor);
     heartbeatInFlight = true;
     int sent = epoch;
-    http.send("POST", "v1/heartbeat", credential, req, Wire.HeartbeatResponse.class, requestTimeout)
-        .whenCompleteAsync((r, err) -> heartbeatDone(r, unwrap(err), sent), control);
+    http.exchange("POST", "v1/heartbeat", credential, req, Wire.HeartbeatResponse.class, requestTimeout, control,
+        (r, err) -> heartbeatDone(r, err, sent));
   }
 
   private void heartbeatDone(Wire.HeartbeatResponse r, Throwable err, int sentEpoch) {
@@ -395,9 +393,8 @@ public final class HttpAgent implements AutoCloseable {
     pollInFlight = true;
     int sent = epoch;
     long wait = maxPollWaitMillis;
-    http.send("GET", "v1/assignments?ack=" + cursor + "&waitMillis=" + wait, credential, null,
-            Wire.PollResponse.class, requestTimeout.plusMillis(wait))
-        .whenCompleteAsync((r, err) -> pollDone(r, unwrap(err), sent), control);
+    http.exchange("GET", "v1/assignments?ack=" + cursor + "&waitMillis=" + wait, credential, null,
+        Wire.PollResponse.class, requestTimeout.plusMillis(wait), control, (r, err) -> pollDone(r, err, sent));
   }
 
   private void pollDone(Wire.PollResponse r, Throwable err, int sentEpoch) {
@@ -471,7 +468,9 @@ public final class HttpAgent implements AutoCloseable {
       return;
     }
     job.phase = Phase.RUNNING;
-    control.execute(() -> queueStarted(job));
+    // Reported only if it is still running a moment later: a short task's result says it started, and a report
+    // per task would double the agent's requests.
+    control.schedule(() -> queueStarted(job), STARTED_REPORT_DELAY_MILLIS, TimeUnit.MILLISECONDS);
     TaskResult result;
     try {
       result = handler.run(job);
@@ -522,8 +521,8 @@ public final class HttpAgent implements AutoCloseable {
       return;
     }
     startedInFlight = true;
-    http.send("POST", "v1/started", credential, new Wire.StartedBatchRequest(items), Wire.StartedBatchResponse.class,
-        requestTimeout).whenCompleteAsync((r, err) -> startedDone(batch, r, unwrap(err)), control);
+    http.exchange("POST", "v1/started", credential, new Wire.StartedBatchRequest(items),
+        Wire.StartedBatchResponse.class, requestTimeout, control, (r, err) -> startedDone(batch, r, err));
   }
 
   private void startedDone(List<Job> batch, Wire.StartedBatchResponse response, Throwable err) {
@@ -554,15 +553,13 @@ public final class HttpAgent implements AutoCloseable {
       if (job.cancelled != null || job.phase != Phase.RUNNING) {
         continue;
       }
-      http.send("POST", "v1/tasks/" + job.task.id() + "/started", credential,
-          new Wire.StartedRequest(WireMapping.token(job.token)), Void.class, requestTimeout)
-          .whenCompleteAsync((r, err) -> {
-            Throwable e = unwrap(err);
+      http.exchange("POST", "v1/tasks/" + job.task.id() + "/started", credential,
+          new Wire.StartedRequest(WireMapping.token(job.token)), Void.class, requestTimeout, control, (r, e) -> {
             if (e instanceof FleetHttpException f && (f.status() == 409 || f.status() == 404 || f.status() == 403)
                 && job.phase == Phase.RUNNING) {
               withdrawn(job.token, "the coordinator refused it: " + f.detail());
             }
-          }, control);
+          });
     }
     flushStarted();
   }
@@ -596,8 +593,8 @@ public final class HttpAgent implements AutoCloseable {
       return;
     }
     resultsInFlight = true;
-    http.send("POST", "v1/results", credential, new Wire.ResultsRequest(items), Wire.ResultsResponse.class,
-        requestTimeout).whenCompleteAsync((r, err) -> resultsDone(batch, r, unwrap(err)), control);
+    http.exchange("POST", "v1/results", credential, new Wire.ResultsRequest(items), Wire.ResultsResponse.class,
+        requestTimeout, control, (r, err) -> resultsDone(batch, r, err));
   }
 
   private void resultsDone(List<Job> batch, Wire.ResultsResponse response, Throwable err) {
@@ -641,13 +638,6 @@ public final class HttpAgent implements AutoCloseable {
     double base = minBackoff.toMillis() * Math.pow(2, Math.min(failures, 20));
     double capped = Math.min(base, maxBackoff.toMillis());
     return Duration.ofMillis(Math.max(1, (long) (capped * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()))));
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   /**

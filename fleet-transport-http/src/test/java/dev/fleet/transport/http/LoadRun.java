@@ -288,6 +288,12 @@ public final class LoadRun {
       runTasks("warm-up tasks", fleet, submitted, latencies, done, failed, ids, WARM_UP_SECONDS, 0);
       double max = runTasks("tasks end to end, full speed", fleet, submitted, latencies, done, failed, ids, seconds, 0);
       runTasks("tasks at half that rate", fleet, submitted, latencies, done, failed, ids, seconds, max / 2);
+      for (String r : System.getProperty("loadrun.taskRates", "").split(",")) {
+        if (!r.isBlank()) {
+          runTasks("tasks at " + r.trim() + "/s", fleet, submitted, latencies, done, failed, ids, seconds,
+              Double.parseDouble(r.trim()));
+        }
+      }
       agents.forEach(HttpAgent::close);
     } finally {
       c.close();
