@@ -21,21 +21,23 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A loopback load run of the HTTP transport, not a test: heartbeats per second from 10 machines, and tasks per
- * second end to end (submitted to the fleet, delivered to one of 10 in-JVM {@link HttpAgent}s by long-poll,
- * reported started and finished over HTTP, result accepted), each at full speed and then at half that rate for
- * latency. Prints p50 and p99.
+ * A loopback load run of the HTTP transport, not a test: heartbeats per second from 10 machines (each one real
+ * HTTP request carrying one heartbeat, over 20 keep-alive connections), and tasks per second end to end
+ * (submitted to the fleet, delivered to one of 10 in-JVM {@link HttpAgent}s by long-poll, its result reported
+ * over HTTP and accepted), each at full speed and then at half that rate for latency. Prints p50 and p99, and
+ * for tasks the two halves of the way: submission to the agent's handler, handler to result accepted.
  *
  * <p>Run: {@code mvn -q -o test-compile -pl fleet-transport-http} then
  * {@code java -cp "$(cat cp.txt):fleet-transport-http/target/classes:fleet-transport-http/target/test-classes"
- * dev.fleet.transport.http.LoadRun [seconds [heartbeats|tasks]]}; see docs/http.md.
+ * dev.fleet.transport.http.LoadRun [seconds [heartbeats|tasks]]}; see docs/http.md. With
+ * {@code -Dloadrun.taskRates=4000,2000} it also measures tasks at those fixed rates.
  */
 public final class LoadRun {
   private static final int MACHINES = 10;
   /** Seconds of load before each measured series, so the JIT has compiled the paths being measured. */
   private static final int WARM_UP_SECONDS = 5;
   /** Task slots per agent. */
-  private static final int SLOTS = Integer.getInteger("loadrun.slots", 64);
+  private static final int SLOTS = 64;
 
   private LoadRun() {}
 
