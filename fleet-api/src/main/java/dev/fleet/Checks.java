@@ -7,27 +7,78 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** Shared validation for the value records; every message names the bad value. */
 final class Checks {
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
   private Checks() {}
 
   static String name(String what, String value) {
     Objects.requireNonNull(value, what + " must not be null");
-    if (!NAME.matcher(value).matches()) {
+    if (!isName(value)) {
       throw new IllegalArgumentException(what + " '" + value
           + "' must be 1-128 characters of letters, digits, '.', '_', ':' or '-', starting with a letter or digit");
     }
     return value;
   }
 
+  /** Whether it matches {@code [A-Za-z0-9][A-Za-z0-9._:-]{0,127}}; a loop, as it runs for every id read. */
+  static boolean isName(String value) {
+    int n = value.length();
+    if (n == 0 || n > 128) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = value.charAt(i);
+      boolean alnum = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
+      if (!alnum && (i == 0 || c != '.' && c != '_' && c != ':' && c != '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static String text(String what, String value, int max) {
     Objects.requireNonNull(value, what + " must not be null");
     if (value.length() > max) {
       throw new IllegalArgumentException(what + " is " + value.length() + " characters long; at most " + max + " allowed");
+    }
+    return value;
+  }
+
+  // The overloads below take what a value is as {@code what} and {@code owner} and join them ({@code what + " " +
+  // owner}) only for a message: a task is checked on every submission, and building a dozen messages for values
+  // that are fine was most of what constructing one cost.
+
+  static String name(String what, Object owner, String value) {
+    if (value == null) {
+      throw new NullPointerException(what + " " + owner + " must not be null");
+    }
+    return isName(value) ? value : name(what + " " + owner, value);
+  }
+
+  static String text(String what, Object owner, String value, int max) {
+    if (value == null || value.length() > max) {
+      text(what + " " + owner, value, max);
+    }
+    return value;
+  }
+
+  static Set<String> names(String what, Object owner, Collection<String> values) {
+    if (values == null) {
+      throw new NullPointerException(what + " " + owner + " must not be null");
+    }
+    for (String v : values) {
+      if (v == null || !isName(v)) {
+        return names(what + " " + owner, values); // throws, naming the value
+      }
+    }
+    return names(what, values);
+  }
+
+  static <T> T nonNull(T value, String what, Object owner, String rest) {
+    if (value == null) {
+      throw new NullPointerException(what + " " + owner + rest);
     }
     return value;
   }

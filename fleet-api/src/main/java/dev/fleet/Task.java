@@ -46,27 +46,28 @@ public record Task(
 
   public Task {
     Objects.requireNonNull(id, "id must not be null");
-    Checks.text("title of task " + id, title, 500);
-    requires = Checks.names("required capability of task " + id, requires);
-    Objects.requireNonNull(priority, "priority of task " + id + " must not be null");
-    Objects.requireNonNull(payload, "payload of task " + id + " must not be null (use Payload.EMPTY)");
-    Objects.requireNonNull(role, "role of task " + id + " must not be null (use Optional.empty())");
-    role.ifPresent(r -> Checks.name("role of task " + id, r));
-    Objects.requireNonNull(weight, "weight of task " + id + " must not be null");
-    Objects.requireNonNull(deadline, "deadline of task " + id + " must not be null (use Optional.empty())");
-    deadline.ifPresent(d -> {
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException("deadline of task " + id + " must be positive, got " + d);
-      }
-    });
+    Checks.text("title of task", id, title, 500);
+    requires = Checks.names("required capability of task", id, requires);
+    Checks.nonNull(priority, "priority of task", id, " must not be null");
+    Checks.nonNull(payload, "payload of task", id, " must not be null (use Payload.EMPTY)");
+    Checks.nonNull(role, "role of task", id, " must not be null (use Optional.empty())");
+    if (role.isPresent()) {
+      Checks.name("role of task", id, role.get());
+    }
+    Checks.nonNull(weight, "weight of task", id, " must not be null");
+    Checks.nonNull(deadline, "deadline of task", id, " must not be null (use Optional.empty())");
+    if (deadline.isPresent() && (deadline.get().isNegative() || deadline.get().isZero())) {
+      throw new IllegalArgumentException("deadline of task " + id + " must be positive, got " + deadline.get());
+    }
     if (maxAttempts < 1 || maxAttempts > 1000) {
       throw new IllegalArgumentException("maxAttempts of task " + id + " must be in [1, 1000], got " + maxAttempts);
     }
-    Objects.requireNonNull(idempotencyKey, "idempotencyKey of task " + id + " must not be null (use Optional.empty())");
-    idempotencyKey.ifPresent(k -> Checks.text("idempotencyKey of task " + id, k, 200));
-    Objects.requireNonNull(reschedule, "reschedule of task " + id + " must not be null (use ReschedulePolicy.DEFAULT)");
-    Objects.requireNonNull(onOwnerReturn,
-        "onOwnerReturn of task " + id + " must not be null (use OwnerReturnPolicy.MOVE)");
+    Checks.nonNull(idempotencyKey, "idempotencyKey of task", id, " must not be null (use Optional.empty())");
+    if (idempotencyKey.isPresent()) {
+      Checks.text("idempotencyKey of task", id, idempotencyKey.get(), 200);
+    }
+    Checks.nonNull(reschedule, "reschedule of task", id, " must not be null (use ReschedulePolicy.DEFAULT)");
+    Checks.nonNull(onOwnerReturn, "onOwnerReturn of task", id, " must not be null (use OwnerReturnPolicy.MOVE)");
   }
 
   /** A task whose background work moves when the owner returns ({@link OwnerReturnPolicy#MOVE}). */
@@ -107,7 +108,7 @@ public record Task(
     }
 
     public Builder title(String title) {
-      this.title = Checks.text("title of task " + id, title, 500);
+      this.title = Checks.text("title of task", id, title, 500);
       return this;
     }
 
@@ -116,7 +117,7 @@ public record Task(
     }
 
     public Builder requires(Collection<String> capabilities) {
-      requires.addAll(Checks.names("required capability of task " + id, capabilities));
+      requires.addAll(Checks.names("required capability of task", id, capabilities));
       return this;
     }
 
@@ -131,7 +132,7 @@ public record Task(
     }
 
     public Builder role(String role) {
-      this.role = Optional.of(Checks.name("role of task " + id, role));
+      this.role = Optional.of(Checks.name("role of task", id, role));
       return this;
     }
 

@@ -8,6 +8,7 @@ import dev.fleet.TaskId;
 import dev.fleet.TaskResult;
 import dev.fleet.spi.Ticker;
 import dev.fleet.transport.http.internal.JsonHttp;
+import dev.fleet.transport.http.internal.RecentTokens;
 import dev.fleet.transport.http.internal.Secrets;
 import dev.fleet.transport.http.internal.Wire;
 import dev.fleet.transport.http.internal.WireMapping;
@@ -25,7 +26,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,6 +62,8 @@ public final class HttpAgent implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(HttpAgent.class.getName());
   private static final int REMEMBERED_TOKENS = 10_000;
   private static final int RESULT_BATCH = 256;
+  /** How long an attempt runs before it is reported started; shorter ones are not reported until their result. */
+  static final long STARTED_REPORT_DELAY_MILLIS = 50;
 
   /** Where the agent stands with its coordinator. */
   public enum State {
@@ -93,12 +95,8 @@ public final class HttpAgent implements AutoCloseable {
   private final ScheduledExecutorService control;
   private final ThreadPoolExecutor workers;
   private final ConcurrentHashMap<Long, Job> jobs = new ConcurrentHashMap<>();
-  private final Set<Long> finished = java.util.Collections.newSetFromMap(new LinkedHashMap<>() {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
-      return size() > REMEMBERED_TOKENS;
-    }
-  });
+  /** Attempts this agent has finished with, so one sent again is not run twice. Confined to the control thread. */
+  private final RecentTokens finished = new RecentTokens(REMEMBERED_TOKENS);
   private final Set<Class<?>> failingProbes = new LinkedHashSet<>();
 
   // Confined to the control thread.
@@ -121,6 +119,8 @@ public final class HttpAgent implements AutoCloseable {
   private boolean leaseLostLogged;
   private List<Probe.Reading> readings = List.of();
   private final ArrayDeque<Job> pendingResults = new ArrayDeque<>();
+  private final ArrayDeque<Job> pendingStarted = new ArrayDeque<>();
+  private boolean startedInFlight;
   private boolean resultsInFlight;
   private int resultFailures;
 
@@ -140,8 +140,11 @@ public final class HttpAgent implements AutoCloseable {
     this.control = Executors.newSingleThreadScheduledExecutor(daemon(name, false));
     this.workers = new ThreadPoolExecutor(slots, slots, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
         daemon(name + "-worker", true));
-    HttpClient.Builder hc = HttpClient.newBuilder().connectTimeout(b.requestTimeout)
-        .executor(Executors.newCachedThreadPool(daemon(name + "-http", true)));
+    // HTTP/1.1: the coordinator speaks nothing else, and a client that prefers HTTP/2 offers every new
+    // connection an h2c upgrade first.
+    HttpClient.Builder hc = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(b.requestTimeout)
+        .executor(control);
     if (b.sslContext != null) {
       hc.sslContext(b.sslContext);
     }
@@ -211,8 +214,8 @@ public final class HttpAgent implements AutoCloseable {
     }
     String bearer = credential != null ? credential : joinToken;
     boolean withCredential = credential != null;
-    http.send("POST", "v1/join", bearer, new Wire.JoinRequest(WireMapping.dto(machine)), Wire.JoinResponse.class,
-        requestTimeout).whenCompleteAsync((r, err) -> joined(r, unwrap(err), withCredential), control);
+    http.exchange("POST", "v1/join", bearer, new Wire.JoinRequest(WireMapping.dto(machine)), Wire.JoinResponse.class,
+        requestTimeout, control, (r, err) -> joined(r, err, withCredential));
   }
 
   private void joined(Wire.JoinResponse r, Throwable err, boolean withCredential) {
@@ -306,8 +309,8 @@ public final class HttpAgent implements AutoCloseable {
     Wire.HeartbeatRequest req = new Wire.HeartbeatRequest(sequence++, load(), WireMapping.dto(signals), cursor);
     heartbeatInFlight = true;
     int sent = epoch;
-    http.send("POST", "v1/heartbeat", credential, req, Wire.HeartbeatResponse.class, requestTimeout)
-        .whenCompleteAsync((r, err) -> heartbeatDone(r, unwrap(err), sent), control);
+    http.exchange("POST", "v1/heartbeat", credential, req, Wire.HeartbeatResponse.class, requestTimeout, control,
+        (r, err) -> heartbeatDone(r, err, sent));
   }
 
   private void heartbeatDone(Wire.HeartbeatResponse r, Throwable err, int sentEpoch) {
@@ -398,9 +401,8 @@ public final class HttpAgent implements AutoCloseable {
     pollInFlight = true;
     int sent = epoch;
     long wait = maxPollWaitMillis;
-    http.send("GET", "v1/assignments?ack=" + cursor + "&waitMillis=" + wait, credential, null,
-            Wire.PollResponse.class, requestTimeout.plusMillis(wait))
-        .whenCompleteAsync((r, err) -> pollDone(r, unwrap(err), sent), control);
+    http.exchange("GET", "v1/assignments?ack=" + cursor + "&waitMillis=" + wait, credential, null,
+        Wire.PollResponse.class, requestTimeout.plusMillis(wait), control, (r, err) -> pollDone(r, err, sent));
   }
 
   private void pollDone(Wire.PollResponse r, Throwable err, int sentEpoch) {
@@ -505,7 +507,9 @@ public final class HttpAgent implements AutoCloseable {
       return;
     }
     job.phase = Phase.RUNNING;
-    control.execute(() -> reportStarted(job));
+    // Reported only if it is still running a moment later: a short task's result says it started, and a report
+    // per task would double the agent's requests.
+    control.schedule(() -> queueStarted(job), STARTED_REPORT_DELAY_MILLIS, TimeUnit.MILLISECONDS);
     TaskResult result;
     try {
       result = handler.run(job);
@@ -526,18 +530,77 @@ public final class HttpAgent implements AutoCloseable {
     control.execute(() -> queueResult(job));
   }
 
-  private void reportStarted(Job job) {
+  /**
+   * Queues a started report. Reports go to the coordinator in batches, one request at a time; an attempt that
+   * finished before its turn came is left out, as its result says it started.
+   */
+  private void queueStarted(Job job) {
     if (job.cancelled != null || state == State.CLOSED || job.phase != Phase.RUNNING) {
       return; // a task that finished already goes straight to its result
     }
-    http.send("POST", "v1/tasks/" + job.task.id() + "/started", credential,
-        new Wire.StartedRequest(WireMapping.token(job.token)), Void.class, requestTimeout)
-        .whenCompleteAsync((r, err) -> {
-          Throwable e = unwrap(err);
-          if (e instanceof FleetHttpException f && (f.status() == 409 || f.status() == 404 || f.status() == 403)) {
-            withdrawn(job.token, "the coordinator refused it: " + f.detail());
-          }
-        }, control);
+    pendingStarted.addLast(job);
+    flushStarted();
+  }
+
+  private void flushStarted() {
+    if (startedInFlight || pendingStarted.isEmpty() || state != State.CONNECTED) {
+      return;
+    }
+    List<Job> batch = new ArrayList<>();
+    List<Wire.StartedItem> items = new ArrayList<>();
+    while (!pendingStarted.isEmpty() && batch.size() < RESULT_BATCH) {
+      Job job = pendingStarted.pollFirst();
+      if (job.cancelled != null || job.phase != Phase.RUNNING) {
+        continue;
+      }
+      batch.add(job);
+      items.add(new Wire.StartedItem(job.task.id().value(), WireMapping.token(job.token)));
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    startedInFlight = true;
+    http.exchange("POST", "v1/started", credential, new Wire.StartedBatchRequest(items),
+        Wire.StartedBatchResponse.class, requestTimeout, control, (r, err) -> startedDone(batch, r, err));
+  }
+
+  private void startedDone(List<Job> batch, Wire.StartedBatchResponse response, Throwable err) {
+    startedInFlight = false;
+    if (state == State.CLOSED) {
+      return;
+    }
+    // A started report that is lost is not retried: the result, which is, says the attempt ran.
+    if (err == null && response.outcomes() != null && response.outcomes().size() == batch.size()) {
+      for (int i = 0; i < batch.size(); i++) {
+        Job job = batch.get(i);
+        Wire.ResultOutcome o = response.outcomes().get(i);
+        boolean refused = o.status() == 409 || o.status() == 404 || o.status() == 403;
+        if (refused && job.phase == Phase.RUNNING) {
+          withdrawn(job.token, "the coordinator refused it: " + o.detail());
+        }
+      }
+    } else if (err instanceof FleetHttpException f && f.status() == 404 && "no-such-endpoint".equals(f.kind())) {
+      startedOneByOne(batch); // a coordinator older than the batch endpoint
+      return;
+    }
+    flushStarted();
+  }
+
+  /** Reports each attempt started on its own, for a coordinator without {@code POST /v1/started}. */
+  private void startedOneByOne(List<Job> batch) {
+    for (Job job : batch) {
+      if (job.cancelled != null || job.phase != Phase.RUNNING) {
+        continue;
+      }
+      http.exchange("POST", "v1/tasks/" + job.task.id() + "/started", credential,
+          new Wire.StartedRequest(WireMapping.token(job.token)), Void.class, requestTimeout, control, (r, e) -> {
+            if (e instanceof FleetHttpException f && (f.status() == 409 || f.status() == 404 || f.status() == 403)
+                && job.phase == Phase.RUNNING) {
+              withdrawn(job.token, "the coordinator refused it: " + f.detail());
+            }
+          });
+    }
+    flushStarted();
   }
 
   /** Queues a finished attempt's result; results go to the coordinator in batches, one request at a time. */
@@ -569,8 +632,8 @@ public final class HttpAgent implements AutoCloseable {
       return;
     }
     resultsInFlight = true;
-    http.send("POST", "v1/results", credential, new Wire.ResultsRequest(items), Wire.ResultsResponse.class,
-        requestTimeout).whenCompleteAsync((r, err) -> resultsDone(batch, r, unwrap(err)), control);
+    http.exchange("POST", "v1/results", credential, new Wire.ResultsRequest(items), Wire.ResultsResponse.class,
+        requestTimeout, control, (r, err) -> resultsDone(batch, r, err));
   }
 
   private void resultsDone(List<Job> batch, Wire.ResultsResponse response, Throwable err) {
@@ -614,13 +677,6 @@ public final class HttpAgent implements AutoCloseable {
     double base = minBackoff.toMillis() * Math.pow(2, Math.min(failures, 20));
     double capped = Math.min(base, maxBackoff.toMillis());
     return Duration.ofMillis(Math.max(1, (long) (capped * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()))));
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   /**

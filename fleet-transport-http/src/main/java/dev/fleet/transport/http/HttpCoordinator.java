@@ -55,6 +55,11 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class HttpCoordinator implements Transport, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(HttpCoordinator.class.getName());
+  /**
+   * Selector threads. Agents' requests (heartbeats, polls, results) are handled on them without a hand-off to
+   * another thread, so on a machine with many cores more than one helps; one per two cores, at most four.
+   */
+  private static final int SELECTORS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
 
   private final Builder config;
   private final Credentials credentials;
@@ -121,6 +126,7 @@ public final class HttpCoordinator implements Transport, AutoCloseable {
     http.setSendXPoweredBy(false);
     http.setRequestHeaderSize(config.maxHeaderBytes);
     http.setIdleTimeout(config.idleTimeout.toMillis());
+    HeaderDeadline deadline = new HeaderDeadline(s.getScheduler(), config.headerTimeout);
     ServerConnector c;
     if (config.keyStore != null) {
       SslContextFactory.Server ssl = new SslContextFactory.Server();
@@ -131,20 +137,18 @@ public final class HttpCoordinator implements Transport, AutoCloseable {
       SecureRequestCustomizer secure = new SecureRequestCustomizer();
       secure.setSniHostCheck(false);
       https.addCustomizer(secure);
-      c = new ServerConnector(s, 1, 1, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+      c = deadline.newConnector(s, SELECTORS, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
     } else {
-      c = new ServerConnector(s, 1, 1, new HttpConnectionFactory(http));
+      c = deadline.newConnector(s, SELECTORS, new HttpConnectionFactory(http));
     }
     c.setHost(config.bindAddress);
     c.setPort(boundPort != 0 ? boundPort : config.port);
     c.setIdleTimeout(config.idleTimeout.toMillis());
-    HeaderDeadline deadline = new HeaderDeadline(s.getScheduler(), config.headerTimeout);
-    c.addBean(deadline);
     s.addConnector(c);
     s.addBean(new NetworkConnectionLimit(config.maxConnections, c));
     s.setErrorHandler(new ProblemErrorHandler());
     Api handler = new Api(fleet, credentials, deliveries, new RateLimits(config.ticker, config.requestsPerSecond,
-        config.burst), limits, deadline, s.getScheduler());
+        config.burst), limits, pool, s.getScheduler());
     s.setHandler(handler);
     try {
       s.start();

@@ -54,6 +54,7 @@ class BadInputProperties {
         + "\"onOwnerReturn\":{\"action\":\"pause\",\"pauseAtMostMillis\":60000}}]}"),
     RESULTS("/v1/results", "{\"results\":[{\"task\":\"at\",\"token\":\"TOKEN\",\"succeeded\":true,"
         + "\"output\":{\"mediaType\":\"text/plain\",\"text\":\"x\"},\"message\":\"m\"}]}"),
+    STARTED_BATCH("/v1/started", "{\"started\":[{\"task\":\"at\",\"token\":\"TOKEN\"}]}"),
     DRAIN("/v1/machines/a/drain", "{\"deadlineMillis\":1000}"),
     REROUTE("/v1/tasks/at/reroute", "{\"machine\":\"b\"}");
 
@@ -68,7 +69,7 @@ class BadInputProperties {
     String credential() {
       return switch (this) {
         case JOIN -> t.joinToken;
-        case HEARTBEAT, STARTED, RESULT, RESULTS -> credA;
+        case HEARTBEAT, STARTED, RESULT, RESULTS, STARTED_BATCH -> credA;
         default -> t.adminToken;
       };
     }
@@ -113,6 +114,10 @@ class BadInputProperties {
       new Field(Endpoint.RESULTS, "results.0.token", "string", false),
       new Field(Endpoint.RESULTS, "results.0.succeeded", "boolean", false),
       new Field(Endpoint.RESULTS, "results.0.output", "object", false),
+      new Field(Endpoint.STARTED_BATCH, "started", "array", true),
+      new Field(Endpoint.STARTED_BATCH, "started.0", "object", false),
+      new Field(Endpoint.STARTED_BATCH, "started.0.task", "string", false),
+      new Field(Endpoint.STARTED_BATCH, "started.0.token", "string", false),
       new Field(Endpoint.SUBMIT, "tasks", "array", true),
       new Field(Endpoint.SUBMIT, "tasks.0.id", "string", true),
       new Field(Endpoint.SUBMIT, "tasks.0.title", "string", false),

@@ -50,6 +50,12 @@ class CoordinatorApiTest {
     String token = field(poll.body(), "token");
 
     assertEquals(200, t.http.post("/v1/tasks/t1/started", cred, "{\"token\":\"" + token + "\"}").status());
+    assertEquals(TaskState.RUNNING, t.fleet.dispatcher().status(TaskId.of("t1")).orElseThrow().state());
+    RawHttp.Reply startedBatch = t.http.post("/v1/started", cred, "{\"started\":[{\"task\":\"t1\",\"token\":\""
+        + token + "\"},{\"task\":\"nope\",\"token\":\"1\"}]}");
+    assertEquals(200, startedBatch.status(), startedBatch.body());
+    assertTrue(startedBatch.body().matches("\\{\"outcomes\":\\[\\{\"task\":\"t1\",\"status\":200,.*\\},"
+        + "\\{\"task\":\"nope\",\"status\":404,.*"), startedBatch.body());
     RawHttp.Reply result = t.http.post("/v1/tasks/t1/result", cred,
         "{\"token\":\"" + token + "\",\"succeeded\":true,\"output\":{\"text\":\"done\"}}");
     assertEquals(200, result.status(), result.body());

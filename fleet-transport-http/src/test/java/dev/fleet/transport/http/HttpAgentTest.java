@@ -77,6 +77,27 @@ class HttpAgentTest {
   }
 
   @Test
+  void attemptsStillRunningAMomentLaterAreReportedStartedAndShortOnesOnlyByTheirResult() {
+    CountDownLatch release = new CountDownLatch(1);
+    agent("m", ctx -> {
+      if (ctx.task().id().value().equals("long")) {
+        release.await(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      return TaskResult.success();
+    }, "code");
+    Await.until(LIMIT, () -> t.fleet.registry().size() == 1, () -> "joined: " + t.fleet.registry().list());
+    t.fleet.dispatcher().submit(Task.newBuilder("short").requires("code").build());
+    t.fleet.dispatcher().submit(Task.newBuilder("long").requires("code").build());
+    Await.until(LIMIT, () -> status("long").state() == TaskState.RUNNING, () -> "long runs: " + status("long"));
+    release.countDown();
+    Await.until(LIMIT, () -> status("short").state() == TaskState.SUCCEEDED && status("long").state()
+        == TaskState.SUCCEEDED, () -> "both succeed: " + status("short") + ", " + status("long"));
+    assertTrue(t.events.stream().noneMatch(e -> e instanceof FleetEvent.TaskChanged c
+        && c.task().value().equals("short") && c.to() == TaskState.RUNNING), () -> "short was reported started: "
+        + t.events);
+  }
+
+  @Test
   void heartbeatsCarryTheProbesSignalsAndTheBusierOfSlotsAndProbeLoad() {
     HttpAgent a = HttpAgent.newBuilder(t.coordinator.uri(), Machine.of("laptop", "laptop.local", "worker",
             List.of("code"))).joinToken(t.joinToken).handler(echo()).slots(2)

@@ -21,17 +21,23 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A loopback load run of the HTTP transport, not a test: heartbeats per second from 10 machines, and tasks per
- * second end to end (submitted to the fleet, delivered to one of 10 in-JVM {@link HttpAgent}s by long-poll,
- * reported started and finished over HTTP, result accepted), each at full speed and then at half that rate for
- * latency. Prints p50 and p99.
+ * A loopback load run of the HTTP transport, not a test: heartbeats per second from 10 machines (each one real
+ * HTTP request carrying one heartbeat, over 20 keep-alive connections), and tasks per second end to end
+ * (submitted to the fleet, delivered to one of 10 in-JVM {@link HttpAgent}s by long-poll, its result reported
+ * over HTTP and accepted), each at full speed and then at half that rate for latency. Prints p50 and p99, and
+ * for tasks the two halves of the way: submission to the agent's handler, handler to result accepted.
  *
  * <p>Run: {@code mvn -q -o test-compile -pl fleet-transport-http} then
  * {@code java -cp "$(cat cp.txt):fleet-transport-http/target/classes:fleet-transport-http/target/test-classes"
- * dev.fleet.transport.http.LoadRun [seconds [heartbeats|tasks]]}; see docs/http.md.
+ * dev.fleet.transport.http.LoadRun [seconds [heartbeats|tasks]]}; see docs/http.md. With
+ * {@code -Dloadrun.taskRates=4000,2000} it also measures tasks at those fixed rates.
  */
 public final class LoadRun {
   private static final int MACHINES = 10;
+  /** Seconds of load before each measured series, so the JIT has compiled the paths being measured. */
+  private static final int WARM_UP_SECONDS = 5;
+  /** Task slots per agent. */
+  private static final int SLOTS = 64;
 
   private LoadRun() {}
 
@@ -70,7 +76,7 @@ public final class LoadRun {
       }
       AtomicLong[] sequence = new AtomicLong[MACHINES];
       Arrays.setAll(sequence, i -> new AtomicLong());
-      run("warm-up heartbeats", c.port(), creds, sequence, 2, 0);
+      run("warm-up heartbeats", c.port(), creds, sequence, WARM_UP_SECONDS, 0);
       double max = run("heartbeats, full speed", c.port(), creds, sequence, seconds, 0);
       run("heartbeats at half that rate", c.port(), creds, sequence, seconds, max / 2);
     } finally {
@@ -98,12 +104,12 @@ public final class LoadRun {
     for (int k = 0; k < connections; k++) {
       int conn = k;
       int m = k % creds.length;
-      latencies[k] = new long[2_000_000];
+      latencies[k] = new long[1 << 14];
       Thread th = new Thread(() -> {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
           s.setTcpNoDelay(true);
           java.io.OutputStream out = new java.io.BufferedOutputStream(s.getOutputStream());
-          java.io.InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+          Responses in = new Responses(s.getInputStream());
           long sent = 0;
           while (System.nanoTime() < end) {
             if (perConnection > 0) {
@@ -118,15 +124,16 @@ public final class LoadRun {
             long t0 = System.nanoTime();
             out.write(req.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             out.flush();
-            int status = readResponse(in);
+            int status = in.read();
             long took = System.nanoTime() - t0;
             sent++;
             if (status != 200) {
               errors.incrementAndGet();
             }
-            if (counts[conn] < latencies[conn].length) {
-              latencies[conn][counts[conn]++] = took;
+            if (counts[conn] == latencies[conn].length) {
+              latencies[conn] = Arrays.copyOf(latencies[conn], counts[conn] * 2);
             }
+            latencies[conn][counts[conn]++] = took;
           }
         } catch (java.io.IOException e) {
           errors.incrementAndGet();
@@ -151,37 +158,87 @@ public final class LoadRun {
     return perSecond;
   }
 
-  /** Reads one HTTP/1.1 response with a Content-Length body; returns its status. */
-  private static int readResponse(java.io.InputStream in) throws java.io.IOException {
-    StringBuilder line = new StringBuilder();
-    int status = -1;
-    int length = 0;
-    while (true) {
-      int b = in.read();
-      if (b < 0) {
-        throw new java.io.EOFException("connection closed");
-      }
-      if (b == '\n') {
-        String l = line.toString().trim();
-        line.setLength(0);
-        if (l.isEmpty()) {
+  /**
+   * Reads HTTP/1.1 responses with Content-Length bodies from one connection, through its own buffer: a lean
+   * client, so the figures are mostly the coordinator's.
+   */
+  private static final class Responses {
+    private final java.io.InputStream in;
+    private final byte[] buf = new byte[16 * 1024];
+    private int pos;
+    private int lim;
+
+    Responses(java.io.InputStream in) {
+      this.in = in;
+    }
+
+    /** Reads one response; returns its status. */
+    int read() throws java.io.IOException {
+      int status = -1;
+      int length = 0;
+      while (true) {
+        int eol = lineEnd();
+        int start = pos;
+        pos = eol + 1;
+        int end = eol > start && buf[eol - 1] == '\r' ? eol - 1 : eol;
+        if (end == start) {
           break;
         }
         if (status < 0) {
-          status = Integer.parseInt(l.substring(9, 12));
-        } else if (l.regionMatches(true, 0, "Content-Length:", 0, 15)) {
-          length = Integer.parseInt(l.substring(15).trim());
+          status = (buf[start + 9] - '0') * 100 + (buf[start + 10] - '0') * 10 + (buf[start + 11] - '0');
+        } else if (end - start > 15 && regionMatches(start, "content-length:")) {
+          int n = 0;
+          for (int i = start + 15; i < end; i++) {
+            if (buf[i] >= '0' && buf[i] <= '9') {
+              n = n * 10 + buf[i] - '0';
+            }
+          }
+          length = n;
         }
-      } else {
-        line.append((char) b);
+      }
+      while (lim - pos < length) {
+        compactAndFill();
+      }
+      pos += length;
+      return status;
+    }
+
+    private boolean regionMatches(int at, String lower) {
+      for (int i = 0; i < lower.length(); i++) {
+        if (Character.toLowerCase((char) buf[at + i]) != lower.charAt(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** The index of the next '\n', reading more as needed. */
+    private int lineEnd() throws java.io.IOException {
+      int from = pos;
+      while (true) {
+        for (int i = from; i < lim; i++) {
+          if (buf[i] == '\n') {
+            return i;
+          }
+        }
+        from = lim - pos;
+        compactAndFill();
+        from += pos;
       }
     }
-    for (int i = 0; i < length; i++) {
-      if (in.read() < 0) {
-        throw new java.io.EOFException("body cut short");
+
+    private void compactAndFill() throws java.io.IOException {
+      if (pos > 0) {
+        System.arraycopy(buf, pos, buf, 0, lim - pos);
+        lim -= pos;
+        pos = 0;
       }
+      int n = in.read(buf, lim, buf.length - lim);
+      if (n < 0) {
+        throw new java.io.EOFException("connection closed");
+      }
+      lim += n;
     }
-    return status;
   }
 
   // ------------------------------------------------------------------ tasks
@@ -190,18 +247,22 @@ public final class LoadRun {
     String join = HttpCoordinator.newSecret();
     HttpCoordinator c = HttpCoordinator.newBuilder().joinToken(join).adminToken(HttpCoordinator.newSecret())
         .rateLimit(1e9, 1_000_000).threads(16).mailboxCapacity(1_000_000).build();
-    ConcurrentHashMap<String, Long> submitted = new ConcurrentHashMap<>();
-    long[] latencies = new long[4_000_000];
+    // Per task in flight: when it was submitted, and when the agent's handler ran it.
+    ConcurrentHashMap<String, long[]> submitted = new ConcurrentHashMap<>();
+    long[][] latencies = new long[3][4_000_000]; // end to end, submit to handler, handler to result accepted
     AtomicInteger done = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
     try (Fleet fleet = Fleets.newBuilder().transport(c).heartbeatInterval(Duration.ofSeconds(1)).loadPerTask(0)
         .maxQueuedTasks(2_000_000).finishedTaskRetention(10_000).listener(e -> {
           if (e instanceof FleetEvent.TaskChanged t && t.to().isFinal()) {
-            Long at = submitted.remove(t.task().value());
+            long[] at = submitted.remove(t.task().value());
             if (at != null) {
+              long now = System.nanoTime();
               int i = done.getAndIncrement();
-              if (i < latencies.length) {
-                latencies[i] = System.nanoTime() - at;
+              if (i < latencies[0].length) {
+                latencies[0][i] = now - at[0];
+                latencies[1][i] = at[1] == 0 ? 0 : at[1] - at[0];
+                latencies[2][i] = at[1] == 0 ? 0 : now - at[1];
               }
               if (t.to() != TaskState.SUCCEEDED) {
                 failed.incrementAndGet();
@@ -213,23 +274,35 @@ public final class LoadRun {
       List<HttpAgent> agents = new ArrayList<>();
       for (int i = 0; i < MACHINES; i++) {
         agents.add(HttpAgent.newBuilder(c.uri(), Machine.of("w" + i, "w" + i + ".local", "worker", List.of("work")))
-            .joinToken(join).slots(64).handler(ctx -> TaskResult.success()).build().start());
+            .joinToken(join).slots(SLOTS).handler(ctx -> {
+              long[] at = submitted.get(ctx.task().id().value());
+              if (at != null) {
+                at[1] = System.nanoTime();
+              }
+              return TaskResult.success();
+            }).build().start());
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (agents.stream().anyMatch(a -> a.state() != HttpAgent.State.CONNECTED) && System.nanoTime() < deadline) {
         LockSupport.parkNanos(10_000_000L);
       }
       AtomicInteger ids = new AtomicInteger();
-      runTasks("warm-up tasks", fleet, submitted, latencies, done, failed, ids, 2, 0);
+      runTasks("warm-up tasks", fleet, submitted, latencies, done, failed, ids, WARM_UP_SECONDS, 0);
       double max = runTasks("tasks end to end, full speed", fleet, submitted, latencies, done, failed, ids, seconds, 0);
       runTasks("tasks at half that rate", fleet, submitted, latencies, done, failed, ids, seconds, max / 2);
+      for (String r : System.getProperty("loadrun.taskRates", "").split(",")) {
+        if (!r.isBlank()) {
+          runTasks("tasks at " + r.trim() + "/s", fleet, submitted, latencies, done, failed, ids, seconds,
+              Double.parseDouble(r.trim()));
+        }
+      }
       agents.forEach(HttpAgent::close);
     } finally {
       c.close();
     }
   }
 
-  private static double runTasks(String name, Fleet fleet, ConcurrentHashMap<String, Long> submitted, long[] latencies,
+  private static double runTasks(String name, Fleet fleet, ConcurrentHashMap<String, long[]> submitted, long[][] latencies,
       AtomicInteger done, AtomicInteger failed, AtomicInteger ids, int seconds, double rate) throws Exception {
     done.set(0);
     failed.set(0);
@@ -250,7 +323,7 @@ public final class LoadRun {
         }
       }
       String id = "t" + ids.incrementAndGet();
-      submitted.put(id, System.nanoTime());
+      submitted.put(id, new long[] {System.nanoTime(), 0});
       fleet.dispatcher().submit(Task.newBuilder(id).requires("work").build());
       sent++;
     }
@@ -259,10 +332,19 @@ public final class LoadRun {
       LockSupport.parkNanos(1_000_000L);
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
-    int count = Math.min(done.get(), latencies.length);
+    int count = Math.min(done.get(), latencies[0].length);
     double perSecond = done.get() / elapsed;
-    report(name, perSecond, Arrays.copyOf(latencies, count), failed.get() + (int) (sent - done.get()));
+    report(name, perSecond, Arrays.copyOf(latencies[0], count), failed.get() + (int) (sent - done.get()));
+    System.out.printf(Locale.ROOT, "%-30s %s;  %s%n", "", stage("submit -> handler", Arrays.copyOf(latencies[1], count)),
+        stage("handler -> result accepted", Arrays.copyOf(latencies[2], count)));
     return perSecond;
+  }
+
+  private static String stage(String name, long[] latencies) {
+    Arrays.sort(latencies);
+    return String.format(Locale.ROOT, "%s p50 %.2f ms, p99 %.2f ms", name,
+        latencies.length == 0 ? 0 : latencies[latencies.length / 2] / 1e6,
+        latencies.length == 0 ? 0 : latencies[(int) Math.min(latencies.length - 1, latencies.length * 0.99)] / 1e6);
   }
 
   private static long cpuMark = cpu();

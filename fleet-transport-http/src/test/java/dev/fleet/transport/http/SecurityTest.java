@@ -113,6 +113,11 @@ class SecurityTest {
     assertEquals(200, batch.status(), batch.body());
     assertTrue(batch.body().contains("\"status\":403") && batch.body().contains("not assigned to machine 'a'"),
         batch.body());
+    RawHttp.Reply started = t.http.post("/v1/started", credA, "{\"started\":[{\"task\":\"bt\",\"token\":\"" + tokenB
+        + "\"}]}");
+    assertEquals(200, started.status(), started.body());
+    assertTrue(started.body().contains("\"status\":403") && started.body().contains("not assigned to machine 'a'"),
+        started.body());
     refused(403, t.http.get("/v1/machines/b", credA), "only its own record");
     refused(403, t.http.post("/v1/join", credA, machineJson("b", "social")), "cannot join as 'b'");
     refused(403, t.http.post("/v1/tasks", credA, "{\"tasks\":[{\"id\":\"x\"}]}"), "needs the client credential");

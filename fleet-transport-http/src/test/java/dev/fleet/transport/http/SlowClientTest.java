@@ -5,7 +5,10 @@ import static dev.fleet.transport.http.CoordinatorApiTest.machineJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -13,13 +16,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
  * Slowloris: 64 connections that send their headers a byte at a time do not delay a real agent's heartbeats,
- * and are closed when the header timeout passes.
+ * and are closed when the header timeout passes; so is a kept-alive connection that sends one good request and
+ * then dribbles the next one's headers, while one that just waits quietly between requests is kept.
  */
 class SlowClientTest {
   static final int SLOW_CLIENTS = 64;
@@ -91,5 +97,116 @@ class SlowClientTest {
         }
       }
     }
+  }
+
+  /** The header timeout of the keep-alive tests. */
+  static final Duration HEADER_TIMEOUT = Duration.ofMillis(1000);
+  /** How much later than the header timeout the server may close the connection. */
+  static final Duration CLOSE_SLACK = Duration.ofMillis(1500);
+
+  @Test
+  void slowHeadersOfALaterRequestOnAKeptAliveConnectionAreCutOff() throws Exception {
+    try (TestCoordinator t = new TestCoordinator(b -> b.headerTimeout(HEADER_TIMEOUT), f -> { });
+        Socket s = new Socket("127.0.0.1", t.coordinator.port())) {
+      String cred = field(t.http.post("/v1/join", t.joinToken, machineJson("kept", "code")).body(), "credential");
+      s.setTcpNoDelay(true);
+      s.setSoTimeout(30_000);
+      OutputStream out = s.getOutputStream();
+      InputStream in = new BufferedInputStream(s.getInputStream());
+      out.write(heartbeat(cred, 1));
+      out.flush();
+      assertEquals(200, readResponse(in), "the first request on the connection is answered");
+      // Quiet between requests for longer than the header timeout: that is the idle timeout's business.
+      LockSupport.parkNanos(HEADER_TIMEOUT.toNanos() * 3 / 2);
+      CompletableFuture<Long> closedAt = CompletableFuture.supplyAsync(() -> {
+        try {
+          int b = in.read();
+          return b < 0 ? System.nanoTime() : -1L;
+        } catch (IOException e) {
+          return System.nanoTime(); // reset by the server
+        }
+      });
+      byte[] second = heartbeat(cred, 2);
+      long firstByte = System.nanoTime();
+      int sent = 0;
+      try {
+        for (; sent < second.length - 1 && !closedAt.isDone(); sent++) { // never the last byte
+          out.write(second[sent]);
+          out.flush();
+          LockSupport.parkNanos(20_000_000L); // the whole header would take several seconds
+        }
+      } catch (IOException e) {
+        // the server closed it while we wrote
+      }
+      long closed = closedAt.get(HEADER_TIMEOUT.plus(CLOSE_SLACK).toMillis() + 10_000, TimeUnit.MILLISECONDS);
+      assertTrue(closed > 0, "the server sent something instead of closing the connection");
+      Duration after = Duration.ofNanos(closed - firstByte);
+      System.out.println("kept-alive connection dribbling its second request's headers closed after "
+          + after.toMillis() + " ms (" + sent + " of " + second.length + " bytes sent)");
+      assertTrue(sent < second.length - 1, "the whole header but its last byte went through");
+      assertTrue(after.compareTo(HEADER_TIMEOUT.multipliedBy(9).dividedBy(10)) >= 0,
+          "closed before the header timeout counted from the request's first byte: " + after);
+      assertTrue(after.compareTo(HEADER_TIMEOUT.plus(CLOSE_SLACK)) <= 0, "closed only after " + after);
+      assertEquals(1, t.coordinator.slowConnectionsClosed());
+    }
+  }
+
+  @Test
+  void aKeptAliveConnectionThatWaitsQuietlyBetweenRequestsIsKept() throws Exception {
+    try (TestCoordinator t = new TestCoordinator(b -> b.headerTimeout(HEADER_TIMEOUT), f -> { });
+        Socket s = new Socket("127.0.0.1", t.coordinator.port())) {
+      String cred = field(t.http.post("/v1/join", t.joinToken, machineJson("quiet", "code")).body(), "credential");
+      s.setTcpNoDelay(true);
+      s.setSoTimeout(30_000);
+      OutputStream out = s.getOutputStream();
+      InputStream in = new BufferedInputStream(s.getInputStream());
+      for (int i = 1; i <= 3; i++) {
+        out.write(heartbeat(cred, i));
+        out.flush();
+        assertEquals(200, readResponse(in), "request " + i + " on the connection");
+        LockSupport.parkNanos(HEADER_TIMEOUT.toNanos() * 2);
+      }
+      assertEquals(0, t.coordinator.slowConnectionsClosed());
+    }
+  }
+
+  private static byte[] heartbeat(String credential, int sequence) {
+    String body = "{\"sequence\":" + sequence + ",\"load\":0.1}";
+    return ("POST /v1/heartbeat HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + credential
+        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** Reads one HTTP/1.1 response with a Content-Length body; returns its status. */
+  static int readResponse(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    int status = -1;
+    int length = 0;
+    while (true) {
+      int b = in.read();
+      if (b < 0) {
+        throw new EOFException("connection closed");
+      }
+      if (b == '\n') {
+        String l = line.toString().trim();
+        line.setLength(0);
+        if (l.isEmpty()) {
+          break;
+        }
+        if (status < 0) {
+          status = Integer.parseInt(l.substring(9, 12));
+        } else if (l.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+          length = Integer.parseInt(l.substring(15).trim());
+        }
+      } else {
+        line.append((char) b);
+      }
+    }
+    for (int i = 0; i < length; i++) {
+      if (in.read() < 0) {
+        throw new EOFException("body cut short");
+      }
+    }
+    return status;
   }
 }

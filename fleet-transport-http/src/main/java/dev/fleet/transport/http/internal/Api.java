@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -56,18 +57,19 @@ public final class Api extends Handler.Abstract {
   private final Deliveries deliveries;
   private final RateLimits rates;
   private final Limits limits;
-  private final HeaderDeadline headerDeadline;
+  private final Executor executor;
   private final Scheduler scheduler;
   private final Object joinLock = new Object();
 
   public Api(Fleet fleet, Credentials credentials, Deliveries deliveries, RateLimits rates, Limits limits,
-      HeaderDeadline headerDeadline, Scheduler scheduler) {
+      Executor executor, Scheduler scheduler) {
+    super(InvocationType.NON_BLOCKING);
     this.fleet = fleet;
     this.credentials = credentials;
     this.deliveries = deliveries;
     this.rates = rates;
     this.limits = limits;
-    this.headerDeadline = headerDeadline;
+    this.executor = executor;
     this.scheduler = scheduler;
   }
 
@@ -78,13 +80,25 @@ public final class Api extends Handler.Abstract {
   private enum Body { NONE, REQUIRED, OPTIONAL }
 
   /** A matched endpoint with its path parameter. */
-  private record Route(String name, Who who, Body body, String param) {}
-
-  @Override
-  public boolean handle(Request request, Response response, Callback callback) {
-    if (headerDeadline != null) {
-      headerDeadline.requestArrived(request.getConnectionMetaData().getConnection());
+  private record Route(String name, Who who, Body body, String param) {
+    /** Whether it is short and never waits, so it runs on the thread that read the request. */
+    boolean inline() {
+      return switch (name) {
+        case "ping", "heartbeat", "poll", "started", "started-batch", "result", "results", "sleep" -> true;
+        default -> false;
+      };
     }
+  }
+
+  /**
+   * Handles a request. Jetty calls this on its selector thread (the handler is non-blocking), and the agents'
+   * endpoints (heartbeat, poll, started, results) run there to the end: they are short, never wait, and a
+   * hand-off to another thread would cost more than they do. Joins and every client endpoint, which may walk
+   * the whole fleet, run on the request threads.
+   */
+  @Override
+  public boolean handle(Request request, Response response, Callback jettyCallback) {
+    Callback callback = HeaderDeadline.requestArrived(request, jettyCallback);
     try {
       Route route = route(request.getMethod(), Request.getPathInContext(request));
       Principal who = authenticate(request, route);
@@ -92,7 +106,7 @@ public final class Api extends Handler.Abstract {
           .getRemoteSocketAddress()));
       authorize(route, who);
       if (route.body() == Body.NONE) {
-        dispatch(route, who, new byte[0], request, response, callback);
+        run(route, () -> dispatch(route, who, EMPTY, request, response, callback), response, callback);
         return true;
       }
       readBody(request, route, (body, failure) -> {
@@ -101,11 +115,7 @@ public final class Api extends Handler.Abstract {
           problem(response, callback, failure);
           return;
         }
-        try {
-          dispatch(route, who, body, request, response, callback);
-        } catch (Throwable t) {
-          problem(response, callback, t);
-        }
+        run(route, () -> dispatch(route, who, body, request, response, callback), response, callback);
       });
     } catch (Throwable t) {
       if (hasBody(request)) {
@@ -115,6 +125,29 @@ public final class Api extends Handler.Abstract {
       problem(response, callback, t);
     }
     return true;
+  }
+
+  private static final byte[] EMPTY = new byte[0];
+
+  /** Runs an endpoint here if it is one of the agents' short ones, else on a request thread. */
+  private void run(Route route, Runnable endpoint, Response response, Callback callback) {
+    Runnable guarded = () -> {
+      try {
+        endpoint.run();
+      } catch (Throwable t) {
+        problem(response, callback, t);
+      }
+    };
+    if (route.inline()) {
+      guarded.run();
+      return;
+    }
+    try {
+      executor.execute(guarded);
+    } catch (RuntimeException e) {
+      problem(response, callback, new Problem(503, "overloaded", "the coordinator has no thread free to handle "
+          + "this request; retry later", 1));
+    }
   }
 
   /** Whether a Content-Type is {@code application/json}, with or without parameters such as a charset. */
@@ -148,6 +181,7 @@ public final class Api extends Handler.Abstract {
           case "join": return only(m, "POST", new Route("join", Who.JOINER_OR_MACHINE, Body.REQUIRED, null));
           case "heartbeat": return only(m, "POST", new Route("heartbeat", Who.MACHINE, Body.REQUIRED, null));
           case "results": return only(m, "POST", new Route("results", Who.MACHINE, Body.REQUIRED, null));
+          case "started": return only(m, "POST", new Route("started-batch", Who.MACHINE, Body.REQUIRED, null));
           case "assignments": return only(m, "GET", new Route("poll", Who.MACHINE, Body.NONE, null));
           case "sleep": return only(m, "POST", new Route("sleep", Who.MACHINE, Body.OPTIONAL, null));
           case "tasks": return only(m, "POST", new Route("submit", Who.ADMIN, Body.REQUIRED, null));
@@ -302,6 +336,8 @@ public final class Api extends Handler.Abstract {
       case "result" -> json(response, callback, 200, result(machine(who), WireMapping.taskId(route.param()),
           Json.read(body, Wire.ResultRequest.class)));
       case "results" -> json(response, callback, 200, results(machine(who), Json.read(body, Wire.ResultsRequest.class)));
+      case "started-batch" -> json(response, callback, 200, startedBatch(machine(who),
+          Json.read(body, Wire.StartedBatchRequest.class)));
       case "submit" -> json(response, callback, 200, submit(Json.read(body, Wire.SubmitRequest.class)));
       case "task" -> json(response, callback, 200, task(who, WireMapping.taskId(route.param())));
       case "cancel" -> json(response, callback, 200,
@@ -560,39 +596,51 @@ public final class Api extends Handler.Abstract {
   }
 
   private Wire.TaskStatusDto started(MachineId caller, TaskId task, Wire.StartedRequest req) {
-    long token = WireMapping.token(req.token(), "token");
+    return WireMapping.dto(markStarted(caller, task, req.token()));
+  }
+
+  private TaskStatus markStarted(MachineId caller, TaskId task, String tokenText) {
+    long token = WireMapping.token(tokenText, "token");
     Assignment a = ownAttempt(caller, task, token);
-    return WireMapping.dto(fleet.dispatcher().started(a.task().id(), a.token()));
+    return fleet.dispatcher().started(a.task().id(), a.token());
   }
 
   private Wire.TaskStatusDto result(MachineId caller, TaskId task, Wire.ResultRequest req) {
+    return WireMapping.dto(accept(caller, task, req));
+  }
+
+  private TaskStatus accept(MachineId caller, TaskId task, Wire.ResultRequest req) {
     long token = WireMapping.token(req.token(), "token");
     TaskResult result = WireMapping.input(() -> new TaskResult(WireMapping.required(req.succeeded(), "succeeded"),
         WireMapping.payload(req.output(), "output"), req.message() == null ? "" : req.message()));
     Assignment a = ownAttempt(caller, task, token);
     TaskStatus s = fleet.dispatcher().complete(a.task().id(), a.token(), result);
     deliveries.finished(a);
-    return WireMapping.dto(s);
+    return s;
+  }
+
+  /** One item of a batch, judged on its own; returns normally if it was accepted. */
+  private interface BatchItem {
+    void apply();
   }
 
   /**
-   * A batch of results, each judged as {@code POST /v1/tasks/{id}/result} would judge it; one bad item does not
-   * stop the others, and its outcome says what was wrong.
+   * Runs each item of a batch as the single endpoint would; one bad item does not stop the others, and its
+   * outcome says what was wrong. A failure that is the coordinator's own (5xx) fails the whole request.
    */
-  private Wire.ResultsResponse results(MachineId caller, Wire.ResultsRequest req) {
-    List<Wire.ResultItem> items = WireMapping.required(req.results(), "results");
+  private List<Wire.ResultOutcome> batch(List<?> items, String field, java.util.function.IntFunction<BatchItem> item,
+      java.util.function.IntFunction<String> taskOf) {
+    WireMapping.required(items, field);
     if (items.size() > limits.maxTasksPerRequest()) {
-      throw Problem.tooLarge("a batch may carry at most " + limits.maxTasksPerRequest() + " results, got "
+      throw Problem.tooLarge("a batch may carry at most " + limits.maxTasksPerRequest() + " " + field + ", got "
           + items.size());
     }
     List<Wire.ResultOutcome> out = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
-      Wire.ResultItem item = items.get(i);
-      String task = item == null || item.task() == null ? "" : item.task();
+      String task = taskOf.apply(i);
       try {
-        WireMapping.required(item, "results[" + i + "]");
-        TaskId id = WireMapping.taskId(WireMapping.required(item.task(), "results[" + i + "].task"));
-        result(caller, id, new Wire.ResultRequest(item.token(), item.succeeded(), item.output(), item.message()));
+        WireMapping.required(items.get(i), field + "[" + i + "]");
+        item.apply(i).apply();
         out.add(new Wire.ResultOutcome(task, 200, "accepted"));
       } catch (RuntimeException e) {
         Problem p = toProblem(e);
@@ -602,7 +650,27 @@ public final class Api extends Handler.Abstract {
         out.add(new Wire.ResultOutcome(task, p.status(), p.detail()));
       }
     }
-    return new Wire.ResultsResponse(out);
+    return out;
+  }
+
+  /** A batch of results, each judged as {@code POST /v1/tasks/{id}/result} would judge it. */
+  private Wire.ResultsResponse results(MachineId caller, Wire.ResultsRequest req) {
+    List<Wire.ResultItem> items = req.results();
+    return new Wire.ResultsResponse(batch(items, "results", i -> () -> {
+      Wire.ResultItem r = items.get(i);
+      TaskId id = WireMapping.taskId(WireMapping.required(r.task(), "results[" + i + "].task"));
+      accept(caller, id, new Wire.ResultRequest(r.token(), r.succeeded(), r.output(), r.message()));
+    }, i -> items.get(i) == null || items.get(i).task() == null ? "" : items.get(i).task()));
+  }
+
+  /** A batch of started reports, each judged as {@code POST /v1/tasks/{id}/started} would judge it. */
+  private Wire.StartedBatchResponse startedBatch(MachineId caller, Wire.StartedBatchRequest req) {
+    List<Wire.StartedItem> items = req.started();
+    return new Wire.StartedBatchResponse(batch(items, "started", i -> () -> {
+      Wire.StartedItem r = items.get(i);
+      TaskId id = WireMapping.taskId(WireMapping.required(r.task(), "started[" + i + "].task"));
+      markStarted(caller, id, r.token());
+    }, i -> items.get(i) == null || items.get(i).task() == null ? "" : items.get(i).task()));
   }
 
   private Wire.SubmitResponse submit(Wire.SubmitRequest req) {

@@ -27,12 +27,14 @@ public final class Credentials {
   }
 
   /** A joined machine, identified by its credential. */
-  public record MachinePrincipal(MachineId id) implements Principal {
-    @Override
-    public String rateKey() {
-      return "machine:" + id.value();
+  public record MachinePrincipal(MachineId id, String rateKey) implements Principal {
+    public MachinePrincipal(MachineId id) {
+      this(id, "machine:" + id.value());
     }
   }
+
+  /** A machine's credential as kept: its hash, and the principal a request presenting it speaks as. */
+  private record Issued(byte[] hash, MachinePrincipal principal) {}
 
   /** The holder of the join token, who may only join. */
   public record Joiner() implements Principal {
@@ -46,7 +48,8 @@ public final class Credentials {
 
   private final byte[] adminHash;
   private volatile byte[] joinHash;
-  private final ConcurrentHashMap<MachineId, byte[]> machines = new ConcurrentHashMap<>();
+  /** By machine id as text, so a request's credential is checked without parsing the id first. */
+  private final ConcurrentHashMap<String, Issued> machines = new ConcurrentHashMap<>();
 
   public Credentials(String joinToken, String adminToken) {
     this.joinHash = Secrets.hash(Secrets.checkConfigured("joinToken", joinToken));
@@ -68,15 +71,9 @@ public final class Credentials {
     if (bearer.startsWith(MACHINE_PREFIX)) {
       int dot = bearer.lastIndexOf('.');
       if (dot > MACHINE_PREFIX.length()) {
-        String id = bearer.substring(MACHINE_PREFIX.length(), dot);
-        MachineId machine;
-        try {
-          machine = new MachineId(id);
-        } catch (IllegalArgumentException e) {
-          return Optional.empty();
-        }
-        if (Secrets.matches(bearer, machines.get(machine))) {
-          return Optional.of(new MachinePrincipal(machine));
+        Issued issued = machines.get(bearer.substring(MACHINE_PREFIX.length(), dot));
+        if (issued != null && Secrets.matches(bearer, issued.hash())) {
+          return Optional.of(issued.principal());
         }
       }
       return Optional.empty();
@@ -95,18 +92,18 @@ public final class Credentials {
   /** Makes a new credential for the machine, replacing any earlier one; returns it (the only copy). */
   public String issue(MachineId machine) {
     String credential = MACHINE_PREFIX + machine.value() + "." + Secrets.newSecret();
-    machines.put(machine, Secrets.hash(credential));
+    machines.put(machine.value(), new Issued(Secrets.hash(credential), new MachinePrincipal(machine)));
     return credential;
   }
 
   /** Whether the machine has a credential. */
   public boolean hasCredential(MachineId machine) {
-    return machines.containsKey(machine);
+    return machines.containsKey(machine.value());
   }
 
   /** Invalidates the machine's credential; true if it had one. */
   public boolean revoke(MachineId machine) {
-    return machines.remove(machine) != null;
+    return machines.remove(machine.value()) != null;
   }
 
   /** Replaces the join token with a new random one and returns it; the old one stops working at once. */

@@ -14,6 +14,7 @@ import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.exc.MismatchedInputException;
@@ -54,6 +55,21 @@ public final class Json {
           .withContentInclusion(JsonInclude.Include.NON_NULL))
       .build();
 
+  /** Readers per type, made once: a reader per call would resolve the type and its deserializer each time. */
+  private static final ClassValue<ObjectReader> STRICT = new ClassValue<>() {
+    @Override
+    protected ObjectReader computeValue(Class<?> type) {
+      return MAPPER.readerFor(type);
+    }
+  };
+
+  private static final ClassValue<ObjectReader> LENIENT = new ClassValue<>() {
+    @Override
+    protected ObjectReader computeValue(Class<?> type) {
+      return MAPPER.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+  };
+
   private Json() {}
 
   /** The document as UTF-8 JSON bytes. */
@@ -63,7 +79,7 @@ public final class Json {
 
   /** Reads a coordinator's answer, ignoring fields this version does not know, so newer servers work. */
   public static <T> T readLenient(byte[] body, Class<T> type) {
-    return MAPPER.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(body);
+    return LENIENT.get(type).readValue(body);
   }
 
   /** The document as a JSON string. */
@@ -82,7 +98,7 @@ public final class Json {
     }
     T value;
     try {
-      value = MAPPER.readValue(body, type);
+      value = STRICT.get(type).readValue(body);
     } catch (JacksonException e) {
       throw Problem.malformed(describe(e));
     } catch (RuntimeException e) {

@@ -9,6 +9,10 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
 /**
  * JSON requests to a coordinator over the JDK {@link HttpClient}: documents out, records back, problems as
@@ -34,6 +38,63 @@ public final class JsonHttp {
   /** Sends a request; {@code body} null sends none. The type {@code Void} reads nothing back. */
   public <T> CompletableFuture<T> send(String method, String path, String credential, Object body, Class<T> type,
       Duration timeout) {
+    return client.sendAsync(request(method, path, credential, body, timeout), HttpResponse.BodyHandlers.ofByteArray())
+        .thenApply(r -> decode(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), type));
+  }
+
+  /**
+   * Sends a request and hands the answer, or why there is none, to {@code then} on {@code on}, exactly once.
+   *
+   * <p>The answer is read and decoded by the client's body subscriber, on the client's executor, and handed to
+   * {@code on} from there: the future {@link HttpClient#sendAsync} returns completes on the common pool, a
+   * detour of two thread hand-offs per response that an agent under load feels. Only a request that gets no
+   * answer at all (refused, timed out) takes that route.
+   */
+  public <T> void exchange(String method, String path, String credential, Object body, Class<T> type,
+      Duration timeout, Executor on, BiConsumer<? super T, Throwable> then) {
+    AtomicBoolean done = new AtomicBoolean();
+    HttpResponse.BodyHandler<Void> handler = info -> HttpResponse.BodySubscribers.mapping(
+        HttpResponse.BodySubscribers.ofByteArray(), bytes -> {
+          T value = null;
+          Throwable failure = null;
+          try {
+            value = decode(info.statusCode(), info.headers().firstValue("Content-Type").orElse(""), bytes, type);
+          } catch (RuntimeException e) {
+            failure = e;
+          }
+          hand(done, on, then, value, failure);
+          return null;
+        });
+    HttpRequest request;
+    try {
+      request = request(method, path, credential, body, timeout);
+    } catch (RuntimeException e) {
+      hand(done, on, then, null, e);
+      return;
+    }
+    client.sendAsync(request, handler).whenComplete((r, err) -> {
+      if (err != null) {
+        Throwable cause = err;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+          cause = cause.getCause();
+        }
+        hand(done, on, then, null, cause);
+      }
+    });
+  }
+
+  private static <T> void hand(AtomicBoolean done, Executor on, BiConsumer<? super T, Throwable> then, T value,
+      Throwable failure) {
+    if (done.compareAndSet(false, true)) {
+      try {
+        on.execute(() -> then.accept(value, failure));
+      } catch (RejectedExecutionException e) {
+        // the receiver has shut down; nobody is waiting for the answer
+      }
+    }
+  }
+
+  private HttpRequest request(String method, String path, String credential, Object body, Duration timeout) {
     HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path.startsWith("/") ? path.substring(1) : path))
         .timeout(timeout).header("Accept", "application/json");
     if (credential != null) {
@@ -45,7 +106,7 @@ public final class JsonHttp {
     } else {
       b.method(method, HttpRequest.BodyPublishers.noBody());
     }
-    return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> decode(r, type));
+    return b.build();
   }
 
   /** Like {@link #send} but waits, rethrowing failures unwrapped. */
@@ -62,27 +123,25 @@ public final class JsonHttp {
     }
   }
 
-  private static <T> T decode(HttpResponse<byte[]> r, Class<T> type) {
-    int status = r.statusCode();
+  private static <T> T decode(int status, String ct, byte[] body, Class<T> type) {
     if (status >= 400) {
-      String ct = r.headers().firstValue("Content-Type").orElse("");
       if (ct.startsWith("application/problem+json")) {
         try {
-          Wire.ProblemDto p = Json.readLenient(r.body(), Wire.ProblemDto.class);
+          Wire.ProblemDto p = Json.readLenient(body, Wire.ProblemDto.class);
           throw new FleetHttpException(status, p.type() == null ? "about:blank" : p.type(),
               p.detail() == null ? "" : p.detail());
         } catch (tools.jackson.core.JacksonException e) {
           // fall through to the plain form
         }
       }
-      String text = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+      String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
       throw new FleetHttpException(status, "about:blank", text.length() > 300 ? text.substring(0, 300) : text);
     }
     if (type == Void.class) {
       return null;
     }
     try {
-      return Json.readLenient(r.body(), type);
+      return Json.readLenient(body, type);
     } catch (tools.jackson.core.JacksonException e) {
       throw new IllegalStateException("the coordinator answered " + status + " with a body that is not a "
           + type.getSimpleName() + ": " + e.getOriginalMessage(), e);

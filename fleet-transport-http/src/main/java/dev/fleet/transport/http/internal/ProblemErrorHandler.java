@@ -18,6 +18,12 @@ import org.eclipse.jetty.util.Callback;
 public final class ProblemErrorHandler extends ErrorHandler {
 
   @Override
+  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    // A complete request Jetty answers itself still stops its connection's header clock.
+    return super.handle(request, response, HeaderDeadline.requestArrived(request, callback));
+  }
+
+  @Override
   protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
       Callback callback) {
     Problem p = problem(code, message);

@@ -96,6 +96,15 @@ public final class Wire {
   /** {@code POST /v1/tasks/{id}/started}. */
   public record StartedRequest(String token) {}
 
+  /** One attempt in a batch of started reports: the task and its attempt token. */
+  public record StartedItem(String task, String token) {}
+
+  /** {@code POST /v1/started}: several attempts reported started at once, each judged on its own. */
+  public record StartedBatchRequest(List<StartedItem> started) {}
+
+  /** The answer to {@code POST /v1/started}, one outcome per attempt in the order given. */
+  public record StartedBatchResponse(List<ResultOutcome> outcomes) {}
+
   /** {@code POST /v1/tasks/{id}/result}. */
   public record ResultRequest(String token, Boolean succeeded, PayloadDto output, String message) {}
 
@@ -105,7 +114,10 @@ public final class Wire {
   /** {@code POST /v1/results}: several results at once, each judged on its own. */
   public record ResultsRequest(List<ResultItem> results) {}
 
-  /** How one result of a batch fared: 200 accepted, else the status and detail a single report would get. */
+  /**
+   * How one item of a batch (a result, or a started report) fared: 200 accepted, else the status and detail a
+   * single report would get.
+   */
   public record ResultOutcome(String task, int status, String detail) {}
 
   /** The answer to {@code POST /v1/results}, one outcome per result in the order given. */
