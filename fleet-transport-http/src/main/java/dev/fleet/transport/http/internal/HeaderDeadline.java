@@ -99,6 +99,8 @@ public final class HeaderDeadline {
     private volatile boolean inRequest;
     /** Whether a check is scheduled; at most one is, however many requests the connection carries. */
     private final AtomicBoolean checkScheduled = new AtomicBoolean();
+    /** The scheduled check, cancelled when the connection closes so it does not keep the end point. */
+    private volatile Scheduler.Task pending;
 
     DeadlineEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler) {
       super(channel, selector, key, scheduler);
@@ -108,6 +110,15 @@ public final class HeaderDeadline {
     public void onOpen() {
       super.onOpen();
       begin(); // the first request's clock runs from the connection's opening
+    }
+
+    @Override
+    public void onClose(Throwable cause) {
+      super.onClose(cause);
+      Scheduler.Task t = pending;
+      if (t != null) {
+        t.cancel();
+      }
     }
 
     @Override
@@ -136,7 +147,7 @@ public final class HeaderDeadline {
 
     private void schedule(long delayNanos) {
       if (checkScheduled.compareAndSet(false, true)) {
-        scheduler.schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
+        pending = scheduler.schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
       }
     }
 
@@ -155,7 +166,7 @@ public final class HeaderDeadline {
       }
       long left = start + timeoutNanos - System.nanoTime();
       if (left > 0) {
-        scheduler.schedule(this::check, left, TimeUnit.NANOSECONDS);
+        pending = scheduler.schedule(this::check, left, TimeUnit.NANOSECONDS);
         return;
       }
       closed.incrementAndGet();
