@@ -115,4 +115,21 @@ class LivenessRegressionTest {
     assertEquals(Health.OFFLINE, m.verdict(offline));
     return offline - last;
   }
+
+  @Test
+  void aDrainDeadlineJustAfterAPeriodicSweepIsKeptToTheNanosecond() {
+    try (TestFleet t = twoMachines()) {
+      Decision.Dispatched d = (Decision.Dispatched) t.fleet.dispatcher().submit(Task.newBuilder("t").requires("x").build());
+      assertEquals(A, d.machine());
+      // Due 0.3 ms after a periodic sweep: that sweep must schedule the next one at the deadline itself, not
+      // a millisecond later (the simulator found work still on a drained machine 0.67 ms past its deadline).
+      long sweepAt = t.scheduler.nextDueNanos().orElseThrow();
+      t.advance(Duration.ofNanos(sweepAt - t.ticker.read() - 500_000));
+      t.fleet.registry().drain(A, Duration.ofNanos(800_000));
+      t.advance(Duration.ofNanos(800_000));
+      TaskStatus moved = t.fleet.dispatcher().status(d.task().id()).orElseThrow();
+      assertTrue(moved.state() != TaskState.DISPATCHED || !moved.machine().orElseThrow().equals(A),
+          () -> "still on the drained machine at its deadline: " + moved);
+    }
+  }
 }

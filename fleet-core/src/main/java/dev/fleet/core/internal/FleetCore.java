@@ -152,7 +152,9 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       nextSweep = null;
       sweepAtNanos = Long.MAX_VALUE;
       long at = Math.min(next, now + config.heartbeatInterval().toNanos());
-      scheduleSweepAt(Math.max(at, now + 1_000_000L), now);
+      // Exactly when the next thing is due (a drain deadline 0.3 ms away must not slip by a millisecond); the
+      // floor only guards against a sweep that claims something is due now, which would spin.
+      scheduleSweepAt(at > now ? at : now + 1_000_000L, now);
     } finally {
       lock.unlock();
     }
