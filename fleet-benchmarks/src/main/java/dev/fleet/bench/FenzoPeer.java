@@ -64,6 +64,7 @@ public final class FenzoPeer implements AutoCloseable {
   private final boolean singleOffer;
   private final FleetShape shape;
   private long leaseIds;
+  private final java.time.InstantSource wallClock;
 
   /** Fenzo in the given mode, with leases offered as on Mesos. */
   public FenzoPeer(FleetShape shape, Mode mode) {
@@ -75,6 +76,15 @@ public final class FenzoPeer implements AutoCloseable {
    * is offered once and Fenzo keeps its lease, instead of a used offer being consumed and made again.
    */
   public FenzoPeer(FleetShape shape, Mode mode, boolean singleOffer) {
+    this(shape, mode, singleOffer, java.time.InstantSource.system());
+  }
+
+  /**
+   * As above, with the wall clock that stamps each offer: Fenzo compares an offer's time with its own clock to
+   * expire old leases (after a day here), so it must be wall-clock milliseconds.
+   */
+  public FenzoPeer(FleetShape shape, Mode mode, boolean singleOffer, java.time.InstantSource wallClock) {
+    this.wallClock = java.util.Objects.requireNonNull(wallClock, "wallClock");
     this.shape = shape;
     this.singleOffer = singleOffer;
     loads = shape.loads.clone();
@@ -98,7 +108,7 @@ public final class FenzoPeer implements AutoCloseable {
     newLeases = new ArrayList<>();
     for (int i = 0; i < shape.size; i++) {
       if (shape.kinds[i] != FleetShape.Kind.OFFLINE) {
-        newLeases.add(new Lease(shape.ids[i], "lease-" + i, shape.capabilities[i]));
+        newLeases.add(new Lease(shape.ids[i], "lease-" + i, shape.capabilities[i], wallClock.millis()));
       }
     }
     Map<String, CapabilityConstraint> constraints = new HashMap<>();
@@ -140,7 +150,8 @@ public final class FenzoPeer implements AutoCloseable {
       newLeases = new ArrayList<>();
       for (VMAssignmentResult vm : r.getResultMap().values()) {
         int i = indexByHost.get(vm.getHostname());
-        newLeases.add(new Lease(shape.ids[i], "lease-" + i + "-" + (++leaseIds), shape.capabilities[i]));
+        newLeases.add(new Lease(shape.ids[i], "lease-" + i + "-" + (++leaseIds), shape.capabilities[i],
+            wallClock.millis()));
       }
     }
     return r;
@@ -286,10 +297,11 @@ public final class FenzoPeer implements AutoCloseable {
   private static final class Lease implements VirtualMachineLease {
     private final String host;
     private final String id;
-    private final long offeredAt = System.currentTimeMillis();
+    private final long offeredAt;
     private final Map<String, Protos.Attribute> attributes = new HashMap<>();
 
-    Lease(String host, String id, String[] capabilities) {
+    Lease(String host, String id, String[] capabilities, long offeredAt) {
+      this.offeredAt = offeredAt;
       this.host = host;
       this.id = id;
       for (String c : capabilities) {

@@ -126,7 +126,7 @@ public final class HttpCoordinator implements Transport, AutoCloseable {
     http.setSendXPoweredBy(false);
     http.setRequestHeaderSize(config.maxHeaderBytes);
     http.setIdleTimeout(config.idleTimeout.toMillis());
-    HeaderDeadline deadline = new HeaderDeadline(s.getScheduler(), config.headerTimeout);
+    HeaderDeadline deadline = new HeaderDeadline(s.getScheduler(), config.ticker, config.headerTimeout);
     ServerConnector c;
     if (config.keyStore != null) {
       SslContextFactory.Server ssl = new SslContextFactory.Server();
@@ -355,7 +355,7 @@ public final class HttpCoordinator implements Transport, AutoCloseable {
       return this;
     }
 
-    /** The time source for rate limits; pass the fleet's ticker. */
+    /** The time source for rate limits and header deadlines; pass the fleet's ticker. */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;

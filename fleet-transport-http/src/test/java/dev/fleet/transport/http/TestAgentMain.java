@@ -24,6 +24,8 @@ public final class TestAgentMain {
         .handler(ctx -> {
           String text = ctx.task().payload().asText();
           if (text.startsWith("sleep ")) {
+            // The task's own work, lasting N ms in a real agent process so a test can kill the process while
+            // work is in flight; no test waits on this time, they wait on the fleet's events and states.
             Thread.sleep(Long.parseLong(text.substring(6).trim()));
           }
           return TaskResult.success(Payload.text(id, "text/plain"));

@@ -36,12 +36,19 @@ public final class HeaderDeadline {
   private static final System.Logger LOG = System.getLogger(HeaderDeadline.class.getName());
 
   private final Scheduler scheduler;
+  private final dev.fleet.spi.Ticker ticker;
   private final Duration timeout;
   private final long timeoutNanos;
   private final AtomicLong closed = new AtomicLong();
 
-  public HeaderDeadline(Scheduler scheduler, Duration timeout) {
+  /**
+   * @param scheduler runs the checks (the server's)
+   * @param ticker the coordinator's time source; the deadline is measured on it
+   * @param timeout how long a request's headers may take
+   */
+  public HeaderDeadline(Scheduler scheduler, dev.fleet.spi.Ticker ticker, Duration timeout) {
     this.scheduler = scheduler;
+    this.ticker = java.util.Objects.requireNonNull(ticker, "ticker");
     this.timeout = timeout;
     this.timeoutNanos = timeout.toNanos();
   }
@@ -131,7 +138,7 @@ public final class HeaderDeadline {
     }
 
     private void begin() {
-      long now = System.nanoTime();
+      long now = ticker.read();
       headerStart = now == 0 ? 1 : now;
       schedule(timeoutNanos);
     }
@@ -160,11 +167,11 @@ public final class HeaderDeadline {
         checkScheduled.set(false);
         long again = headerStart; // a request that began while this check ran gets its own
         if (again != 0) {
-          schedule(Math.max(0, again + timeoutNanos - System.nanoTime()));
+          schedule(Math.max(0, again + timeoutNanos - ticker.read()));
         }
         return;
       }
-      long left = start + timeoutNanos - System.nanoTime();
+      long left = start + timeoutNanos - ticker.read();
       if (left > 0) {
         pending = scheduler.schedule(this::check, left, TimeUnit.NANOSECONDS);
         return;
