@@ -38,8 +38,4 @@ final class FinishedTasks {
   TaskRecord getIfPresent(TaskId id) {
     return byId.get(id);
   }
-
-  int size() {
-    return byId.size();
-  }
 }

@@ -256,17 +256,6 @@ final class LoadIndex {
     }
   }
 
-  /** Whether {@code a} ranks before {@code b}: lower load, ties to the earlier registered; null ranks last. */
-  static MachineSlot better(MachineSlot a, MachineSlot b) {
-    if (a == null) {
-      return b;
-    }
-    if (b == null) {
-      return a;
-    }
-    return b.rank < a.rank ? b : a;
-  }
-
   private void grow() {
     int cap = capacity * 2;
     long[] grown = new long[2 * cap];

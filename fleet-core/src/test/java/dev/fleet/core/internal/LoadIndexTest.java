@@ -21,10 +21,21 @@ class LoadIndexTest {
     return s;
   }
 
+  /** The one of {@code a} and {@code b} that ranks first (lower load, then earlier registered); null ranks last. */
+  static MachineSlot ranksFirst(MachineSlot a, MachineSlot b) {
+    if (a == null || b == null) {
+      return a == null ? b : a;
+    }
+    if (a.key != b.key) {
+      return a.key < b.key ? a : b;
+    }
+    return a.registrationOrder <= b.registrationOrder ? a : b;
+  }
+
   private static MachineSlot bruteForceBest(List<MachineSlot> members) {
     MachineSlot best = null;
     for (MachineSlot m : members) {
-      if (m.key != Double.POSITIVE_INFINITY && (best == null || LoadIndex.better(best, m) == m)) {
+      if (m.key != Double.POSITIVE_INFINITY && (best == null || LoadIndexTest.ranksFirst(best, m) == m)) {
         best = m;
       }
     }
@@ -98,7 +109,7 @@ class LoadIndexTest {
         MachineSlot expected = null;
         for (MachineSlot s : all) {
           if (s.key < ceiling && test.test(s)) {
-            expected = LoadIndex.better(expected, s);
+            expected = LoadIndexTest.ranksFirst(expected, s);
           }
         }
         long r = seed;
