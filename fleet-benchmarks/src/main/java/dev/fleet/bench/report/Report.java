@@ -399,13 +399,10 @@ public final class Report {
   }
 
   private String nsf(double opsPerSecond) {
-    if (Double.isNaN(opsPerSecond)) {
-      return "–";
-    }
-    double ns = ns(opsPerSecond);
-    return ns >= 100 ? String.format(Locale.ROOT, "%,.0f", ns) : String.format(Locale.ROOT, "%.1f", ns);
+    return cpu(Double.isNaN(opsPerSecond) ? Double.NaN : ns(opsPerSecond));
   }
 
+  /** Nanoseconds: whole above 100, one decimal below. */
   private static String cpu(double ns) {
     if (Double.isNaN(ns)) {
       return "–";
