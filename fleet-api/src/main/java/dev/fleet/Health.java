@@ -13,6 +13,7 @@ package dev.fleet;
  *   drain ──▶ DRAINING ──undrain──▶ ONLINE (SUSPECT if it went quiet meanwhile; silent long enough, OFFLINE)
  *   announced suspend ──▶ ASLEEP ──heartbeat──▶ ONLINE
  *   deregister ──▶ LEFT (final; the id may register again as a new machine)
+ *   coordinator restarted from its journal ──▶ UNKNOWN ──heartbeat──▶ ONLINE (silent past the grace, OFFLINE)
  * </pre>
  *
  * Only an {@link #ONLINE} machine receives new work. A DRAINING machine keeps heartbeating and
@@ -30,7 +31,12 @@ public enum Health {
   /** Takes no new work; what it runs finishes. */
   DRAINING,
   /** Deregistered. */
-  LEFT;
+  LEFT,
+  /**
+   * Not heard from since the fleet restarted from its journal: not taken to be down (its work stays put)
+   * and given no new work until it heartbeats, or goes offline if it stays silent past the recovery grace.
+   */
+  UNKNOWN;
 
   /** Whether a machine in this state may be given new work. */
   public boolean acceptsWork() {

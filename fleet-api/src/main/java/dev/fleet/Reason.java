@@ -37,7 +37,7 @@ public enum Reason {
   public static Reason of(Health health) {
     return switch (health) {
       case ONLINE -> FITS;
-      case SUSPECT -> SUSPECT;
+      case SUSPECT, UNKNOWN -> SUSPECT;
       case OFFLINE, LEFT -> OFFLINE;
       case ASLEEP -> ASLEEP;
       case DRAINING -> DRAINING;

@@ -95,7 +95,7 @@ final class EntryReader {
   private static Health status(JsonNode node, Location at) {
     String word = Nodes.string(node, at);
     for (Health health : Health.values()) {
-      if (health != Health.LEFT && health.word().equals(word)) {
+      if (health != Health.LEFT && health != Health.UNKNOWN && health.word().equals(word)) {
         return health;
       }
     }

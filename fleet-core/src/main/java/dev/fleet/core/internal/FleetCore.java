@@ -238,8 +238,8 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   public MachineStatus register(Machine machine, Health health, double load) {
     java.util.Objects.requireNonNull(machine, "machine");
     java.util.Objects.requireNonNull(health, "health");
-    if (health == Health.LEFT) {
-      throw new IllegalArgumentException("cannot register " + machine.id() + " as left");
+    if (health == Health.LEFT || health == Health.UNKNOWN) {
+      throw new IllegalArgumentException("cannot register " + machine.id() + " as " + health.word());
     }
     if (!(load >= 0) || Double.isInfinite(load)) {
       throw new IllegalArgumentException("load of " + machine.id() + " must be a finite number >= 0, got " + load);
