@@ -25,6 +25,18 @@ public interface Fleet extends AutoCloseable {
   /** The active rules as plain sentences, generated from the live configuration. */
   String describeRules();
 
+  /**
+   * Writes a consistent copy of the fleet's durable state (registry, tasks, and the state of durable parts
+   * such as a transport's credentials) to {@code out}, in the format {@code FileJournal.restore} reads. Taken
+   * under the fleet's lock and written after it is released; the fleet keeps serving meanwhile.
+   *
+   * @throws java.io.IOException if writing to {@code out} fails
+   * @throws UnsupportedOperationException if this fleet cannot take backups
+   */
+  default void backup(java.io.OutputStream out) throws java.io.IOException {
+    throw new UnsupportedOperationException(getClass().getName() + " cannot take backups");
+  }
+
   @Override
   void close();
 }
