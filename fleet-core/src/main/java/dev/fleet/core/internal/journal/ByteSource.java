@@ -10,6 +10,11 @@ interface ByteSource {
   /** Reads up to {@code len} bytes; -1 at the end. */
   int read(byte[] b, int off, int len) throws IOException;
 
+  /** How many bytes are left, if known (it sizes the read buffer), else -1. */
+  default long remaining() throws IOException {
+    return -1;
+  }
+
   static ByteSource of(StorageFile file, long from) {
     return new ByteSource() {
       private long at = from;
@@ -21,6 +26,11 @@ interface ByteSource {
           at += n;
         }
         return n;
+      }
+
+      @Override
+      public long remaining() throws IOException {
+        return Math.max(0, file.size() - at);
       }
     };
   }

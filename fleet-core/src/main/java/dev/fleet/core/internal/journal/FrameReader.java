@@ -42,13 +42,11 @@ final class FrameReader {
   private int payloadAt;
   private int length;
 
-  FrameReader(ByteSource source, long startOffset) {
-    this(source, startOffset, CHUNK);
-  }
-
-  FrameReader(ByteSource source, long startOffset, int chunk) {
+  FrameReader(ByteSource source, long startOffset) throws IOException {
     this.source = source;
-    this.buf = new byte[chunk];
+    long remaining = source.remaining();
+    // Small files get a small buffer: recovery opens every segment, and tests open thousands of journals.
+    this.buf = new byte[remaining < 0 ? CHUNK : (int) Math.max(64, Math.min(CHUNK, remaining + 1))];
     this.bufOffset = startOffset;
   }
 

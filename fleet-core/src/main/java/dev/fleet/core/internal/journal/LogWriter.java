@@ -19,7 +19,7 @@ import java.util.zip.CRC32C;
  * <p>Thread-safe. Only the current leader touches the segment files.
  */
 final class LogWriter {
-  private static final int INITIAL_BUFFER = 64 << 10;
+  private static final int INITIAL_BUFFER = 4 << 10;
 
   private final Storage storage;
   private final long epoch;

@@ -19,7 +19,7 @@ public final class SnapshotFormat {
   static final int HEADER = 32;
   private static final byte[] MAGIC = "FLEETSNP".getBytes(StandardCharsets.US_ASCII);
   private static final int VERSION = 1;
-  private static final int CHUNK = 1 << 20;
+  private static final int CHUNK = 256 << 10;
 
   /** Where written bytes go. */
   public interface Sink {
@@ -32,7 +32,7 @@ public final class SnapshotFormat {
   /** Writes a whole snapshot; returns the number of records. */
   public static long write(Sink sink, long position, long epoch, Iterable<byte[]> records) throws IOException {
     CRC32C crc = new CRC32C();
-    byte[] buf = new byte[CHUNK];
+    byte[] buf = new byte[8 << 10]; // grows to CHUNK: most snapshots in tests are tiny
     System.arraycopy(MAGIC, 0, buf, 0, 8);
     Frames.putInt(buf, 8, VERSION);
     Frames.putLong(buf, 16, position);
@@ -50,8 +50,8 @@ public final class SnapshotFormat {
       if (len + need > buf.length) {
         sink.write(buf, len);
         len = 0;
-        if (need > buf.length) {
-          buf = new byte[need];
+        if (buf.length < CHUNK || need > buf.length) {
+          buf = new byte[Math.max(need, Math.min(CHUNK, buf.length * 4))];
         }
       }
       count++;
