@@ -44,7 +44,7 @@ class JournalPowerLossProperties {
   /** What a run appended and what it was told is durable. */
   record Run(List<byte[]> appended, long acknowledged) {}
 
-  @Property(tries = 300)
+  @Property(tries = 500)
   void everyAcknowledgedRecordSurvivesPowerLossAndReplayIsAPrefixOfWhatWasAppended(
       @ForAll("workloads") List<Op> ops, @ForAll("segmentSizes") long segmentBytes, @ForAll long seed) {
     SimulatedDisk dry = new SimulatedDisk();
