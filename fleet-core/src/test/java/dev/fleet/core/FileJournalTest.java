@@ -160,16 +160,24 @@ class FileJournalTest {
       written = write(j, 1, 20, 30);
     }
     Path segment = files(".seg").get(0);
-    long intact = Files.size(segment);
-    // Half a frame, as a crash in the middle of a write leaves it.
-    byte[] torn = java.util.Arrays.copyOf(Files.readAllBytes(segment), 40);
-    Files.write(segment, java.util.Arrays.copyOfRange(torn, 0, 40), StandardOpenOption.APPEND);
+    long dataEnd = 20 * (24 + 30);
+    // Half a frame where the next batch would have gone, as a crash in the middle of a write leaves it.
+    byte[] half = java.util.Arrays.copyOf(Files.readAllBytes(segment), 40);
+    try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(half), dataEnd);
+    }
     assertSameRecords(written, replay(1 << 20));
-    assertEquals(intact, Files.size(segment), "the torn bytes are cut off");
-    // A zero-filled tail: the file grew but its data never reached the disk.
-    Files.write(segment, new byte[4096], StandardOpenOption.APPEND);
+    assertEquals(0, Files.readAllBytes(segment)[(int) dataEnd + 10], "the torn bytes are cleared");
+    // The same beyond the preallocated end, then zeros: a file that grew but whose data never arrived.
+    Files.write(segment, java.util.Arrays.copyOf(half, 4096), StandardOpenOption.APPEND);
     assertSameRecords(written, replay(1 << 20));
-    assertEquals(intact, Files.size(segment));
+    try (FileJournal j = journal(1 << 20)) {
+      j.open(r -> {});
+      j.sync(j.append(record(21, 30)));
+    }
+    List<byte[]> more = new ArrayList<>(written);
+    more.add(record(21, 30));
+    assertSameRecords(more, replay(1 << 20));
   }
 
   @Test

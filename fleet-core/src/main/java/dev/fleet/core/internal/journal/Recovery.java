@@ -25,7 +25,7 @@ final class Recovery {
    * @param segments every segment, oldest first
    * @param snapshots every snapshot's position, oldest first
    * @param position the last record's position
-   * @param tailSize the byte size of the last segment if appending may continue in it, else -1
+   * @param tailSize where the last segment's records end if appending may continue in it, else -1
    */
   record Result(List<Segment> segments, List<Long> snapshots, long position, long tailSize) {}
 
@@ -108,7 +108,7 @@ final class Recovery {
   /**
    * Replays the segment's records above {@code after}; stores its last position in {@code end[0]}.
    *
-   * @return the segment's size once a torn tail is cut off
+   * @return the offset where the segment's records end (a torn tail after it is cleared)
    */
   private long scan(Segment segment, boolean last, long after, long[] end) throws IOException {
     String name = storage.describe(segment.name());
@@ -142,18 +142,48 @@ final class Recovery {
           case BAD_LENGTH, TRAILER -> "the frame for position " + expected + " has an impossible length";
           default -> "the frame for position " + expected + " fails its checksum";
         };
+        end[0] = expected - 1;
+        long size = file.size();
+        long lastNonZero = lastNonZero(file, offset, size);
+        if (lastNonZero < 0) {
+          return offset; // the zeros a segment is preallocated with: a clean end
+        }
         if (!last || frameFollows(file, offset, expected)) {
           throw damaged(name, offset, why + (last ? ", and intact records follow it" : ""));
         }
-        // A write the crash cut short: nothing in it was acknowledged, so it goes.
-        LOG.log(Level.WARNING, "{0}: cutting a torn tail of {1} bytes at byte offset {2} ({3})", name,
-            file.size() - offset, offset, why);
-        file.truncate(offset);
+        // A write the crash cut short: nothing in it was acknowledged, so it goes. Zeroed rather than cut
+        // off, so the segment keeps its preallocated blocks and stale bytes are never read as records later.
+        LOG.log(Level.WARNING, "{0}: clearing a torn tail of {1} bytes at byte offset {2} ({3})", name,
+            lastNonZero + 1 - offset, offset, why);
+        byte[] zeros = new byte[(int) Math.min(lastNonZero + 1 - offset, 1 << 20)];
+        for (long at = offset; at <= lastNonZero; at += zeros.length) {
+          file.write(ByteBuffer.wrap(zeros, 0, (int) Math.min(zeros.length, lastNonZero + 1 - at)), at);
+        }
         file.force();
-        end[0] = expected - 1;
         return offset;
       }
     }
+  }
+
+  /** The offset of the last byte in {@code [from, size)} that is not zero, or -1 if they all are. */
+  private static long lastNonZero(StorageFile file, long from, long size) throws IOException {
+    byte[] chunk = new byte[(int) Math.min(Math.max(size - from, 1), 1 << 20)];
+    long found = -1;
+    for (long at = from; at < size; ) {
+      ByteBuffer bb = ByteBuffer.wrap(chunk, 0, (int) Math.min(chunk.length, size - at));
+      int n = file.read(bb, at);
+      if (n <= 0) {
+        break;
+      }
+      for (int i = n - 1; i >= 0; i--) {
+        if (chunk[i] != 0) {
+          found = at + i;
+          break;
+        }
+      }
+      at += n;
+    }
+    return found;
   }
 
   /** Whether an intact frame for a later position lies anywhere after {@code from}: then it is no torn tail. */
