@@ -37,7 +37,7 @@ class JournalFailStopTest {
   Path dir;
 
   private static FileJournal on(Storage storage) {
-    return FileJournal.newBuilder(Path.of("simulated")).segmentBytes(1 << 16).storage(storage).build();
+    return FileJournal.newBuilder(Path.of("simulated")).segmentBytes(1 << 20).storage(storage).build();
   }
 
   @ParameterizedTest
