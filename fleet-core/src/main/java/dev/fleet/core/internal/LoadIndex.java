@@ -27,6 +27,8 @@ final class LoadIndex {
   final Set<String> capabilities;
   /** Tasks waiting for a machine of this set; created on first use. */
   TaskQueue queue;
+  /** Recorded in the fleet's {@link Openings} since the queue was last matched; written only by them. */
+  boolean opening;
   private final SlotTable table;
   /** The tree: tree[1] is the root, tree[capacity + i] is leaf i, each inner node the least of its children. */
   private long[] tree;
