@@ -80,7 +80,9 @@ final class LoadIndex {
   MachineSlot bestExcluding(MachineSlot avoid) {
     refresh();
     long root = tree[1];
-    if (root != avoid.rank) { // ranks are unique: only avoid itself has its rank
+    // Ranks are unique among members: only avoid itself has its rank. A machine that left is no member, and
+    // one that left while offline has the rank of an empty leaf, so it must not be looked for in the tree.
+    if (root != avoid.rank || root == EMPTY || !avoid.memberOf(this)) {
       return online(root);
     }
     long found = EMPTY;
