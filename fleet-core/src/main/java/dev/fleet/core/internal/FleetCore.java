@@ -365,7 +365,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
         // Work confirmed started before this heartbeat is now part of the load it reports.
         ledger.loadReported(slot);
       }
-      if (restarted) {
+      if (restarted && !slot.tasks.isEmpty()) { // not even the reason is built for an idle machine
         liveness.moveWorkOf(slot, slot.id() + " restarted and lost its work", now);
       }
       boolean cameBack = liveness.cameBack(slot, now);
