@@ -117,11 +117,12 @@ final class Durability {
    * changes, what was posted is dropped, and the caller gets the failure: its change is not acknowledged.
    */
   void durable(long position) {
-    if (position <= synced) {
+    // An append that failed left the position where it was: that must not read as "already durable".
+    JournalException failed = journaling.failed;
+    if (failed == null && position <= synced) {
       return;
     }
     try {
-      JournalException failed = journaling.failed;
       if (failed != null) {
         throw failed;
       }
