@@ -42,6 +42,7 @@ class FleetPowerLossProperties {
   private static final AtomicLong SNAPSHOTTED = new AtomicLong();
   /** Thousands of expected journal failures would each log a stack trace; kept strongly so the level holds. */
   private static final java.util.logging.Logger QUIET = quiet("dev.fleet.core.internal.Durability");
+  private static final java.util.logging.Logger QUIET_RECOVERY = quiet("dev.fleet.core.internal.journal");
 
   private static java.util.logging.Logger quiet(String name) {
     java.util.logging.Logger l = java.util.logging.Logger.getLogger(name);
@@ -82,7 +83,7 @@ class FleetPowerLossProperties {
 
   @AfterContainer
   static void atLeastTenThousandCutPointsWereChecked() {
-    assertTrue(QUIET.getLevel() == java.util.logging.Level.OFF);
+    assertTrue(QUIET.getLevel() == java.util.logging.Level.OFF && QUIET_RECOVERY.getLevel() == QUIET.getLevel());
     assertTrue(SNAPSHOTTED.get() > 0, "no workload took a snapshot");
     System.getLogger(FleetPowerLossProperties.class.getName()).log(System.Logger.Level.INFO,
         "fleet power loss checked at {0} cut points; {1} workloads snapshotted", CUTS.get(), SNAPSHOTTED.get());

@@ -260,6 +260,15 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
    * operation returns only once what it changed is on disk, and nothing it posted is delivered before that.
    */
   private void exit() {
+    exit(-1);
+  }
+
+  /**
+   * Leaves an operation that need not wait for other operations' records if it appended none of its own
+   * (the journal was at {@code before} when it began; -1 to always wait): a heartbeat answers nothing that
+   * depends on them, and should not queue behind their disk sync.
+   */
+  private void exit(long before) {
     long position = 0;
     try {
       matchmaker.match();
@@ -269,7 +278,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       }
       lock.unlock();
     }
-    if (durability != null) {
+    if (durability != null && position != before) {
       durability.durable(position);
     }
     events.flush();
@@ -455,6 +464,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   public boolean heartbeat(Heartbeat hb) {
     Objects.requireNonNull(hb, "heartbeat");
     enter();
+    long before = durability == null ? 0 : durability.position();
     try {
       MachineSlot slot = machines.slot(hb.machine());
       if (!Liveness.isNews(slot, hb)) {
@@ -488,7 +498,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       matchmaker.match();
       return true;
     } finally {
-      exit();
+      exit(before);
     }
   }
 
