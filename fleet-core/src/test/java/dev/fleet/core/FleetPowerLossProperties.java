@@ -41,7 +41,7 @@ class FleetPowerLossProperties {
   /** Workloads whose fleet took a snapshot, so recovery from a snapshot plus a tail is among the cuts. */
   private static final AtomicLong SNAPSHOTTED = new AtomicLong();
   /** Thousands of expected journal failures would each log a stack trace; kept strongly so the level holds. */
-  private static final java.util.logging.Logger QUIET = quiet("dev.fleet.core.internal.Durability");
+  private static final java.util.logging.Logger QUIET = quiet("dev.fleet.core.internal");
   private static final java.util.logging.Logger QUIET_RECOVERY = quiet("dev.fleet.core.internal.journal");
 
   private static java.util.logging.Logger quiet(String name) {
