@@ -188,8 +188,10 @@ public class DurableBenchmark {
 
     /** Tasks submitted, dispatched, started and finished: four records each, after the machines' own. */
     private void write(Path journalDir, boolean snapshot) {
+      // Written without fsync: the setup would otherwise spend minutes waiting for the disk; replay reads the same.
       FleetBuilder b = Fleets.newBuilder().loadPerTask(0).finishedTaskRetention(1000)
-          .journal(FileJournal.newBuilder(journalDir).build());
+          .heartbeatInterval(java.time.Duration.ofHours(1))
+          .journal(FileJournal.newBuilder(journalDir).fsync(false).build());
       b.snapshotEvery(snapshot ? Math.max(1, Math.min(10_000, events / 10)) : 0);
       try (Fleet fleet = b.build()) {
         join(fleet);
