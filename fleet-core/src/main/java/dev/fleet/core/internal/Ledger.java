@@ -184,7 +184,7 @@ final class Ledger {
     rec.accepted = true;
     changes.submitted(rec);
     taskEvent(rec, TaskState.QUEUED, "queued: " + why.summary(), now);
-    rec.task.deadline().ifPresent(d -> pacer.noLaterThan(saturatedAdd(now, nanos(d)), now));
+    rec.task.deadline().ifPresent(d -> pacer.noLaterThan(Nanos.plus(now, Nanos.of(d)), now));
     return new Decision.Queued(rec.task, why);
   }
 
@@ -328,7 +328,7 @@ final class Ledger {
     }
     rec.state = TaskState.QUEUED;
     rec.delayed = true;
-    rec.notBeforeNanos = saturatedAdd(now, nanos(wait));
+    rec.notBeforeNanos = Nanos.plus(now, Nanos.of(wait));
     rec.why = Explanation.of(reason + "; attempt " + (rec.attempt + 1) + " after a delay of " + RulesPage.time(wait));
     delayed.add(rec);
     pacer.noLaterThan(rec.notBeforeNanos, now);
@@ -553,20 +553,6 @@ final class Ledger {
   }
 
   private static long deadlineNanos(TaskRecord r) {
-    return r.task.deadline().isEmpty() ? Long.MAX_VALUE : saturatedAdd(r.submittedNanos, nanos(r.task.deadline().get()));
-  }
-
-  /** A user-supplied duration in nanoseconds, Long.MAX_VALUE for anything longer than ~292 years. */
-  static long nanos(Duration d) {
-    try {
-      return d.toNanos();
-    } catch (ArithmeticException e) {
-      return Long.MAX_VALUE;
-    }
-  }
-
-  static long saturatedAdd(long a, long b) {
-    long r = a + b;
-    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    return r.task.deadline().isEmpty() ? Long.MAX_VALUE : Nanos.plus(r.submittedNanos, Nanos.of(r.task.deadline().get()));
   }
 }
