@@ -147,6 +147,11 @@ class HttpCommandsTest {
       }
 
       @Override
+      public long token() {
+        return 1;
+      }
+
+      @Override
       public dev.fleet.MachineId machine() {
         return dev.fleet.MachineId.of("m");
       }

@@ -830,6 +830,11 @@ public final class HttpAgent implements AutoCloseable {
     }
 
     @Override
+    public long token() {
+      return token;
+    }
+
+    @Override
     public MachineId machine() {
       return machine.id();
     }
