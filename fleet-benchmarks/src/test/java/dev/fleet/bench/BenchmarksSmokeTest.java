@@ -31,6 +31,9 @@ class BenchmarksSmokeTest {
       "dev.fleet.bench.FenzoBenchmark.fenzoGoodEnough",
       "dev.fleet.bench.HeartbeatBenchmark.ingest",
       "dev.fleet.bench.HeartbeatBenchmark.ingestAndDecide",
+      "dev.fleet.bench.JournalBenchmark.appendSync64",
+      "dev.fleet.bench.JournalBenchmark.batchOf100",
+      "dev.fleet.bench.JournalBenchmark.replay",
       "dev.fleet.bench.PolicyBenchmark.plan",
       "dev.fleet.bench.HeartbeatBenchmark.sweep",
       "dev.fleet.bench.StrategyBenchmark.plan");
@@ -46,6 +49,7 @@ class BenchmarksSmokeTest {
         .measurementIterations(1)
         .measurementTime(TimeValue.milliseconds(100))
         .param("machines", "100")
+        .param("records", "1000")
         .shouldFailOnError(true)
         .build();
     Collection<RunResult> results = new Runner(options).run();
