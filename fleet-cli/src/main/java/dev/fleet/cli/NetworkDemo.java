@@ -60,7 +60,8 @@ final class NetworkDemo {
       for (RegistryEntry e : RegistryJson.seed()) {
         agents.put(e.machine().id(), startAgent(coordinator.uri().toString(), joinToken, e, state));
       }
-      await("all three agents joined", Duration.ofSeconds(30), () -> fleet.registry().list().stream()
+      Fleet before = fleet;
+      await("all three agents joined", Duration.ofSeconds(30), () -> before.registry().list().stream()
           .filter(m -> m.health() == Health.ONLINE).count() == 3);
 
       List<Task> tasks = new ArrayList<>();
@@ -74,12 +75,11 @@ final class NetworkDemo {
           .build());
       tasks.forEach(fleet.dispatcher()::submit);
       // m4-mirror is the only machine with 'social': let the seed's task finish before its agent dies.
-      await("the seed's task succeeded", Duration.ofSeconds(20), () -> fleet.dispatcher()
+      await("the seed's task succeeded", Duration.ofSeconds(20), () -> before.dispatcher()
           .status(tasks.get(0).id()).orElseThrow().state() == TaskState.SUCCEEDED);
 
       line("kill -9 m4-mirror's agent (pid " + agents.get(MachineId.of("m4-mirror")).pid() + ") with work in flight");
       agents.get(MachineId.of("m4-mirror")).destroyForcibly().waitFor();
-      Fleet before = fleet;
       await("work running after the failover", Duration.ofSeconds(30), () -> tasks.stream().anyMatch(t ->
           before.dispatcher().status(t.id()).map(s -> s.state() == TaskState.RUNNING).orElse(false)));
 
@@ -110,7 +110,7 @@ final class NetworkDemo {
       out.println();
       out.print(table.render("  "));
       boolean allSucceeded = tasks.stream().allMatch(t ->
-          fleet.dispatcher().status(t.id()).orElseThrow().state() == TaskState.SUCCEEDED);
+          after.dispatcher().status(t.id()).orElseThrow().state() == TaskState.SUCCEEDED);
       out.println(allSucceeded ? "  every task succeeded through an agent crash and a coordinator restart, each "
           + "result accepted once" : "  some tasks did not succeed");
       out.flush();
