@@ -128,22 +128,20 @@ final class CapabilityIndex {
     table.release(m);
   }
 
-  /** Every index that has tasks waiting, for a full re-evaluation of the queue. */
-  List<LoadIndex> withQueuedTasks() {
-    List<LoadIndex> out = new ArrayList<>();
+  /** Records every index that has tasks waiting, for a full re-evaluation of the queue. */
+  void recordQueued(Openings openings) {
     if (everyMachine != null && everyMachine.hasQueuedTasks()) {
-      out.add(everyMachine);
+      openings.queueGrew(everyMachine);
     }
     for (LoadIndex i : single.values()) {
       if (i.hasQueuedTasks()) {
-        out.add(i);
+        openings.queueGrew(i);
       }
     }
     for (LoadIndex i : combined.values()) {
       if (i.hasQueuedTasks()) {
-        out.add(i);
+        openings.queueGrew(i);
       }
     }
-    return out;
   }
 }

@@ -27,6 +27,8 @@ final class LoadIndex {
   final Set<String> capabilities;
   /** Tasks waiting for a machine of this set; created on first use. */
   TaskQueue queue;
+  /** Recorded in the fleet's {@link Openings} since the queue was last matched; written only by them. */
+  boolean opening;
   private final SlotTable table;
   /** The tree: tree[1] is the root, tree[capacity + i] is leaf i, each inner node the least of its children. */
   private long[] tree;
@@ -78,7 +80,9 @@ final class LoadIndex {
   MachineSlot bestExcluding(MachineSlot avoid) {
     refresh();
     long root = tree[1];
-    if (root != avoid.rank) { // ranks are unique: only avoid itself has its rank
+    // Ranks are unique among members: only avoid itself has its rank. A machine that left is no member, and
+    // one that left while offline has the rank of an empty leaf, so it must not be looked for in the tree.
+    if (root != avoid.rank || root == EMPTY || !avoid.memberOf(this)) {
       return online(root);
     }
     long found = EMPTY;

@@ -20,6 +20,8 @@ final class TaskRecord {
   final long submittedNanos;
   final LoadIndex index;
   TaskState state = TaskState.QUEUED;
+  /** Whether the ledger accepted it (queued it or gave it an attempt); a rejected task never is. */
+  boolean accepted;
   int attempt;
   long token;
   MachineSlot machine;

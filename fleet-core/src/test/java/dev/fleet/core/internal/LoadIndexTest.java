@@ -121,4 +121,20 @@ class LoadIndexTest {
       }
     }
   }
+
+  @Test
+  void avoidingAMachineThatLeftWhileOfflineFindsNothingInAnEmptyIndex() {
+    SlotTable table = new SlotTable();
+    LoadIndex index = new LoadIndex(java.util.Set.of("x"), table);
+    MachineSlot gone = slot(table, 0);
+    index.add(gone);
+    gone.health = Health.OFFLINE;
+    gone.rekey();
+    gone.leaveAll();
+    table.release(gone); // its rank is now that of an empty leaf
+    org.junit.jupiter.api.Assertions.assertNull(index.bestExcluding(gone));
+    MachineSlot other = slot(table, 1);
+    index.add(other);
+    org.junit.jupiter.api.Assertions.assertSame(other, index.bestExcluding(gone));
+  }
 }

@@ -1,0 +1,324 @@
+package dev.fleet.core.internal;
+
+import dev.fleet.FleetEvent;
+import dev.fleet.Health;
+import dev.fleet.Heartbeat;
+import dev.fleet.ReschedulePolicy;
+import dev.fleet.spi.FailureDetector;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Whether each machine is alive: heartbeats, the failure detector's verdicts, health transitions, drain and
+ * sleep; the only writer of a machine's health and of what its heartbeats said.
+ *
+ * <p>Guarded by the fleet's lock. When a machine is lost it has the {@link Ledger} move the machine's work and
+ * records in {@link Openings} that the queue is to be matched; it never matches it.
+ */
+final class Liveness {
+  private static final System.Logger LOG = System.getLogger(Liveness.class.getName());
+
+  private final FleetConfig config;
+  private final Machines machines;
+  private final Ledger ledger;
+  private final Openings openings;
+  private final SweepPacer pacer;
+  private final PlacementPolicies policies;
+  private final EventBus events;
+  private final FailureDetector detector;
+  /** The detector when it is the built-in fixed timeout, which slots then run without a monitor; else null. */
+  private final FixedTimeoutDetector fixedTimeout;
+  /**
+   * A wall-clock reading and the ticker reading taken with it, renewed by every sweep; heartbeat times are
+   * shown through it (see {@link MachineSlot#snapshot}).
+   */
+  private long anchorWallMillis;
+  private long anchorNanos;
+
+  Liveness(FleetConfig config, Machines machines, Ledger ledger, Openings openings, SweepPacer pacer,
+      PlacementPolicies policies, EventBus events) {
+    this.config = config;
+    this.machines = machines;
+    this.ledger = ledger;
+    this.openings = openings;
+    this.pacer = pacer;
+    this.policies = policies;
+    this.events = events;
+    this.detector = config.detector();
+    this.fixedTimeout = detector instanceof FixedTimeoutDetector f ? f : null;
+    anchorClocks(config.ticker().read());
+  }
+
+  /** Takes a wall-clock and a ticker reading together, to show ticker times as wall-clock times. */
+  void anchorClocks(long nowNanos) {
+    anchorNanos = nowNanos;
+    anchorWallMillis = config.wallClock().millis();
+  }
+
+  /**
+   * A monitor for a new machine; null for the built-in fixed timeout, which needs nothing but when the
+   * machine was last heard (one cache miss less on every heartbeat of a large fleet).
+   */
+  FailureDetector.Monitor newMonitor(long now) {
+    return fixedTimeout != null ? null : detector.newMonitor(now, config.heartbeatInterval());
+  }
+
+  /** A machine joined, heard from now. */
+  void joined(MachineSlot slot, Health health, long now) {
+    slot.heard(now, anchorWallMillis, anchorNanos);
+    healthEvent(slot, Health.LEFT, health, "registered", now);
+  }
+
+  /** A machine left: its health is LEFT and it takes no work; the caller moves what it had. */
+  void left(MachineSlot slot, long now) {
+    Health from = slot.health;
+    slot.health = Health.LEFT;
+    slot.key = Double.POSITIVE_INFINITY;
+    healthEvent(slot, from, Health.LEFT, "deregistered", now);
+  }
+
+  /** Whether the heartbeat is news: a sequence at or below the last one is a duplicate, unless it is a restart. */
+  static boolean isNews(MachineSlot slot, Heartbeat hb) {
+    return hb.sequence() > slot.lastSequence || hb.sequence() == 0;
+  }
+
+  /**
+   * Takes in what a heartbeat says.
+   *
+   * @return whether the machine's signals changed
+   */
+  boolean heard(MachineSlot slot, Heartbeat hb, long now) {
+    try {
+      if (slot.monitor != null) {
+        slot.monitor.heartbeat(now);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "failure detector '" + detector.name() + "' failed on a heartbeat of " + slot.id(), e);
+    }
+    slot.lastSequence = hb.sequence();
+    slot.heard(now, anchorWallMillis, anchorNanos);
+    slot.report(hb.load());
+    boolean signalsChanged = !slot.signals.equals(hb.signals());
+    slot.signals = hb.signals();
+    if (signalsChanged) {
+      policies.updatePower(slot);
+    }
+    return signalsChanged;
+  }
+
+  /**
+   * A heartbeat came from a machine taken for suspect, offline or asleep: it is back, online or draining.
+   *
+   * @return whether it came back
+   */
+  boolean cameBack(MachineSlot slot, long now) {
+    Health h = slot.health;
+    if (h != Health.SUSPECT && h != Health.UNKNOWN && h != Health.OFFLINE && h != Health.ASLEEP) {
+      return false;
+    }
+    if (h == Health.OFFLINE || h == Health.ASLEEP) {
+      slot.onlineSinceNanos = now; // a recovery: role-bound work fails back only after failbackAfter
+      if (slot.drainForShutdown) {
+        machines.drain(slot, false, false, Long.MAX_VALUE);
+      }
+    }
+    transition(slot, slot.drainRequested ? Health.DRAINING : Health.ONLINE,
+        h == Health.ASLEEP ? "woke up" : "heartbeat received", now);
+    return true;
+  }
+
+  /** Moves a machine's work elsewhere; every waiting task is to be matched afresh. */
+  void moveWorkOf(MachineSlot slot, String reason, long now) {
+    if (!slot.tasks.isEmpty()) {
+      ledger.vacate(slot, reason, now);
+      openings.everywhere();
+    }
+  }
+
+  /** Starts or changes a drain; {@code deadline} null for none. */
+  void drain(MachineSlot slot, Duration deadline, boolean forShutdown, long now) {
+    machines.drain(slot, true, forShutdown,
+        deadline == null ? Long.MAX_VALUE : Ledger.saturatedAdd(now, Ledger.nanos(deadline)));
+    if (slot.health == Health.ONLINE || slot.health == Health.SUSPECT) {
+      transition(slot, Health.DRAINING, (forShutdown ? "drain for shutdown" : "drain") + " requested"
+          + (deadline == null ? "" : ", deadline " + RulesPage.time(deadline)), now);
+    }
+    if (slot.drainDeadlineNanos <= now) {
+      moveWorkOf(slot, "drain deadline of " + slot.id() + " passed", now);
+    }
+    pacer.noLaterThan(slot.drainDeadlineNanos, now);
+  }
+
+  /** Ends a drain; a machine that went quiet while draining comes back as suspect, not as a fresh online one. */
+  void undrain(MachineSlot slot, long now) {
+    machines.drain(slot, false, false, Long.MAX_VALUE);
+    if (slot.health == Health.DRAINING) {
+      Health to = verdict(slot, now) == Health.ONLINE ? Health.ONLINE : Health.SUSPECT;
+      transition(slot, to, to == Health.ONLINE ? "drain ended" : "drain ended; " + silence(slot, now), now);
+      openings.roomOn(slot);
+    }
+  }
+
+  /** The machine said it goes to sleep: not dead, so its work waits out each task's grace before moving. */
+  void announceSleep(MachineSlot slot, long now) {
+    if (slot.health == Health.ASLEEP) {
+      return;
+    }
+    transition(slot, Health.ASLEEP, "announced it is going to sleep", now);
+    machines.asleep(slot);
+    for (TaskRecord r : slot.tasks) {
+      pacer.noLaterThan(Ledger.saturatedAdd(now, Ledger.nanos(r.task.reschedule().asleepGrace())), now);
+    }
+  }
+
+  double suspicion(MachineSlot s, long now) {
+    return s.monitor == null ? fixedTimeout.suspicion(s.lastHeardNanos, now) : s.monitor.suspicion(now);
+  }
+
+  /**
+   * The sweep's part in liveness: every verdict first, then the moves (work moved off the first machine found
+   * down must not land on one later in the fleet that is just as silent but not yet marked), then drain
+   * deadlines and sleep graces. Returns when it next needs to run.
+   */
+  long sweep(List<MachineSlot> all, long now) {
+    long next = now + config.heartbeatInterval().toNanos();
+    List<MachineSlot> wentOffline = null;
+    for (MachineSlot s : all) {
+      Health h = s.health;
+      // A machine not yet heard from since a restart is judged like a suspect one: it gets no work meanwhile.
+      if (h == Health.ONLINE || h == Health.SUSPECT || h == Health.DRAINING || h == Health.UNKNOWN) {
+        Health verdict = verdict(s, now);
+        if (verdict == Health.OFFLINE) {
+          if (goesDown(s, now)) {
+            if (wentOffline == null) {
+              wentOffline = new ArrayList<>();
+            }
+            wentOffline.add(s);
+          }
+        } else if (verdict == Health.SUSPECT && h == Health.ONLINE) {
+          transition(s, Health.SUSPECT, silence(s, now), now);
+        }
+        if (s.health != Health.OFFLINE && s.health != Health.ASLEEP) {
+          next = Math.min(next, nextChange(s, now));
+        }
+      }
+    }
+    if (wentOffline != null) {
+      for (MachineSlot s : wentOffline) {
+        moveWorkOf(s, s.id() + " went offline", now);
+      }
+    }
+    for (MachineSlot s : all) {
+      if (s.health == Health.LEFT) {
+        continue;
+      }
+      // The deadline holds whatever else happens meanwhile, e.g. the drained machine falling asleep.
+      if (s.drainRequested && !s.tasks.isEmpty()) {
+        if (s.drainDeadlineNanos <= now) {
+          moveWorkOf(s, "drain deadline of " + s.id() + " passed", now);
+        } else {
+          next = Math.min(next, s.drainDeadlineNanos);
+        }
+      }
+      if (s.health == Health.ASLEEP && !s.tasks.isEmpty()) {
+        next = Math.min(next, moveWorkOutstayingSleep(s, now));
+      }
+    }
+    return next;
+  }
+
+  /** Moves the tasks of an asleep machine whose patience ran out; returns when the next one runs out. */
+  private long moveWorkOutstayingSleep(MachineSlot s, long now) {
+    long next = Long.MAX_VALUE;
+    for (TaskRecord r : List.copyOf(s.tasks)) {
+      Duration grace = r.task.reschedule().asleepGrace();
+      if (grace.equals(ReschedulePolicy.WAIT_FOREVER)) {
+        continue;
+      }
+      long due = Ledger.saturatedAdd(s.asleepSinceNanos, Ledger.nanos(grace));
+      if (due <= now) {
+        ledger.requeue(r, s.id() + " was asleep for " + RulesPage.time(grace), now, true);
+      } else {
+        next = Math.min(next, due);
+      }
+    }
+    openings.everywhere();
+    return next;
+  }
+
+  private Health verdict(MachineSlot s, long now) {
+    try {
+      return s.monitor == null ? fixedTimeout.verdict(s.lastHeardNanos, now) : s.monitor.verdict(now);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "failure detector '" + detector.name() + "' failed for " + s.id() + "; health kept", e);
+      return s.health == Health.DRAINING ? Health.ONLINE : s.health;
+    }
+  }
+
+  private long nextChange(MachineSlot s, long now) {
+    try {
+      long change = s.monitor == null ? fixedTimeout.nextChange(s.lastHeardNanos, now) : s.monitor.nextChange(now);
+      return Math.max(now + 1, change);
+    } catch (RuntimeException e) {
+      return now + config.heartbeatInterval().toNanos();
+    }
+  }
+
+  private String silence(MachineSlot s, long now) {
+    double silent = (now - s.lastHeardNanos) / 1e9;
+    if (detector instanceof FixedTimeoutDetector f) {
+      long limit = s.health == Health.ONLINE ? f.suspectAfterNanos : f.offlineAfterNanos;
+      return String.format(Locale.ROOT, "silent for %.1fs >= %.1fs", silent, limit / 1e9);
+    }
+    double suspicion;
+    try {
+      suspicion = suspicion(s, now);
+    } catch (RuntimeException e) {
+      suspicion = Double.NaN;
+    }
+    return String.format(Locale.ROOT, "silent for %.1fs (%s %.1f)", silent, detector.name(), suspicion);
+  }
+
+  /**
+   * The detector says the machine is down: a laptop that went quiet idle is asleep; anything else is offline.
+   *
+   * @return whether it went offline, so its work must move
+   */
+  private boolean goesDown(MachineSlot s, long now) {
+    var idle = s.signals.ownerIdle();
+    boolean sleepy = s.machine.isLaptop()
+        && (s.signals.onBattery() || (idle.isPresent() && idle.get().compareTo(config.sleepHint()) >= 0));
+    if (sleepy) {
+      String reason = silence(s, now) + "; a laptop going quiet "
+          + (s.signals.onBattery() ? "on battery" : "after its owner was idle " + RulesPage.time(idle.get()))
+          + " is taken to be asleep";
+      transition(s, Health.ASLEEP, reason, now);
+      return false;
+    }
+    transition(s, Health.OFFLINE, silence(s, now), now);
+    return true;
+  }
+
+  private void transition(MachineSlot slot, Health to, String reason, long now) {
+    Health from = slot.health;
+    if (from == to) {
+      return;
+    }
+    slot.health = to;
+    if (to == Health.ASLEEP) {
+      slot.asleepSinceNanos = now;
+      slot.asleepSinceMillis = config.wallClock().millis();
+    }
+    slot.rekey();
+    healthEvent(slot, from, to, reason, now);
+  }
+
+  private void healthEvent(MachineSlot slot, Health from, Health to, String reason, long now) {
+    if (events.active()) {
+      events.post(new FleetEvent.HealthChanged(slot.id(), from, to, reason, now));
+    }
+  }
+}
