@@ -60,6 +60,9 @@ public final class FleetBuilder {
   private Integer preemptionGap;
   private Duration sleepHint;
   private final List<FleetListener> listeners = new ArrayList<>();
+  private dev.fleet.spi.Journal journal;
+  private final List<dev.fleet.spi.DurablePart> durableParts = new ArrayList<>();
+  private Long snapshotEvery;
   private boolean built;
 
   FleetBuilder() {}
@@ -198,6 +201,38 @@ public final class FleetBuilder {
    * Where each attempt is delivered, e.g. an {@link InProcessTransport} or the HTTP coordinator. Without
    * one, the embedder hands work to machines itself from the {@link dev.fleet.Decision}s and events.
    */
+  /**
+   * Makes the fleet durable: every change to its registry and task ledger is appended to {@code journal} and
+   * on disk before the call that made it returns, and {@link #build()} replays what the journal holds. The
+   * fleet opens the journal and closes it when it is closed. Without a journal the fleet keeps everything in
+   * memory only.
+   */
+  public FleetBuilder journal(dev.fleet.spi.Journal journal) {
+    this.journal = once(this.journal, journal, "journal");
+    return this;
+  }
+
+  /**
+   * Adds a plugin's state to the fleet's journal (a {@link dev.fleet.spi.Transport} that is a
+   * {@link dev.fleet.spi.DurablePart} is added without this). Needs {@link #journal}.
+   */
+  public FleetBuilder durablePart(dev.fleet.spi.DurablePart part) {
+    durableParts.add(Objects.requireNonNull(part, "durablePart"));
+    return this;
+  }
+
+  /**
+   * How many journal records may go by before the fleet snapshots its state and drops the records the
+   * snapshot replaces (default 100,000), so a restart replays live state rather than history; 0 never.
+   */
+  public FleetBuilder snapshotEvery(long records) {
+    if (records < 0) {
+      throw new IllegalArgumentException("snapshotEvery must be >= 0 records, got " + records);
+    }
+    this.snapshotEvery = once(this.snapshotEvery, records, "snapshotEvery");
+    return this;
+  }
+
   public FleetBuilder transport(dev.fleet.spi.Transport transport) {
     this.transport = once(this.transport, transport, "transport");
     return this;
@@ -336,10 +371,28 @@ public final class FleetBuilder {
         finishedTaskRetention == null ? 100_000 : finishedTaskRetention,
         idempotencyWindow == null ? Duration.ofHours(24) : idempotencyWindow,
         owned);
+    if (journal == null && (!durableParts.isEmpty() || snapshotEvery != null)) {
+      throw new IllegalStateException("durablePart and snapshotEvery need a journal; set journal(...) first");
+    }
     built = true;
-    FleetCore fleet = new FleetCore(config);
+    FleetCore fleet;
+    if (journal != null) {
+      List<dev.fleet.spi.DurablePart> parts = new ArrayList<>(durableParts);
+      if (transport instanceof dev.fleet.spi.DurablePart p && !parts.contains(p)) {
+        parts.add(p);
+      }
+      fleet = new FleetCore(config, journal, parts, snapshotEvery == null ? 100_000 : snapshotEvery);
+    } else {
+      fleet = new FleetCore(config);
+    }
     for (FleetListener l : listeners) {
       fleet.subscribe(l);
+    }
+    try {
+      fleet.recover();
+    } catch (RuntimeException e) {
+      fleet.close();
+      throw e;
     }
     fleet.start();
     return fleet;

@@ -25,6 +25,7 @@ public final class MemoryJournal implements Journal {
   private long durable;
   private long epoch;
   private long syncs;
+  private long snapshots;
   private boolean opened;
   private boolean closed;
   private JournalException failure;
@@ -93,6 +94,7 @@ public final class MemoryJournal implements Journal {
     snapshot.addAll(records);
     snapshotPosition = position;
     durable = Math.max(durable, position);
+    snapshots++;
   }
 
   @Override
@@ -123,6 +125,11 @@ public final class MemoryJournal implements Journal {
   /** How many syncs wrote something. */
   public synchronized long syncs() {
     return syncs;
+  }
+
+  /** How many snapshots were taken. */
+  public synchronized long snapshots() {
+    return snapshots;
   }
 
   /** The position up to which records are durable. */

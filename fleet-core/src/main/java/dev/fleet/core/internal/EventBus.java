@@ -37,19 +37,52 @@ final class EventBus {
     return () -> listeners.remove(listener);
   }
 
+  /**
+   * The journal position an event posted now must wait for: nothing is delivered (no agent told of an
+   * attempt, no listener of a change) before the change behind it is on disk. 0 without a journal.
+   */
+  private long gate;
+  /** The highest journal position known to be durable. */
+  private volatile long durable;
+
+  /** An item that may be delivered only once the journal is durable up to {@code position}. */
+  private record Gated(long position, Object item) {}
+
+  /** Called under the fleet's lock, after each journal append: what is posted from now on waits for it. */
+  void gate(long position) {
+    gate = position;
+  }
+
+  /** The journal is durable up to {@code position}; called after a sync, before {@link #flush}. */
+  void durable(long position) {
+    if (position > durable) {
+      durable = position;
+    }
+  }
+
   /** Called under the fleet's lock. */
   void post(FleetEvent event) {
-    pending.add(event);
+    pending.add(gate == 0 ? event : new Gated(gate, event));
   }
 
   /** Queues a transport call behind the events before it; called under the fleet's lock. */
   void post(Runnable delivery) {
-    pending.add(delivery);
+    pending.add(gate == 0 ? delivery : new Gated(gate, delivery));
+  }
+
+  /** Drops what was posted and not delivered: the journal failed, so none of it was kept. */
+  void discard() {
+    pending.clear();
+  }
+
+  private boolean deliverable() {
+    Object head = pending.peek();
+    return head != null && (!(head instanceof Gated g) || g.position <= durable);
   }
 
   /** Called after the fleet's lock is released. */
   void flush() {
-    if (!pending.isEmpty() && draining.compareAndSet(false, true)) {
+    if (deliverable() && draining.compareAndSet(false, true)) {
       try {
         executor.execute(this::drain);
       } catch (RuntimeException e) {
@@ -62,7 +95,10 @@ final class EventBus {
   private void drain() {
     do {
       Object next;
-      while ((next = pending.poll()) != null) {
+      while (deliverable() && (next = pending.poll()) != null) {
+        if (next instanceof Gated g) {
+          next = g.item;
+        }
         if (next instanceof Runnable delivery) {
           try {
             delivery.run();
@@ -82,6 +118,6 @@ final class EventBus {
       }
       draining.set(false);
       // An event posted after the poll loop ended but before the flag cleared would otherwise wait.
-    } while (!pending.isEmpty() && draining.compareAndSet(false, true));
+    } while (deliverable() && draining.compareAndSet(false, true));
   }
 }

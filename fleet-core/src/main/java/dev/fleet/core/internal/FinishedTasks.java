@@ -35,6 +35,11 @@ final class FinishedTasks {
     }
   }
 
+  /** Every remembered task, longest finished first. */
+  Iterable<TaskRecord> inOrder() {
+    return byId.values();
+  }
+
   TaskRecord getIfPresent(TaskId id) {
     return byId.get(id);
   }

@@ -19,6 +19,12 @@ import dev.fleet.TaskResult;
 import dev.fleet.TaskState;
 import dev.fleet.TaskStatus;
 import dev.fleet.UnknownTaskException;
+import dev.fleet.Assignment;
+import dev.fleet.core.internal.facts.Fact;
+import dev.fleet.core.internal.facts.Recovered;
+import dev.fleet.spi.DurablePart;
+import dev.fleet.spi.Journal;
+import dev.fleet.spi.JournalException;
 import dev.fleet.spi.PlacementStrategy;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -57,21 +63,53 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   private final Liveness liveness;
   private final OwnerReturn ownerReturn;
   private final Matchmaker matchmaker;
+  private final TimeBridge time;
+  /** Where durable changes go; null for a fleet that keeps nothing. */
+  private final Journal journal;
+  private final JournalingChanges journaling;
+  private final List<DurablePart> parts;
+  private final long snapshotEvery;
+  /** The highest journal position this fleet knows to be durable. */
+  private volatile long synced;
+  /** Set once a journal write failed: the fleet takes no more changes (fail-stop). */
+  private volatile JournalException stopped;
+  /** Records appended since the last snapshot was asked for; guarded by the lock. */
+  private long sinceSnapshot;
+  private boolean snapshotting;
   private volatile boolean closed;
 
   public FleetCore(FleetConfig config) {
-    this(config, Changes.NONE);
+    this(config, Changes.NONE, null, List.of(), 0);
+  }
+
+  /**
+   * A fleet that journals every durable change, replays the journal on {@link #recover()}, and snapshots it
+   * every {@code snapshotEvery} records; each durable part's records travel with the fleet's.
+   */
+  public FleetCore(FleetConfig config, Journal journal, List<DurablePart> parts, long snapshotEvery) {
+    this(config, null, Objects.requireNonNull(journal, "journal"), parts, snapshotEvery);
   }
 
   /** A fleet whose durable changes go to {@code changes}: the journal's hook. */
   FleetCore(FleetConfig config, Changes changes) {
+    this(config, changes, null, List.of(), 0);
+  }
+
+  private FleetCore(FleetConfig config, Changes given, Journal journal, List<DurablePart> parts,
+      long snapshotEvery) {
     this.config = config;
+    this.time = new TimeBridge(config.ticker(), config.wallClock());
+    this.journal = journal;
+    this.parts = List.copyOf(parts);
+    this.snapshotEvery = snapshotEvery;
     this.strategy = config.strategy();
     this.indexedStrategy = strategy instanceof LeastLoaded;
     this.policies = new PlacementPolicies(config.batteryStopBelow(), config.batteryResumeAt(), config.ownerAway());
     this.placer = new Placer(strategy, config.failbackAfter().toNanos(), policies);
     this.explainer = new Explainer(strategy, policies);
     this.events = new EventBus(config.eventExecutor());
+    this.journaling = journal == null ? null : new JournalingChanges(journal, time, config.wallClock(), events);
+    Changes changes = journaling != null ? journaling : given;
     this.pacer = new SweepPacer(config.scheduler());
     pacer.runs(this::sweepNow);
     this.machines = new Machines(placer, Objects.requireNonNull(changes, "changes"));
@@ -79,6 +117,72 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     this.liveness = new Liveness(config, machines, ledger, openings, pacer, policies, events);
     this.ownerReturn = new OwnerReturn(config, ledger, openings, pacer, policies, explainer);
     this.matchmaker = new Matchmaker(config, machines, ledger, openings, placer, policies);
+  }
+
+  /**
+   * Replays the journal, if the fleet has one: every durable part gets its records, then machines and tasks
+   * are put back where the journal says, machines not yet heard from ({@link Health#UNKNOWN}), and every
+   * attempt in flight is handed to the transport again so its machine can be told. Called once, after the
+   * listeners are subscribed and before {@link #start()}.
+   */
+  public void recover() {
+    if (journal == null) {
+      return;
+    }
+    java.util.Map<String, DurablePart> byName = new java.util.HashMap<>();
+    for (DurablePart p : parts) {
+      if (byName.put(p.name(), p) != null) {
+        throw new IllegalArgumentException("two durable parts are named '" + p.name() + "'");
+      }
+      p.attach(record -> appendPart(p.name(), record));
+    }
+    Recovered recovered = new Recovered(config.finishedTaskRetention(), part -> {
+      DurablePart p = byName.get(part.name());
+      if (p == null) {
+        throw new IllegalStateException("the journal holds records of durable part '" + part.name()
+            + "', which this fleet was not built with (it has " + byName.keySet() + "); add it to the builder");
+      }
+      p.replay(part.record());
+    });
+    journal.open(recovered::apply);
+    lock.lock();
+    try {
+      long now = config.ticker().read();
+      JournalReplay.install(recovered, machines, liveness, ledger, time, now);
+      journaling.lastPosition = journal.position();
+      synced = journaling.lastPosition;
+      events.durable(synced);
+      sinceSnapshot = recovered.applied();
+      if (config.transport() != null) {
+        for (TaskRecord r : ledger.liveInOrder()) {
+          if (r.state == TaskState.DISPATCHED || r.state == TaskState.RUNNING || r.state == TaskState.PAUSED) {
+            Assignment a = new Assignment(r.task, r.machine.id(), r.attempt, r.token);
+            events.post(() -> config.transport().deliver(a));
+            if (r.state == TaskState.PAUSED) {
+              events.post(() -> config.transport().pause(a, "paused before the fleet restarted"));
+            }
+          }
+        }
+      }
+      openings.everywhere();
+    } finally {
+      exit();
+    }
+    if (recovered.applied() > 0) {
+      LOG.log(Level.INFO, () -> "replayed " + recovered.applied() + " journal records: " + machines.size()
+          + " machines, " + recovered.live.size() + " unfinished tasks");
+    }
+  }
+
+  /** Appends a durable part's record in the fleet's order and returns once it is on disk. */
+  private void appendPart(String name, byte[] record) {
+    Objects.requireNonNull(record, "record");
+    enter();
+    try {
+      journaling.put(new Fact.Part(name, record.clone()));
+    } finally {
+      exit();
+    }
   }
 
   /** Starts the periodic heartbeat sweep on the configured scheduler. */
@@ -157,6 +261,13 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     } finally {
       lock.unlock();
     }
+    if (journal != null) {
+      try {
+        journal.close();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "closing the journal failed", e);
+      }
+    }
     for (AutoCloseable c : config.onClose()) {
       try {
         c.close();
@@ -174,20 +285,129 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
 
   private void enter() {
     ensureOpen();
+    JournalException failure = stopped;
+    if (failure != null) {
+      throw new JournalException("the fleet takes no more changes since its journal failed: "
+          + failure.getMessage(), failure);
+    }
     lock.lock();
   }
 
   /**
    * Leaves an operation: whatever it recorded that the matcher has not seen (an exception cut it short) is
-   * matched now, so no task is left waiting for a change that already happened.
+   * matched now, so no task is left waiting for a change that already happened. With a journal, the
+   * operation returns only once what it changed is on disk, and nothing it posted is delivered before that.
    */
   private void exit() {
+    long position = 0;
     try {
       matchmaker.match();
     } finally {
+      if (journaling != null) {
+        position = journaling.lastPosition;
+      }
       lock.unlock();
-      events.flush();
     }
+    if (position > synced) {
+      durable(position);
+    }
+    events.flush();
+  }
+
+  /** Waits until the journal holds everything up to {@code position}; the fleet stops if it never will. */
+  private void durable(long position) {
+    try {
+      JournalException failed = journaling.failed;
+      if (failed != null) {
+        throw failed;
+      }
+      journal.sync(position);
+    } catch (JournalException e) {
+      if (stopped == null) {
+        stopped = e;
+        LOG.log(Level.ERROR, "journal failed; the fleet takes no more changes", e);
+      }
+      events.discard();
+      throw e;
+    }
+    if (position > synced) {
+      synced = position;
+    }
+    events.durable(position);
+    maybeSnapshot(position);
+  }
+
+  /** Asks for a snapshot once enough records have gone by since the last one; it is taken on the scheduler. */
+  private void maybeSnapshot(long position) {
+    if (snapshotEvery <= 0 || position - lastSnapshotPosition < snapshotEvery) {
+      return;
+    }
+    lock.lock();
+    try {
+      sinceSnapshot = position - lastSnapshotPosition;
+      if (snapshotting || sinceSnapshot < snapshotEvery || closed) {
+        return;
+      }
+      snapshotting = true;
+    } finally {
+      lock.unlock();
+    }
+    config.scheduler().schedule(this::snapshotNow, Duration.ZERO);
+  }
+
+  private volatile long lastSnapshotPosition;
+
+  /**
+   * Replaces the journal up to now by the records that recreate the fleet's state; taken under the lock (so it
+   * is consistent) and written after it is released (so the fleet keeps serving while it is written).
+   */
+  private void snapshotNow() {
+    List<byte[]> records;
+    long position;
+    lock.lock();
+    try {
+      if (closed || stopped != null) {
+        snapshotting = false;
+        return;
+      }
+      records = image();
+      position = journaling.lastPosition;
+    } finally {
+      lock.unlock();
+    }
+    try {
+      journal.sync(position);
+      journal.snapshot(position, records);
+      LOG.log(Level.DEBUG, () -> "snapshot at journal position " + position + ": " + records.size() + " records");
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "journal snapshot at position " + position + " failed; the journal keeps growing", e);
+    } finally {
+      lock.lock();
+      try {
+        lastSnapshotPosition = Math.max(lastSnapshotPosition, position);
+        snapshotting = false;
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /** The records that recreate the fleet's durable state; called under the lock. */
+  private List<byte[]> image() {
+    return FleetImage.records(machines.all(), ledger.finishedInOrder(), ledger.liveInOrder(), parts, time);
+  }
+
+  @Override
+  public void backup(java.io.OutputStream out) throws java.io.IOException {
+    Objects.requireNonNull(out, "out");
+    List<byte[]> records;
+    enter();
+    try {
+      records = image();
+    } finally {
+      exit();
+    }
+    dev.fleet.core.FileJournal.writeBackup(out, records);
   }
 
   // ---------------------------------------------------------------- Registry

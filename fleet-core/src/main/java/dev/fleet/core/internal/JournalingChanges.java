@@ -5,7 +5,6 @@ import dev.fleet.core.internal.facts.Fact;
 import dev.fleet.core.internal.facts.FactCodec;
 import dev.fleet.spi.Journal;
 import dev.fleet.spi.JournalException;
-import dev.fleet.spi.Ticker;
 import java.time.InstantSource;
 
 /**
@@ -17,29 +16,36 @@ import java.time.InstantSource;
  */
 final class JournalingChanges implements Changes {
   private final Journal journal;
-  private final Ticker ticker;
+  private final TimeBridge time;
   private final InstantSource wallClock;
 
-  JournalingChanges(Journal journal, Ticker ticker, InstantSource wallClock) {
+  private final EventBus events;
+
+  JournalingChanges(Journal journal, TimeBridge time, InstantSource wallClock, EventBus events) {
     this.journal = journal;
-    this.ticker = ticker;
+    this.time = time;
     this.wallClock = wallClock;
+    this.events = events;
   }
+
+  /** The position of the last record this fleet appended: what an operation must sync before it answers. */
+  long lastPosition;
 
   void put(Fact fact) {
     try {
-      journal.append(FactCodec.encode(fact));
+      lastPosition = journal.append(FactCodec.encode(fact));
+      events.gate(lastPosition);
     } catch (JournalException e) {
       // The journal is fail-stop and remembers why; the operation's sync reports it to the caller.
+      failed = e;
     }
   }
 
-  /** A ticker time as wall-clock milliseconds; {@code Long.MAX_VALUE} stays "never". */
-  long wall(long nanos) {
-    if (nanos == Long.MAX_VALUE) {
-      return Long.MAX_VALUE;
-    }
-    return wallClock.millis() - Math.floorDiv(ticker.read() - nanos, 1_000_000L);
+  /** Why an append failed, or null: the operation that saw it must not answer as if its change were kept. */
+  JournalException failed;
+
+  private long wall(long nanos) {
+    return time.wall(nanos);
   }
 
   @Override
@@ -77,8 +83,10 @@ final class JournalingChanges implements Changes {
 
   @Override
   public void assigned(TaskRecord rec) {
+    var history = rec.history();
+    String previous = history.size() < 2 ? null : history.get(history.size() - 2).ending();
     put(new Fact.Assigned(rec.task.id(), rec.machine.id(), rec.attempt, rec.token, wallClock.millis(),
-        rec.chosenLoad, rec.ceiling, rec.note));
+        rec.chosenLoad, rec.ceiling, rec.note, previous == null || previous.isEmpty() ? null : previous));
   }
 
   @Override

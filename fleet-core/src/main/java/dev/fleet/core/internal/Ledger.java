@@ -1,7 +1,5 @@
 package dev.fleet.core.internal;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.fleet.Assignment;
 import dev.fleet.Decision;
 import dev.fleet.Explanation;
@@ -43,7 +41,7 @@ final class Ledger {
   private final Changes changes;
   private final HashMap<TaskId, TaskRecord> live = new HashMap<>();
   private final FinishedTasks finished;
-  private final Cache<String, TaskId> idempotencyKeys;
+  private final IdempotencyKeys idempotencyKeys;
   private final PriorityQueue<TaskRecord> deadlines =
       new PriorityQueue<>(Comparator.comparingLong(Ledger::deadlineNanos));
   /** Tasks waiting out a reschedule delay before they may be placed again. */
@@ -67,14 +65,7 @@ final class Ledger {
     this.transport = config.transport();
     this.changes = changes;
     this.finished = new FinishedTasks(config.finishedTaskRetention());
-    // Cache upkeep (expiry, eviction) runs on the calling thread, under the fleet's lock, amortised O(1): the
-    // default hands it to ForkJoinPool.commonPool(), a thread wake-up on almost every keyed submission.
-    this.idempotencyKeys = Caffeine.newBuilder()
-        .executor(Runnable::run)
-        .maximumSize(Math.max(1, config.finishedTaskRetention()))
-        .expireAfterWrite(config.idempotencyWindow())
-        .ticker(config.ticker()::read)
-        .build();
+    this.idempotencyKeys = new IdempotencyKeys(config);
   }
 
   // ---------------------------------------------------------------- reading
@@ -119,10 +110,7 @@ final class Ledger {
 
   /** The task first submitted with this task's idempotency key, if still remembered. */
   TaskRecord firstWithKey(Task task) {
-    if (task.idempotencyKey().isEmpty()) {
-      return null;
-    }
-    TaskId first = idempotencyKeys.getIfPresent(task.idempotencyKey().get());
+    TaskId first = idempotencyKeys.first(task);
     return first == null ? null : find(first);
   }
 
@@ -150,9 +138,7 @@ final class Ledger {
   /** A record for a new submission; its idempotency key is taken at once, even if it ends up rejected. */
   TaskRecord newRecord(Task task, long now, LoadIndex where) {
     TaskRecord rec = new TaskRecord(task, ++submissions, now, where);
-    if (task.idempotencyKey().isPresent()) {
-      idempotencyKeys.put(task.idempotencyKey().get(), task.id());
-    }
+    idempotencyKeys.taken(task);
     return rec;
   }
 
@@ -184,7 +170,7 @@ final class Ledger {
     rec.accepted = true;
     changes.submitted(rec);
     taskEvent(rec, TaskState.QUEUED, "queued: " + why.summary(), now);
-    rec.task.deadline().ifPresent(d -> pacer.noLaterThan(saturatedAdd(now, nanos(d)), now));
+    rec.task.deadline().ifPresent(d -> pacer.noLaterThan(TimeBridge.saturatedAdd(now, TimeBridge.nanos(d)), now));
     return new Decision.Queued(rec.task, why);
   }
 
@@ -225,10 +211,7 @@ final class Ledger {
     rec.excluded = null;
     rec.attemptStarted(now);
     slot.tasks.add(rec);
-    long r = MachineSlot.micros(taskLoad(rec));
-    rec.reservation = r;
-    slot.reservedMicros += r;
-    slot.reservations++;
+    reserve(slot, rec);
     slot.activeTasks++;
     slot.rekey();
     changes.assigned(rec);
@@ -328,7 +311,7 @@ final class Ledger {
     }
     rec.state = TaskState.QUEUED;
     rec.delayed = true;
-    rec.notBeforeNanos = saturatedAdd(now, nanos(wait));
+    rec.notBeforeNanos = TimeBridge.saturatedAdd(now, TimeBridge.nanos(wait));
     rec.why = Explanation.of(reason + "; attempt " + (rec.attempt + 1) + " after a delay of " + RulesPage.time(wait));
     delayed.add(rec);
     pacer.noLaterThan(rec.notBeforeNanos, now);
@@ -418,10 +401,7 @@ final class Ledger {
     paused.remove(r);
     r.state = r.pausedFrom;
     r.pausedFrom = null;
-    long share = MachineSlot.micros(taskLoad(r));
-    r.reservation = share;
-    slot.reservedMicros += share;
-    slot.reservations++;
+    reserve(slot, r);
     if (r.state == TaskState.RUNNING) {
       slot.addStartedUnreported(r);
     }
@@ -464,6 +444,60 @@ final class Ledger {
       cancel(r, "deadline of " + r.task.deadline().orElseThrow() + " passed while it waited", now);
     }
     return Long.MAX_VALUE;
+  }
+
+  // ---------------------------------------------------------------- replay
+
+  /** A record for a task the journal knows, numbered in submission order; its key is taken again. */
+  TaskRecord replayed(Task task, long submittedNanos, LoadIndex where) {
+    TaskRecord rec = new TaskRecord(task, ++submissions, submittedNanos, where);
+    rec.accepted = true;
+    idempotencyKeys.taken(task);
+    return rec;
+  }
+
+  /** Takes in a task rebuilt from the journal where its state says it is; records no change (it is journaled). */
+  void reinstate(TaskRecord rec, long now) {
+    switch (rec.state) {
+      case QUEUED -> {
+        live.put(rec.task.id(), rec);
+        if (rec.delayed) { // out its reschedule delay
+          delayed.add(rec);
+          pacer.noLaterThan(Math.max(now, rec.notBeforeNanos), now);
+        } else {
+          enqueue(rec, rec.why);
+          openings.queueGrew(rec.index);
+          rec.task.deadline().ifPresent(d -> pacer.noLaterThan(Math.max(now, deadlineNanos(rec)), now));
+        }
+      }
+      case DISPATCHED, RUNNING, PAUSED -> {
+        live.put(rec.task.id(), rec);
+        rec.machine.tasks.add(rec);
+        rec.machine.activeTasks++;
+        if (rec.state == TaskState.PAUSED) {
+          paused.add(rec);
+        } else {
+          reserve(rec.machine, rec); // counted until its machine's next heartbeat reports it
+          if (rec.state == TaskState.RUNNING) {
+            rec.machine.addStartedUnreported(rec);
+          }
+        }
+        rec.machine.rekey();
+      }
+      default -> finished.put(rec.task.id(), rec);
+    }
+  }
+
+  /** Finished tasks, longest finished first, for a snapshot. */
+  Iterable<TaskRecord> finishedInOrder() {
+    return finished.inOrder();
+  }
+
+  /** Live tasks in submission order, for a snapshot. */
+  List<TaskRecord> liveInOrder() {
+    List<TaskRecord> out = new ArrayList<>(live.values());
+    out.sort(Comparator.comparingLong(r -> r.sequence));
+    return out;
   }
 
   // ---------------------------------------------------------------- bookkeeping
@@ -514,6 +548,13 @@ final class Ledger {
     }
   }
 
+  /** Counts the attempt's share of load against its machine until a heartbeat reports it. */
+  private void reserve(MachineSlot slot, TaskRecord rec) {
+    rec.reservation = MachineSlot.micros(taskLoad(rec));
+    slot.reservedMicros += rec.reservation;
+    slot.reservations++;
+  }
+
   private static void unreserve(MachineSlot slot, TaskRecord rec) {
     slot.reservedMicros -= rec.reservation;
     rec.reservation = 0;
@@ -553,20 +594,6 @@ final class Ledger {
   }
 
   private static long deadlineNanos(TaskRecord r) {
-    return r.task.deadline().isEmpty() ? Long.MAX_VALUE : saturatedAdd(r.submittedNanos, nanos(r.task.deadline().get()));
-  }
-
-  /** A user-supplied duration in nanoseconds, Long.MAX_VALUE for anything longer than ~292 years. */
-  static long nanos(Duration d) {
-    try {
-      return d.toNanos();
-    } catch (ArithmeticException e) {
-      return Long.MAX_VALUE;
-    }
-  }
-
-  static long saturatedAdd(long a, long b) {
-    long r = a + b;
-    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    return r.task.deadline().isEmpty() ? Long.MAX_VALUE : TimeBridge.saturatedAdd(r.submittedNanos, TimeBridge.nanos(r.task.deadline().get()));
   }
 }

@@ -72,6 +72,12 @@ final class Liveness {
     healthEvent(slot, Health.LEFT, health, "registered", now);
   }
 
+  /** A machine came back from the journal after a restart: its silence is counted from now. */
+  void restored(MachineSlot slot, Health health, long now) {
+    slot.heard(now, anchorWallMillis, anchorNanos);
+    healthEvent(slot, Health.LEFT, health, "restored from the journal; not heard from since the restart", now);
+  }
+
   /** A machine left: its health is LEFT and it takes no work; the caller moves what it had. */
   void left(MachineSlot slot, long now) {
     Health from = slot.health;
@@ -141,7 +147,7 @@ final class Liveness {
   /** Starts or changes a drain; {@code deadline} null for none. */
   void drain(MachineSlot slot, Duration deadline, boolean forShutdown, long now) {
     machines.drain(slot, true, forShutdown,
-        deadline == null ? Long.MAX_VALUE : Ledger.saturatedAdd(now, Ledger.nanos(deadline)));
+        deadline == null ? Long.MAX_VALUE : TimeBridge.saturatedAdd(now, TimeBridge.nanos(deadline)));
     if (slot.health == Health.ONLINE || slot.health == Health.SUSPECT) {
       transition(slot, Health.DRAINING, (forShutdown ? "drain for shutdown" : "drain") + " requested"
           + (deadline == null ? "" : ", deadline " + RulesPage.time(deadline)), now);
@@ -170,7 +176,7 @@ final class Liveness {
     transition(slot, Health.ASLEEP, "announced it is going to sleep", now);
     machines.asleep(slot);
     for (TaskRecord r : slot.tasks) {
-      pacer.noLaterThan(Ledger.saturatedAdd(now, Ledger.nanos(r.task.reschedule().asleepGrace())), now);
+      pacer.noLaterThan(TimeBridge.saturatedAdd(now, TimeBridge.nanos(r.task.reschedule().asleepGrace())), now);
     }
   }
 
@@ -238,7 +244,7 @@ final class Liveness {
       if (grace.equals(ReschedulePolicy.WAIT_FOREVER)) {
         continue;
       }
-      long due = Ledger.saturatedAdd(s.asleepSinceNanos, Ledger.nanos(grace));
+      long due = TimeBridge.saturatedAdd(s.asleepSinceNanos, TimeBridge.nanos(grace));
       if (due <= now) {
         ledger.requeue(r, s.id() + " was asleep for " + RulesPage.time(grace), now, true);
       } else {

@@ -40,6 +40,29 @@ final class Machines {
     return slot;
   }
 
+  /**
+   * Puts back a machine the journal knows, in registration order, without recording a change (the journal
+   * has it already). Its health says it has not been heard from since the restart.
+   */
+  MachineSlot restore(Machine machine, Health health, long now, FailureDetector.Monitor monitor) {
+    requireAbsent(machine.id());
+    MachineSlot slot = new MachineSlot(machine, ++registrations, health, 0.0, now);
+    slot.monitor = monitor;
+    byId.put(machine.id(), slot);
+    index.add(slot);
+    placer.joined(slot);
+    return slot;
+  }
+
+  /**
+   * A stand-in for a machine that has left, for a replayed task whose last attempt ran there: it names the
+   * machine and is in no index.
+   */
+  static MachineSlot departed(MachineId id, long now) {
+    return new MachineSlot(new Machine(id, "departed.invalid", "departed", java.util.Set.of(),
+        dev.fleet.Specs.NONE, java.util.Map.of()), 0, Health.LEFT, 0.0, now);
+  }
+
   /** Refuses an id already registered. */
   void requireAbsent(MachineId id) {
     if (byId.containsKey(id)) {

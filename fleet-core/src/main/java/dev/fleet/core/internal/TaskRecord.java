@@ -98,6 +98,12 @@ final class TaskRecord {
     history.set(last, new dev.fleet.Attempt(a.number(), a.machine(), a.dispatchedAtNanos(), ending));
   }
 
+  /** Sets the attempts a replayed task had; its current attempt is the last. */
+  void restoreHistory(java.util.List<dev.fleet.Attempt> attempts) {
+    history = attempts.isEmpty() ? null : new java.util.ArrayList<>(attempts);
+    attempt = attempts.isEmpty() ? 0 : attempts.get(attempts.size() - 1).number();
+  }
+
   java.util.List<dev.fleet.Attempt> history() {
     return history == null ? java.util.List.of() : history;
   }

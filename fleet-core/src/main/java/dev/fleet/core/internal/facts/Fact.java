@@ -35,9 +35,12 @@ public sealed interface Fact {
   /** A task was accepted; the order of these facts is the submission order. */
   record Submitted(Task task, long submittedWall) implements Fact {}
 
-  /** A task's new attempt went to a machine. */
+  /**
+   * A task's new attempt went to a machine; {@code previousEnding} says how the attempt before it ended
+   * (a reroute ends it in the same step), null if there was none.
+   */
   record Assigned(TaskId id, MachineId machine, int attempt, long token, long atWall, double chosenLoad,
-      double ceiling, String note) implements Fact {}
+      double ceiling, String note, String previousEnding) implements Fact {}
 
   /** The current attempt reported that it started. */
   record Started(TaskId id) implements Fact {}

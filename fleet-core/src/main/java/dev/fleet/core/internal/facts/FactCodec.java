@@ -69,7 +69,7 @@ public final class FactCodec {
       o.i64(f.submittedWall());
     } else if (fact instanceof Fact.Assigned f) {
       o.u8(ASSIGNED).str(f.id().value()).str(f.machine().value()).varint(f.attempt()).i64(f.token())
-          .i64(f.atWall()).f64(f.chosenLoad()).f64(f.ceiling()).optStr(f.note());
+          .i64(f.atWall()).f64(f.chosenLoad()).f64(f.ceiling()).optStr(f.note()).optStr(f.previousEnding());
     } else if (fact instanceof Fact.Started f) {
       o.u8(STARTED).str(f.id().value());
     } else if (fact instanceof Fact.Requeued f) {
@@ -109,7 +109,7 @@ public final class FactCodec {
       case ASLEEP -> new Fact.Asleep(MachineId.of(in.str()), in.i64());
       case SUBMITTED -> new Fact.Submitted(task(in), in.i64());
       case ASSIGNED -> new Fact.Assigned(TaskId.of(in.str()), MachineId.of(in.str()), (int) in.varint(), in.i64(),
-          in.i64(), in.f64(), in.f64(), in.optStr());
+          in.i64(), in.f64(), in.f64(), in.optStr(), in.optStr());
       case STARTED -> new Fact.Started(TaskId.of(in.str()));
       case REQUEUED -> new Fact.Requeued(TaskId.of(in.str()), in.str(), (int) in.varint(), machineOrNull(in.optStr()),
           in.i64());

@@ -101,6 +101,9 @@ public final class Recovered {
     applied++;
     if (fact instanceof Fact.Assigned f) {
       TaskFacts t = task(f.id());
+      if (f.previousEnding() != null) {
+        endAttempt(t, f.previousEnding());
+      }
       t.state = TaskState.DISPATCHED;
       t.pausedFrom = null;
       t.machine = f.machine();
