@@ -129,7 +129,8 @@ class CoordinatorKillTest {
         }
         String[] out = s.result().orElseThrow().output().asText().split(" ");
         List<String> ran = starts.getOrDefault(e.getKey().value(), List.of());
-        if (ran.stream().noneMatch(line -> line.split(" ")[2].equals(out[1]))) {
+        // Lines read "<agent> start <task> <token> <attempt> <millis>".
+        if (ran.stream().noneMatch(line -> line.split(" ")[3].equals(out[1]))) {
           problems.add(e.getKey() + " has a result from token " + out[1] + " that no agent logged starting: " + ran);
         }
       }
@@ -139,7 +140,8 @@ class CoordinatorKillTest {
         }
       }
       String summary = rounds + " kill -9 rounds (seed " + seed + "): " + submitter.accepted.size()
-          + " tasks accepted, " + submitter.unanswered.get() + " submissions unanswered and retried, "
+          + " tasks accepted, " + submitter.unanswered.get()
+          + " submission tries unanswered (the coordinator was down) and retried, "
           + starts.size() + " tasks executed, " + inFlightAtKills + " running at the kills";
       System.out.println("CoordinatorKillTest: " + summary);
       assertTrue(problems.isEmpty(), summary + "\n" + String.join("\n", problems.subList(0,
