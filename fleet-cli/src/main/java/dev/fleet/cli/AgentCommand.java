@@ -29,6 +29,11 @@ import picocli.CommandLine.Spec;
  * {@code fleet agent}: joins this machine to a coordinator and runs its work until stopped. By default it only
  * echoes payloads (and sleeps on {@code sleep 5s}); {@code --allow-shell} runs them as shell commands.
  *
+ * <p>It keeps the machine's credential in its state directory ({@code agent-<id>.credential}, readable only by
+ * its owner) and reconnects with it on the next start instead of the join token, so a restarted agent, or one
+ * whose coordinator restarted, is the same machine. The key it joins with is kept beside it, so a join whose
+ * answer was lost can be retried after a restart of the agent too.
+ *
  * <p>Runs on the calling thread, which waits until the JVM is asked to stop; the agent's own threads do the work.
  */
 @Command(name = "agent", description = "Join this machine to a fleet and run the work it is given.")
@@ -72,8 +77,17 @@ final class AgentCommand implements Callable<Integer> {
   Duration shellTimeout;
 
   @Option(names = "--credential-file", paramLabel = "FILE",
-      description = "Keep this machine's credential here, to reconnect as the same machine after a restart.")
+      description = "Keep this machine's credential here, to reconnect as the same machine after a restart "
+          + "(default: agent-<id>.credential in the state directory).")
   Path credentialFile;
+
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = "Where the agent keeps its credential (default ~/.fleet).")
+  Path stateDir;
+
+  @Option(names = "--forget-credential",
+      description = "Do not keep the credential on disk: a restarted agent joins afresh with the join token.")
+  boolean forgetCredential;
 
   @Option(names = "--probe-root", paramLabel = "DIR", defaultValue = "/",
       description = "Where /proc and /sys are (default /).")
@@ -100,8 +114,11 @@ final class AgentCommand implements Callable<Integer> {
   private Integer execute() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     String join = token != null ? token : tokenFile != null ? ClientOptions.readFile(tokenFile) : null;
-    Optional<String> saved = credentialFile != null && Files.isRegularFile(credentialFile)
-        ? Optional.of(ClientOptions.readFile(credentialFile)) : Optional.empty();
+    StateDir state = new StateDir(stateDir == null ? StateDir.defaultPath() : stateDir);
+    Path credentialAt = forgetCredential ? null : credentialFile != null ? credentialFile
+        : state.path().resolve(StateDir.agentCredential(id));
+    Optional<String> saved = credentialAt != null && Files.isRegularFile(credentialAt)
+        ? Optional.of(ClientOptions.readFile(credentialAt)) : Optional.empty();
     if (join == null && saved.isEmpty()) {
       throw new IllegalArgumentException("give --token or --token-file (or a --credential-file from an earlier run)");
     }
@@ -115,9 +132,19 @@ final class AgentCommand implements Callable<Integer> {
       b.joinToken(join);
     }
     saved.ifPresent(b::credential);
-    if (credentialFile != null) {
-      Path file = credentialFile.toAbsolutePath();
-      b.onCredential(c -> new StateDir(file.getParent()).writeSecret(file.getFileName().toString(), c));
+    if (credentialAt != null) {
+      Path file = credentialAt.toAbsolutePath();
+      StateDir dir = new StateDir(file.getParent());
+      // Kept before the first join: if the coordinator's answer is lost (it crashed), the next join presents
+      // the same key and is answered with a credential instead of "already joined".
+      String keyName = StateDir.agentJoinKey(id);
+      String key = dir.read(keyName).orElseGet(() -> {
+        String k = dev.fleet.transport.http.HttpCoordinator.newSecret();
+        dir.writeSecret(keyName, k);
+        return k;
+      });
+      b.joinKey(key);
+      b.onCredential(c -> dir.writeSecret(file.getFileName().toString(), c));
     }
     if (slots != null) {
       b.slots(slots);
@@ -131,7 +158,8 @@ final class AgentCommand implements Callable<Integer> {
       b.sslContext(ClientOptions.trusting(trust, trustPassword));
     }
     try (HttpAgent agent = b.build().start()) {
-      out.println("Agent " + id + " joining " + coordinator + " with " + (capabilities.isEmpty() ? "no capabilities"
+      out.println("Agent " + id + (saved.isPresent() ? " reconnecting with its saved credential to " : " joining ")
+          + coordinator + " with " + (capabilities.isEmpty() ? "no capabilities"
           : "capabilities " + String.join(", ", capabilities)) + "; tasks "
           + (allowShell ? "run as shell commands" : "are echoed (use --allow-shell to run them)"));
       out.flush();

@@ -21,7 +21,7 @@ final class CommandErrors {
       spec.commandLine().getErr().println("fleet " + spec.name() + ": the coordinator refused: " + e.getMessage());
     } catch (UncheckedIOException e) {
       spec.commandLine().getErr().println("fleet " + spec.name() + ": " + e.getMessage());
-    } catch (IllegalArgumentException | IllegalStateException e) {
+    } catch (IllegalArgumentException | IllegalStateException | dev.fleet.FleetException e) {
       spec.commandLine().getErr().println("fleet " + spec.name() + ": " + e.getMessage());
     }
     spec.commandLine().getErr().flush();

@@ -1,6 +1,7 @@
 package dev.fleet.cli;
 
 import dev.fleet.Fleet;
+import dev.fleet.core.FileJournal;
 import dev.fleet.core.FleetBuilder;
 import dev.fleet.core.Fleets;
 import dev.fleet.json.RegistryEntry;
@@ -10,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +21,12 @@ import picocli.CommandLine.Spec;
 /**
  * {@code fleet coordinator}: runs the fleet and its HTTP coordinator until stopped. On first start it makes a
  * join token and a client token, prints them, and keeps them in the state directory; it binds 127.0.0.1 unless
- * told otherwise.
+ * told otherwise. It journals every change in the state directory's {@code journal/} (unless {@code --in-memory}),
+ * so a restart with the same state directory, even after {@code kill -9}, finds the fleet as it was.
+ *
+ * <p>The {@code join-token} file follows the join token: a rotation through the API rewrites it, a revocation
+ * deletes it. After a restart the journal, not the file, says which join token is valid; the command says so
+ * when the two disagree.
  *
  * <p>Runs on the calling thread, which waits until the JVM is asked to stop.
  */
@@ -39,8 +46,13 @@ final class CoordinatorCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "7070", description = "The port; 0 picks a free one (default ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--state-dir", paramLabel = "DIR", description = "Where tokens and the URL are kept (default ~/.fleet).")
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = "Where tokens, the URL and the journal are kept (default ~/.fleet).")
   Path stateDir;
+
+  @Option(names = "--in-memory",
+      description = "Keep the fleet only in memory: a restart forgets every machine, credential and task.")
+  boolean inMemory;
 
   @Option(names = "--tls-keystore", paramLabel = "FILE", description = "Serve HTTPS with this PKCS#12 keystore.")
   Path keystore;
@@ -73,15 +85,23 @@ final class CoordinatorCommand implements Callable<Integer> {
   private Integer execute() {
     PrintWriter out = spec.commandLine().getOut();
     StateDir state = new StateDir(stateDir == null ? StateDir.defaultPath() : stateDir);
-    boolean first = state.read(StateDir.JOIN_TOKEN).isEmpty();
-    String join = state.read(StateDir.JOIN_TOKEN).orElseGet(HttpCoordinator::newSecret);
+    boolean first = state.read(StateDir.CLIENT_TOKEN).isEmpty();
+    Optional<String> joinFile = state.read(StateDir.JOIN_TOKEN);
+    // Without a join-token file (first start, or the token was revoked) a new one is only the initial token:
+    // a journaled rotation or revocation still wins, see below.
+    String join = joinFile.orElseGet(HttpCoordinator::newSecret);
     String client = state.read(StateDir.CLIENT_TOKEN).orElseGet(HttpCoordinator::newSecret);
     if (first) {
-      state.writeSecret(StateDir.JOIN_TOKEN, join);
       state.writeSecret(StateDir.CLIENT_TOKEN, client);
     }
     HttpCoordinator.Builder b = HttpCoordinator.newBuilder().bindAddress(bind).port(port).joinToken(join)
-        .adminToken(client);
+        .adminToken(client).onJoinTokenChange(token -> {
+          if (token.isPresent()) {
+            state.writeSecret(StateDir.JOIN_TOKEN, token.get());
+          } else {
+            state.delete(StateDir.JOIN_TOKEN);
+          }
+        });
     if (keystore != null) {
       b.tls(keystore, keystorePassword);
     }
@@ -90,6 +110,10 @@ final class CoordinatorCommand implements Callable<Integer> {
     }
     HttpCoordinator coordinator = b.build();
     FleetBuilder fb = Fleets.newBuilder().transport(coordinator);
+    Path journalDir = state.path().resolve(StateDir.JOURNAL);
+    if (!inMemory) {
+      fb.journal(FileJournal.newBuilder(journalDir).build());
+    }
     if (heartbeatInterval != null) {
       fb.heartbeatInterval(heartbeatInterval);
       if (offlineAfter == null) {
@@ -104,11 +128,16 @@ final class CoordinatorCommand implements Callable<Integer> {
     try (Fleet fleet = fb.build()) {
       if (registry != null) {
         List<RegistryEntry> entries = RegistryJson.read(registry);
+        int added = 0;
         for (RegistryEntry e : entries) {
-          fleet.registry().register(e.machine(), e.status(), e.currentLoad());
+          if (fleet.registry().get(e.machine().id()).isEmpty()) { // after a restart the journal has them already
+            fleet.registry().register(e.machine(), e.status(), e.currentLoad());
+            added++;
+          }
         }
-        out.println("Loaded " + entries.size() + " machines from " + registry);
+        out.println("Loaded " + added + " of " + entries.size() + " machines from " + registry);
       }
+      String joinState = reconcileJoinToken(state, coordinator, join, joinFile.isPresent());
       coordinator.start(fleet);
       try {
         state.write(StateDir.URL, coordinator.uri().toString());
@@ -122,8 +151,10 @@ final class CoordinatorCommand implements Callable<Integer> {
           out.println("  fleet agent --join " + coordinator.uri() + " --token " + join
               + " --id NAME --capabilities a,b --role ROLE");
         } else {
-          out.println("Join token and client token are in " + state.path());
+          out.println("Join token and client token are in " + state.path() + joinState);
         }
+        out.println(inMemory ? "State is kept in memory only (--in-memory): a restart forgets it."
+            : "Journaling to " + journalDir + "; back it up with: fleet backup FILE");
         out.flush();
         Running.untilStopped(stopAfter);
       } finally {
@@ -133,5 +164,26 @@ final class CoordinatorCommand implements Callable<Integer> {
     out.println("Coordinator stopped.");
     out.flush();
     return 0;
+  }
+
+  /**
+   * Makes the join-token file agree with the journal, which decides after a restart: a token rotated through the
+   * API while the file could not be written, or revoked, must not be presented as valid. Returns a note for the
+   * start-up message.
+   */
+  private static String reconcileJoinToken(StateDir state, HttpCoordinator coordinator, String join,
+      boolean fromFile) {
+    if (coordinator.acceptsJoinToken(join)) {
+      if (!fromFile) {
+        state.writeSecret(StateDir.JOIN_TOKEN, join);
+      }
+      return "";
+    }
+    state.delete(StateDir.JOIN_TOKEN);
+    if (coordinator.joinTokenRevoked()) {
+      return "; the join token was revoked, so no machine can join until it is rotated (POST /v1/join-token)";
+    }
+    return "; the join token was rotated and the new one is not on file, so the join-token file was removed: "
+        + "rotate it again (POST /v1/join-token) to get one";
   }
 }

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
     version = "fleet 0.1.0-SNAPSHOT",
     description = "Turns your own machines into one fleet.",
     subcommands = {DemoCommand.class, RulesCommand.class, CoordinatorCommand.class, AgentCommand.class,
-        SubmitCommand.class, StatusCommand.class, ExplainCommand.class, CommandLine.HelpCommand.class})
+        SubmitCommand.class, StatusCommand.class, ExplainCommand.class, BackupCommand.class, RestoreCommand.class,
+        CommandLine.HelpCommand.class})
 public final class FleetCommand implements Runnable {
 
   @CommandLine.Spec

@@ -8,12 +8,14 @@ import dev.fleet.Payload;
 import dev.fleet.Task;
 import dev.fleet.TaskState;
 import dev.fleet.TaskStatus;
+import dev.fleet.core.FileJournal;
 import dev.fleet.core.Fleets;
 import dev.fleet.json.RegistryEntry;
 import dev.fleet.json.RegistryJson;
 import dev.fleet.spi.Ticker;
 import dev.fleet.transport.http.HttpCoordinator;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,9 +27,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
- * {@code fleet demo --network}: a coordinator in this JVM and one agent process per seed machine on
- * 127.0.0.1; the seed's tasks run over HTTP, one agent is killed with work in flight, and its work finishes
- * elsewhere.
+ * {@code fleet demo --network}: a coordinator in this JVM, journaling to a temporary directory, and one agent
+ * process per seed machine on 127.0.0.1; the seed's tasks run over HTTP, one agent is killed with work in
+ * flight and its work finishes elsewhere, then the coordinator itself is restarted from its journal with work in
+ * flight, and nothing is lost: the agents reconnect as themselves and every task's result is accepted once.
  *
  * <p>Runs on the calling thread; events are printed as they arrive, on the fleet's event thread.
  */
@@ -45,17 +48,20 @@ final class NetworkDemo {
 
   int run() throws Exception {
     String joinToken = HttpCoordinator.newSecret();
-    HttpCoordinator coordinator = HttpCoordinator.newBuilder().joinToken(joinToken)
-        .adminToken(HttpCoordinator.newSecret()).build();
+    String adminToken = HttpCoordinator.newSecret();
     JETTY.setLevel(java.util.logging.Level.WARNING);
-    try (Fleet fleet = Fleets.newBuilder().transport(coordinator).heartbeatInterval(Duration.ofMillis(500))
-        .suspectAfter(Duration.ofMillis(1500)).offlineAfter(Duration.ofSeconds(3)).listener(this::print).build()) {
+    Path state = Files.createTempDirectory("fleet-demo-");
+    HttpCoordinator coordinator = HttpCoordinator.newBuilder().joinToken(joinToken).adminToken(adminToken).build();
+    Fleet fleet = fleet(coordinator, state);
+    try {
       coordinator.start(fleet);
-      line("coordinator listening on " + coordinator.uri() + "; starting one agent process per seed machine");
+      line("coordinator listening on " + coordinator.uri() + ", journaling to " + state.resolve("journal")
+          + "; starting one agent process per seed machine");
       for (RegistryEntry e : RegistryJson.seed()) {
-        agents.put(e.machine().id(), startAgent(coordinator.uri().toString(), joinToken, e));
+        agents.put(e.machine().id(), startAgent(coordinator.uri().toString(), joinToken, e, state));
       }
-      await("all three agents joined", Duration.ofSeconds(30), () -> fleet.registry().list().stream()
+      Fleet before = fleet;
+      await("all three agents joined", Duration.ofSeconds(30), () -> before.registry().list().stream()
           .filter(m -> m.health() == Health.ONLINE).count() == 3);
 
       List<Task> tasks = new ArrayList<>();
@@ -69,13 +75,32 @@ final class NetworkDemo {
           .build());
       tasks.forEach(fleet.dispatcher()::submit);
       // m4-mirror is the only machine with 'social': let the seed's task finish before its agent dies.
-      await("the seed's task succeeded", Duration.ofSeconds(20), () -> fleet.dispatcher()
+      await("the seed's task succeeded", Duration.ofSeconds(20), () -> before.dispatcher()
           .status(tasks.get(0).id()).orElseThrow().state() == TaskState.SUCCEEDED);
 
       line("kill -9 m4-mirror's agent (pid " + agents.get(MachineId.of("m4-mirror")).pid() + ") with work in flight");
       agents.get(MachineId.of("m4-mirror")).destroyForcibly().waitFor();
+      await("the killed agent's work running elsewhere", Duration.ofSeconds(30), () -> tasks.stream().anyMatch(t ->
+          before.dispatcher().status(t.id()).map(s -> s.state() == TaskState.RUNNING && s.attempt() >= 2)
+              .orElse(false)));
+
+      // The coordinator restarts with work in flight: a new coordinator and fleet, on the same port, from the
+      // journal. The agents keep running their work, reconnect with their credentials, and report it.
+      long inFlight = tasks.stream().filter(t -> before.dispatcher().status(t.id()).map(s -> !s.state().isFinal())
+          .orElse(false)).count();
+      int port = coordinator.port();
+      line("restarting the coordinator with " + inFlight + " tasks not yet finished");
+      coordinator.close();
+      fleet.close();
+      coordinator = HttpCoordinator.newBuilder().joinToken(joinToken).adminToken(adminToken).port(port).build();
+      fleet = fleet(coordinator, state);
+      coordinator.start(fleet);
+      Fleet after = fleet;
+      line("coordinator back on " + coordinator.uri() + " from its journal: " + after.registry().size()
+          + " machines, " + tasks.stream().filter(t -> after.dispatcher().status(t.id()).isPresent()).count()
+          + " of " + tasks.size() + " tasks known");
       await("every task finished", Duration.ofSeconds(60), () -> tasks.stream().allMatch(t ->
-          fleet.dispatcher().status(t.id()).map(s -> s.state().isFinal()).orElse(false)));
+          after.dispatcher().status(t.id()).map(s -> s.state().isFinal()).orElse(false)));
 
       Table table = new Table("TASK", "STATE", "ATTEMPTS");
       for (Task t : tasks) {
@@ -86,22 +111,42 @@ final class NetworkDemo {
       out.println();
       out.print(table.render("  "));
       boolean allSucceeded = tasks.stream().allMatch(t ->
-          fleet.dispatcher().status(t.id()).orElseThrow().state() == TaskState.SUCCEEDED);
-      out.println(allSucceeded ? "  every task succeeded, each result accepted once" : "  some tasks did not succeed");
+          after.dispatcher().status(t.id()).orElseThrow().state() == TaskState.SUCCEEDED);
+      out.println(allSucceeded ? "  every task succeeded through an agent crash and a coordinator restart, each "
+          + "result accepted once" : "  some tasks did not succeed");
       out.flush();
       return allSucceeded ? 0 : 1;
     } finally {
       agents.values().forEach(Process::destroyForcibly);
       coordinator.close();
+      fleet.close();
+      deleteTree(state);
     }
   }
 
-  private Process startAgent(String url, String joinToken, RegistryEntry e) throws Exception {
+  private Fleet fleet(HttpCoordinator coordinator, Path state) {
+    return Fleets.newBuilder().transport(coordinator).journal(FileJournal.newBuilder(state.resolve("journal")).build())
+        .heartbeatInterval(Duration.ofMillis(500)).suspectAfter(Duration.ofMillis(1500))
+        .offlineAfter(Duration.ofSeconds(3)).listener(this::print).build();
+  }
+
+  private static void deleteTree(Path dir) {
+    try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (java.io.IOException e) {
+      // a temporary directory; the system cleans it up eventually
+    }
+  }
+
+  private Process startAgent(String url, String joinToken, RegistryEntry e, Path state) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = List.of(java, "-cp", System.getProperty("java.class.path"), FleetCommand.class.getName(),
         "agent", "--join", url, "--token", joinToken, "--id", e.machine().id().value(),
         "--hostname", e.machine().hostname(), "--role", e.machine().role(),
         "--capabilities", String.join(",", e.machine().capabilities()), "--no-probes", "--slots", "3",
+        "--state-dir", state.resolve("agents").toString(),
         "--stop-after", "2m");
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
   }

@@ -12,7 +12,9 @@ import java.util.Optional;
 /**
  * The directory where the coordinator keeps its secrets and address for the other commands on the same
  * machine ({@code ~/.fleet} unless told otherwise): {@code join-token}, {@code client-token},
- * {@code coordinator.url}. Secret files are readable only by their owner where the file system allows it.
+ * {@code coordinator.url}, the coordinator's {@code journal/} directory, and an agent's
+ * {@code agent-<id>.credential} and {@code agent-<id>.join-key}. Secret files are readable only by their owner
+ * where the file system allows it.
  *
  * <p>Not thread-safe; commands use it from one thread.
  */
@@ -20,6 +22,17 @@ final class StateDir {
   static final String JOIN_TOKEN = "join-token";
   static final String CLIENT_TOKEN = "client-token";
   static final String URL = "coordinator.url";
+  static final String JOURNAL = "journal";
+
+  /** The file an agent keeps its machine credential in. */
+  static String agentCredential(String machineId) {
+    return "agent-" + machineId + ".credential";
+  }
+
+  /** The file an agent keeps the key it joins with, so a join whose answer was lost can be retried. */
+  static String agentJoinKey(String machineId) {
+    return "agent-" + machineId + ".join-key";
+  }
 
   private final Path dir;
 
@@ -46,6 +59,15 @@ final class StateDir {
       return s.isEmpty() ? Optional.empty() : Optional.of(s);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Deletes a file if it is there. */
+  void delete(String name) {
+    try {
+      Files.deleteIfExists(dir.resolve(name));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir.resolve(name) + ": " + e.getMessage(), e);
     }
   }
 

@@ -42,7 +42,11 @@ class CliTest {
     assertTrue(out.contains("m4-mirror suspect -> offline"), out);
     assertTrue(out.matches("(?s).*attempt 1 on m4-mirror: m4-mirror went offline; attempt 2 on m3-forge: succeeded.*"),
         out);
-    assertTrue(out.contains("every task succeeded, each result accepted once"), out);
+    assertTrue(out.contains("restarting the coordinator with "), out);
+    assertTrue(out.contains("unknown (restored from the journal"), out);
+    assertTrue(out.contains("from its journal: 3 machines, 8 of 8 tasks known"), out);
+    assertTrue(out.contains("every task succeeded through an agent crash and a coordinator restart, each result "
+        + "accepted once"), out);
   }
 
   @Test

@@ -116,7 +116,7 @@ class HttpCommandsTest {
     assertEquals(0, c.code(), c.err());
     assertTrue(c.out().contains("First start: made a join token and a client token"), c.out());
     assertTrue(c.out().contains("join token:   " + Files.readString(tokenFile).trim()), c.out());
-    assertTrue(c.out().contains("Loaded 1 machines from"), c.out());
+    assertTrue(c.out().contains("Loaded 1 of 1 machines from"), c.out());
     assertTrue(a.out().contains("tasks are echoed (use --allow-shell to run them)"), a.out());
   }
 
@@ -143,6 +143,11 @@ class HttpCommandsTest {
 
       @Override
       public int attempt() {
+        return 1;
+      }
+
+      @Override
+      public long token() {
         return 1;
       }
 

@@ -51,6 +51,12 @@ import javax.net.ssl.SSLContext;
  * attempts it already runs are not started twice). Once it is back, withdrawals tell it which of its work was
  * moved elsewhere meanwhile, and it stops those. A result the coordinator refuses as stale is dropped.
  *
+ * <p>When the coordinator itself restarted (its answers name a new incarnation), the agent joins again with
+ * its credential and reports the attempts it runs; the coordinator answers which of them are not current, and
+ * the agent stops those. Message numbering starts afresh with the new incarnation, so nothing is skipped and
+ * no acknowledgement from before the restart drops a message. A join with the join token carries a join key
+ * the agent keeps for its life ({@link Builder#joinKey}), so a join whose answer was lost can be retried.
+ *
  * <p>Background work the coordinator pauses (the machine's owner returned) is paused through its
  * {@link TaskContext} and the handler's {@link TaskHandler#paused} hook, and resumed likewise; paused work is left
  * out of the load the agent reports, and an attempt paused before it got a slot starts only once it resumes.
@@ -83,6 +89,7 @@ public final class HttpAgent implements AutoCloseable {
 
   private final Machine machine;
   private final String joinToken;
+  private final String joinKey;
   private final Consumer<String> onCredential;
   private final TaskHandler handler;
   private final int slots;
@@ -104,6 +111,8 @@ public final class HttpAgent implements AutoCloseable {
   private volatile String credential;
   private int epoch;
   private long cursor;
+  /** The coordinator run the cursor counts in; null before the first join or from a coordinator that names none. */
+  private volatile String incarnation;
   private long sequence;
   private long intervalMillis;
   private long offlineAfterNanos;
@@ -127,6 +136,7 @@ public final class HttpAgent implements AutoCloseable {
   private HttpAgent(Builder b) {
     this.machine = b.machine;
     this.joinToken = b.joinToken;
+    this.joinKey = b.joinKey != null ? b.joinKey : Secrets.newSecret();
     this.credential = b.credential;
     this.onCredential = b.onCredential;
     this.handler = b.handler;
@@ -214,8 +224,28 @@ public final class HttpAgent implements AutoCloseable {
     }
     String bearer = credential != null ? credential : joinToken;
     boolean withCredential = credential != null;
-    http.exchange("POST", "v1/join", bearer, new Wire.JoinRequest(WireMapping.dto(machine)), Wire.JoinResponse.class,
+    if (bearer == null) {
+      state = State.REFUSED;
+      LOG.log(Level.ERROR, machine.id() + ": the coordinator refused this machine's credential and it has no join "
+          + "token; give it one to join again");
+      return;
+    }
+    Wire.JoinRequest req = withCredential
+        ? new Wire.JoinRequest(WireMapping.dto(machine), null, running())
+        : new Wire.JoinRequest(WireMapping.dto(machine), joinKey, null);
+    http.exchange("POST", "v1/join", bearer, req, Wire.JoinResponse.class,
         requestTimeout, control, (r, err) -> joined(r, err, withCredential));
+  }
+
+  /** The attempts this agent runs or holds for a slot, as a reconnect reports them. */
+  private List<Wire.StartedItem> running() {
+    List<Wire.StartedItem> out = new ArrayList<>();
+    for (Job j : jobs.values()) {
+      if ((j.phase == Phase.QUEUED || j.phase == Phase.RUNNING) && j.cancelled == null) {
+        out.add(new Wire.StartedItem(j.task.id().value(), WireMapping.token(j.token)));
+      }
+    }
+    return out;
   }
 
   private void joined(Wire.JoinResponse r, Throwable err, boolean withCredential) {
@@ -257,6 +287,16 @@ public final class HttpAgent implements AutoCloseable {
     }
     epoch++;
     cursor = r.cursor();
+    incarnation = r.incarnation();
+    if (r.withdrawn() != null) {
+      for (Wire.WithdrawnItem w : r.withdrawn()) {
+        try {
+          withdrawn(WireMapping.token(w.token(), "token"), "the coordinator no longer runs it: " + w.reason());
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, machine.id() + ": ignoring a withdrawal it cannot read: " + e.getMessage());
+        }
+      }
+    }
     offlineAfterNanos = Duration.ofMillis(r.offlineAfterMillis()).toNanos();
     maxPollWaitMillis = r.maxPollWaitMillis();
     lastAcceptedNanos = ticker.read();
@@ -306,7 +346,8 @@ public final class HttpAgent implements AutoCloseable {
       return;
     }
     Signals signals = signals(); // first: it takes the probes' readings that load() uses
-    Wire.HeartbeatRequest req = new Wire.HeartbeatRequest(sequence++, load(), WireMapping.dto(signals), cursor);
+    Wire.HeartbeatRequest req = new Wire.HeartbeatRequest(sequence++, load(), WireMapping.dto(signals), cursor,
+        incarnation);
     heartbeatInFlight = true;
     int sent = epoch;
     http.exchange("POST", "v1/heartbeat", credential, req, Wire.HeartbeatResponse.class, requestTimeout, control,
@@ -334,6 +375,9 @@ public final class HttpAgent implements AutoCloseable {
     nextHeartbeatNanos = 0;
     lastAcceptedNanos = ticker.read();
     leaseLostLogged = false;
+    if (restarted(r.incarnation())) {
+      return;
+    }
     if (state == State.DISCONNECTED) {
       LOG.log(Level.INFO, machine.id() + ": the coordinator is back");
       state = State.CONNECTED;
@@ -401,7 +445,9 @@ public final class HttpAgent implements AutoCloseable {
     pollInFlight = true;
     int sent = epoch;
     long wait = maxPollWaitMillis;
-    http.exchange("GET", "v1/assignments?ack=" + cursor + "&waitMillis=" + wait, credential, null,
+    String inc = incarnation;
+    http.exchange("GET", "v1/assignments?ack=" + cursor + "&waitMillis=" + wait
+        + (inc == null ? "" : "&incarnation=" + inc), credential, null,
         Wire.PollResponse.class, requestTimeout.plusMillis(wait), control, (r, err) -> pollDone(r, err, sent));
   }
 
@@ -423,8 +469,25 @@ public final class HttpAgent implements AutoCloseable {
       return;
     }
     pollFailures = 0;
+    if (restarted(r.incarnation())) {
+      return;
+    }
     messages(r.messages());
     poll();
+  }
+
+  /**
+   * Whether an answer comes from a coordinator run other than the one this agent joined: it restarted, its
+   * message numbering with it, so the agent joins again (with its credential) before it reads any message.
+   */
+  private boolean restarted(String answered) {
+    String joined = incarnation;
+    if (answered == null || joined == null || answered.equals(joined)) {
+      return false;
+    }
+    state = state == State.JOINING ? State.JOINING : State.DISCONNECTED;
+    rejoin("the coordinator restarted");
+    return true;
   }
 
   // ------------------------------------------------------------------ messages and jobs
@@ -767,6 +830,11 @@ public final class HttpAgent implements AutoCloseable {
     }
 
     @Override
+    public long token() {
+      return token;
+    }
+
+    @Override
     public MachineId machine() {
       return machine.id();
     }
@@ -792,6 +860,7 @@ public final class HttpAgent implements AutoCloseable {
     private final URI coordinator;
     private final Machine machine;
     private String joinToken;
+    private String joinKey;
     private String credential;
     private Consumer<String> onCredential;
     private TaskHandler handler;
@@ -815,6 +884,16 @@ public final class HttpAgent implements AutoCloseable {
     /** The fleet's join token. */
     public Builder joinToken(String token) {
       this.joinToken = Secrets.checkConfigured("joinToken", token);
+      return this;
+    }
+
+    /**
+     * The secret this agent presents with a join-token join, so a join whose answer was lost can be retried
+     * (the coordinator refuses anyone else a machine id that holds a credential). A new random one by default;
+     * keep one beside the saved credential to retry across a restart of the agent too.
+     */
+    public Builder joinKey(String key) {
+      this.joinKey = Secrets.checkConfigured("joinKey", key);
       return this;
     }
 

@@ -3,6 +3,7 @@ package dev.fleet.transport.http;
 import dev.fleet.Assignment;
 import dev.fleet.Fleet;
 import dev.fleet.MachineId;
+import dev.fleet.spi.DurablePart;
 import dev.fleet.spi.Ticker;
 import dev.fleet.spi.Transport;
 import dev.fleet.transport.http.internal.Api;
@@ -23,6 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -50,10 +53,20 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * long-poll holds no thread while it waits. Binding an address other than loopback needs TLS, or an explicit
  * {@link Builder#allowInsecureNonLoopback()}, which logs a warning.
  *
+ * <p>Its security state is durable: it is a {@link DurablePart} named {@value #DURABLE_NAME}, which a fleet with
+ * a journal attaches automatically. Machine credential hashes, join-token rotations and revocations, and
+ * removals are journaled before the answer that reveals them is sent, and replayed when the fleet is built
+ * again: a machine keeps its credential across a coordinator restart, and a rotated or revoked join token
+ * stays so (the builder's join token is only the initial one). Each run has its own incarnation, which agents
+ * see change on a restart: they join again with their credential, report what they run, and the coordinator
+ * stops what is no longer current.
+ *
  * <p>Thread-safe. {@link #deliver}, {@link #withdraw}, {@link #pause} and {@link #resume} are called by the
- * fleet on its event executor and never block.
+ * fleet on its event executor and never block. Changes to credentials block until they are durable.
  */
-public final class HttpCoordinator implements Transport, AutoCloseable {
+public final class HttpCoordinator implements Transport, DurablePart, AutoCloseable {
+  /** The name its records are filed under in the fleet's journal. */
+  public static final String DURABLE_NAME = "http.credentials";
   private static final System.Logger LOG = System.getLogger(HttpCoordinator.class.getName());
   /**
    * Selector threads. Agents' requests (heartbeats, polls, results) are handled on them without a hand-off to
@@ -65,6 +78,8 @@ public final class HttpCoordinator implements Transport, AutoCloseable {
   private final Credentials credentials;
   private final Deliveries deliveries;
   private final Limits limits;
+  /** Names this run: agents that see it change know their message numbering restarted. */
+  private final String incarnation = Secrets.newSecret().substring(0, 16);
   private Server server;
   private ServerConnector connector;
   private HeaderDeadline headerDeadline;
@@ -148,7 +163,7 @@ public final class HttpCoordinator implements Transport, AutoCloseable {
     s.addBean(new NetworkConnectionLimit(config.maxConnections, c));
     s.setErrorHandler(new ProblemErrorHandler());
     Api handler = new Api(fleet, credentials, deliveries, new RateLimits(config.ticker, config.requestsPerSecond,
-        config.burst), limits, pool, s.getScheduler());
+        config.burst), limits, pool, s.getScheduler(), incarnation, config.joinTokenListener);
     s.setHandler(handler);
     try {
       s.start();
@@ -193,14 +208,67 @@ public final class HttpCoordinator implements Transport, AutoCloseable {
     return connector.getLocalPort();
   }
 
-  /** Replaces the join token with a new random one, returned once; the old one is refused from now on. */
+  /**
+   * Replaces the join token with a new random one, returned once it is durable; the old one is refused from
+   * now on, also after a restart.
+   */
   public String rotateJoinToken() {
-    return credentials.rotateJoinToken();
+    String token = credentials.rotateJoinToken();
+    tell(Optional.of(token));
+    return token;
   }
 
-  /** Refuses every join until the token is rotated; joined machines keep working. */
+  /** Refuses every join until the token is rotated, also after a restart; joined machines keep working. */
   public void revokeJoinToken() {
     credentials.revokeJoinToken();
+    tell(Optional.empty());
+  }
+
+  private void tell(Optional<String> joinToken) {
+    try {
+      config.joinTokenListener.accept(joinToken);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "the join token listener failed; the change stands", e);
+    }
+  }
+
+  /**
+   * Whether joins are accepted with this token now: false once it was rotated away or revoked, which after a
+   * restart the journal decides, not the builder.
+   */
+  public boolean acceptsJoinToken(String token) {
+    return credentials.isJoinToken(token);
+  }
+
+  /** Whether joins are refused until the join token is rotated. */
+  public boolean joinTokenRevoked() {
+    return credentials.joinTokenRevoked();
+  }
+
+  @Override
+  public String name() {
+    return DURABLE_NAME;
+  }
+
+  /** Called by the fleet's journal wiring, before {@link #replay}; credential changes are journaled from now on. */
+  @Override
+  public void attach(Consumer<byte[]> durableAppend) {
+    credentials.attach(durableAppend);
+  }
+
+  /**
+   * Applies a journaled record of credentials.
+   *
+   * @throws IllegalArgumentException if it is not a record this version wrote
+   */
+  @Override
+  public void replay(byte[] record) {
+    credentials.replay(record);
+  }
+
+  @Override
+  public void snapshot(Consumer<byte[]> out) {
+    credentials.snapshot(out);
   }
 
   /**
@@ -307,6 +375,7 @@ public final class HttpCoordinator implements Transport, AutoCloseable {
     private int maxConnections = 1024;
     private int threads = 16;
     private int mailboxCapacity = 10_000;
+    private Consumer<Optional<String>> joinTokenListener = token -> { };
 
     private Builder() {}
 
@@ -422,6 +491,16 @@ public final class HttpCoordinator implements Transport, AutoCloseable {
     /** The most request threads; 16 by default. Waiting long-polls use none. */
     public Builder threads(int threads) {
       this.threads = atLeast("threads", threads, 4);
+      return this;
+    }
+
+    /**
+     * Told of each new join token once it is durable (empty when revoked), whether through the API or
+     * {@link HttpCoordinator#rotateJoinToken()}; e.g. to keep a copy for the operator. Called on the thread that
+     * made the change; a listener that throws is logged, the change stands.
+     */
+    public Builder onJoinTokenChange(Consumer<Optional<String>> listener) {
+      this.joinTokenListener = Objects.requireNonNull(listener, "onJoinTokenChange");
       return this;
     }
 

@@ -133,6 +133,14 @@ public final class HttpFleetClient {
     return call("GET", "v1/rules", null, Wire.RulesDto.class).rules();
   }
 
+  /**
+   * A consistent copy of the fleet's durable state ({@code GET /v1/backup}), in the format
+   * {@code FileJournal.restore} reads. Held in memory whole; a personal fleet's state is small.
+   */
+  public byte[] backup() {
+    return http.call("GET", "v1/backup", credential, null, byte[].class, timeout.multipliedBy(6));
+  }
+
   /** Replaces the join token; returns the new one (shown only now). */
   public String rotateJoinToken() {
     return call("POST", "v1/join-token", null, Wire.JoinTokenDto.class).joinToken();

@@ -16,6 +16,12 @@ public interface TaskContext {
   /** Which attempt this is, from 1. */
   int attempt();
 
+  /**
+   * The attempt's token: unique to this attempt, the same when the coordinator sends the attempt again (after a
+   * reconnect or its own restart). Useful to make the task's side effects idempotent.
+   */
+  long token();
+
   /** The machine this agent runs as. */
   MachineId machine();
 

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -60,10 +61,19 @@ public final class Api extends Handler.Abstract {
   private final Executor executor;
   private final Scheduler scheduler;
   private final Object joinLock = new Object();
+  private final String incarnation;
+  private final Consumer<Optional<String>> joinTokenChanged;
 
+  /**
+   * @param incarnation names this coordinator's run: message numbers count within it, and an agent that sees it
+   *     change knows the coordinator restarted and joins again
+   * @param joinTokenChanged told of the new join token after a rotation through the API, empty after a revocation
+   */
   public Api(Fleet fleet, Credentials credentials, Deliveries deliveries, RateLimits rates, Limits limits,
-      Executor executor, Scheduler scheduler) {
+      Executor executor, Scheduler scheduler, String incarnation, Consumer<Optional<String>> joinTokenChanged) {
     super(InvocationType.NON_BLOCKING);
+    this.incarnation = incarnation;
+    this.joinTokenChanged = joinTokenChanged;
     this.fleet = fleet;
     this.credentials = credentials;
     this.deliveries = deliveries;
@@ -188,6 +198,7 @@ public final class Api extends Handler.Abstract {
           case "machines": return only(m, "GET", new Route("machines", Who.ADMIN, Body.NONE, null));
           case "queue": return only(m, "GET", new Route("queue", Who.ADMIN, Body.NONE, null));
           case "rules": return only(m, "GET", new Route("rules", Who.ADMIN, Body.NONE, null));
+          case "backup": return only(m, "GET", new Route("backup", Who.ADMIN, Body.NONE, null));
           case "join-token":
             if (m.equals("POST")) {
               return new Route("rotate-join-token", Who.ADMIN, Body.OPTIONAL, null);
@@ -390,13 +401,45 @@ public final class Api extends Handler.Abstract {
         json(response, callback, 200, out);
       }
       case "rules" -> json(response, callback, 200, new Wire.RulesDto(fleet.describeRules()));
-      case "rotate-join-token" -> json(response, callback, 200, new Wire.JoinTokenDto(credentials.rotateJoinToken()));
+      case "rotate-join-token" -> {
+        String token = credentials.rotateJoinToken(); // durable before the answer reveals it
+        tellJoinToken(Optional.of(token));
+        json(response, callback, 200, new Wire.JoinTokenDto(token));
+      }
       case "revoke-join-token" -> {
         credentials.revokeJoinToken();
+        tellJoinToken(Optional.empty());
         json(response, callback, 200, Map.of("revoked", true));
       }
+      case "backup" -> backup(response, callback);
       default -> throw new IllegalStateException("route " + route.name() + " has no endpoint");
     }
+  }
+
+  private void tellJoinToken(Optional<String> token) {
+    try {
+      joinTokenChanged.accept(token);
+    } catch (RuntimeException e) {
+      // The change is journaled already; a listener (e.g. one keeping a copy in a file) must not undo the answer.
+      LOG.log(Level.WARNING, "the join token listener failed", e);
+    }
+  }
+
+  /** Answers with a consistent copy of the fleet's durable state, as {@link Fleet#backup} writes it. */
+  private void backup(Response response, Callback callback) {
+    java.io.ByteArrayOutputStream copy = new java.io.ByteArrayOutputStream(1 << 16);
+    try {
+      fleet.backup(copy);
+    } catch (UnsupportedOperationException e) {
+      throw new Problem(501, "no-backup", "this fleet cannot take backups: " + e.getMessage());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("writing the backup to memory failed", e);
+    }
+    response.setStatus(200);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    response.getHeaders().put("Content-Disposition", "attachment; filename=\"fleet.backup\"");
+    response.write(true, ByteBuffer.wrap(copy.toByteArray()), callback);
   }
 
   private static Duration nonNegative(long millis, String field) {
@@ -422,6 +465,8 @@ public final class Api extends Handler.Abstract {
 
   private Wire.JoinResponse join(Principal who, Wire.JoinRequest req, Request request) {
     Machine m = WireMapping.input(() -> WireMapping.machine(req.machine()));
+    String joinKey = req.joinKey() == null ? null : WireMapping.input(() -> Secrets.checkConfigured("joinKey",
+        req.joinKey()));
     String credential;
     boolean reconnected;
     synchronized (joinLock) {
@@ -433,7 +478,9 @@ public final class Api extends Handler.Abstract {
         credential = request.getHeaders().get(HttpHeader.AUTHORIZATION).substring(7).trim();
         reconnected = true;
       } else {
-        if (credentials.hasCredential(m.id())) {
+        // The same agent retrying a join whose answer it lost presents the join key it joined with; it gets a
+        // fresh credential in place of the one that never reached it. Anyone else is refused the known id.
+        if (credentials.hasCredential(m.id()) && !credentials.issuedTo(m.id(), joinKey)) {
           throw Problem.conflict("already-joined", "machine '" + m.id() + "' has already joined and holds a "
               + "credential; reconnect with that credential, or remove the machine (DELETE /v1/machines/" + m.id()
               + ") so it can join afresh");
@@ -451,15 +498,74 @@ public final class Api extends Handler.Abstract {
         fleet.registry().register(m);
       }
       if (credential == null) {
-        credential = credentials.issue(m.id());
+        // Registered first, then the credential: it is journaled after the registration, so a crash leaves
+        // either nothing the agent was told, or both.
+        credential = credentials.issue(m.id(), joinKey);
       }
     }
+    List<Wire.WithdrawnItem> withdrawn = reconnected ? notCurrent(m.id(), req.running()) : List.of();
     long cursor = deliveries.rejoin(m.id());
     LOG.log(Level.INFO, () -> "machine '" + m.id() + "' " + (reconnected ? "reconnected" : "joined") + " from "
         + address(request.getConnectionMetaData().getRemoteSocketAddress()));
     return new Wire.JoinResponse(m.id().value(), credential, reconnected,
         fleet.monitor().interval().toMillis(), fleet.monitor().suspectAfter().toMillis(),
-        fleet.monitor().offlineAfter().toMillis(), limits.maxPollWait().toMillis(), cursor);
+        fleet.monitor().offlineAfter().toMillis(), limits.maxPollWait().toMillis(), cursor, incarnation, withdrawn);
+  }
+
+  /**
+   * Of the attempts a reconnecting agent says it runs, those it must stop: the coordinator has no record of
+   * them, they are not the task's current attempt, or they are another machine's. The current ones are marked
+   * started, as the agent runs them.
+   */
+  private List<Wire.WithdrawnItem> notCurrent(MachineId caller, List<Wire.StartedItem> running) {
+    if (running == null || running.isEmpty()) {
+      return List.of();
+    }
+    if (running.size() > limits.maxTasksPerRequest()) {
+      throw Problem.tooLarge("a join may report at most " + limits.maxTasksPerRequest() + " running attempts, got "
+          + running.size());
+    }
+    List<Wire.WithdrawnItem> out = new ArrayList<>();
+    for (Wire.StartedItem r : running) {
+      if (r == null || r.task() == null || r.token() == null) {
+        continue;
+      }
+      String why;
+      try {
+        why = whyNotCurrent(caller, WireMapping.taskId(r.task()), WireMapping.token(r.token(), "token"));
+      } catch (RuntimeException e) {
+        why = "the coordinator cannot read it: " + e.getMessage();
+      }
+      if (why != null) {
+        out.add(new Wire.WithdrawnItem(r.task(), r.token(), why));
+      }
+    }
+    return out;
+  }
+
+  /** Why an attempt the caller runs is not current, or null if it is. */
+  private String whyNotCurrent(MachineId caller, TaskId task, long token) {
+    Optional<Assignment> out = deliveries.outstanding(task);
+    if (out.isPresent() && out.get().token() == token) {
+      return out.get().machine().equals(caller) ? null : "task '" + task + "' is assigned to another machine";
+    }
+    Optional<TaskStatus> s = fleet.dispatcher().status(task);
+    if (s.isEmpty()) {
+      return "the coordinator has no record of task '" + task + "'";
+    }
+    if (s.get().state().isFinal()) {
+      return "task '" + task + "' is " + s.get().state().name().toLowerCase(Locale.ROOT);
+    }
+    if (!s.get().machine().map(caller::equals).orElse(false)) {
+      return "task '" + task + "' is not assigned to machine '" + caller + "'";
+    }
+    try {
+      // The core is the judge of currency; after a restart the transport's own record may not be back yet.
+      fleet.dispatcher().started(task, token);
+      return null;
+    } catch (StaleAttemptException | UnknownTaskException e) {
+      return e.getMessage();
+    }
   }
 
   private Wire.HeartbeatResponse heartbeat(MachineId id, Wire.HeartbeatRequest req) {
@@ -472,9 +578,16 @@ public final class Api extends Handler.Abstract {
       throw Problem.notFound("unknown-machine", "machine '" + id + "' is no longer registered; join again");
     }
     Mailbox box = deliveries.mailbox(id);
-    List<Mailbox.Message> messages = box.acknowledge(req.ack() == null ? 0 : req.ack());
+    // An ack counted in an earlier incarnation means nothing now: the agent is told the new one and joins again.
+    List<Mailbox.Message> messages = sameIncarnation(req.incarnation())
+        ? box.acknowledge(req.ack() == null ? 0 : req.ack()) : List.of();
     return new Wire.HeartbeatResponse(accepted, fleet.monitor().health(id).word(), messages(messages), box.cursor(),
-        fleet.monitor().interval().toMillis());
+        fleet.monitor().interval().toMillis(), incarnation);
+  }
+
+  /** Whether an agent's acks count in this coordinator's numbering; an agent that names none is trusted. */
+  private boolean sameIncarnation(String agents) {
+    return agents == null || agents.equals(incarnation);
   }
 
   private static List<Wire.MessageDto> messages(List<Mailbox.Message> messages) {
@@ -499,9 +612,14 @@ public final class Api extends Handler.Abstract {
       throw Problem.notFound("unknown-machine", "machine '" + id + "' is no longer registered; join again");
     }
     Mailbox box = deliveries.mailbox(id);
+    if (!sameIncarnation(query.getValue("incarnation"))) {
+      // Answered at once and without acknowledging anything: the agent learns the new incarnation and joins again.
+      json(response, callback, 200, new Wire.PollResponse(List.of(), box.cursor(), incarnation));
+      return;
+    }
     if (waitMillis == 0) {
       List<Mailbox.Message> now = box.acknowledge(ack);
-      json(response, callback, 200, new Wire.PollResponse(messages(now), box.cursor()));
+      json(response, callback, 200, new Wire.PollResponse(messages(now), box.cursor(), incarnation));
       return;
     }
     PollWaiter waiter = new PollWaiter(response, callback);
@@ -545,7 +663,7 @@ public final class Api extends Handler.Abstract {
         if (t != null) {
           t.cancel();
         }
-        json(response, callback, 200, new Wire.PollResponse(messages(messages), cursor));
+        json(response, callback, 200, new Wire.PollResponse(messages(messages), cursor, incarnation));
       }
     }
 
@@ -577,12 +695,20 @@ public final class Api extends Handler.Abstract {
    * The attempt a machine reports on, after checking it is the caller's: identity comes from the
    * credential, so a machine can report only attempts that were delivered to it.
    */
-  private Assignment ownAttempt(MachineId caller, TaskId task, long token) {
+  private void ownAttempt(MachineId caller, TaskId task, long token) {
     Optional<Assignment> out = deliveries.outstanding(task);
     if (out.isEmpty()) {
+      // After a restart the fleet knows the attempt before its re-delivery reaches this transport: the core
+      // judges the token, and the task's machine says whose it is.
       TaskStatus s = fleet.dispatcher().status(task).orElseThrow(() -> new UnknownTaskException(task));
-      throw Problem.conflict("stale-attempt", "task '" + task + "' has no attempt out with token "
-          + WireMapping.token(token) + " (it is " + s.state().name().toLowerCase(Locale.ROOT) + ")");
+      if (s.state().isFinal() || s.state() == dev.fleet.TaskState.QUEUED) {
+        throw Problem.conflict("stale-attempt", "task '" + task + "' has no attempt out with token "
+            + WireMapping.token(token) + " (it is " + s.state().name().toLowerCase(Locale.ROOT) + ")");
+      }
+      if (!s.machine().map(caller::equals).orElse(false)) {
+        throw Problem.forbidden("task '" + task + "' is not assigned to machine '" + caller + "'");
+      }
+      return;
     }
     Assignment a = out.get();
     if (!a.machine().equals(caller)) {
@@ -592,7 +718,6 @@ public final class Api extends Handler.Abstract {
       throw Problem.conflict("stale-attempt", "token " + WireMapping.token(token) + " is not the current attempt of "
           + "task '" + task + "' (attempt " + a.attempt() + ")");
     }
-    return a;
   }
 
   private Wire.TaskStatusDto started(MachineId caller, TaskId task, Wire.StartedRequest req) {
@@ -601,8 +726,8 @@ public final class Api extends Handler.Abstract {
 
   private TaskStatus markStarted(MachineId caller, TaskId task, String tokenText) {
     long token = WireMapping.token(tokenText, "token");
-    Assignment a = ownAttempt(caller, task, token);
-    return fleet.dispatcher().started(a.task().id(), a.token());
+    ownAttempt(caller, task, token);
+    return fleet.dispatcher().started(task, token);
   }
 
   private Wire.TaskStatusDto result(MachineId caller, TaskId task, Wire.ResultRequest req) {
@@ -613,9 +738,9 @@ public final class Api extends Handler.Abstract {
     long token = WireMapping.token(req.token(), "token");
     TaskResult result = WireMapping.input(() -> new TaskResult(WireMapping.required(req.succeeded(), "succeeded"),
         WireMapping.payload(req.output(), "output"), req.message() == null ? "" : req.message()));
-    Assignment a = ownAttempt(caller, task, token);
-    TaskStatus s = fleet.dispatcher().complete(a.task().id(), a.token(), result);
-    deliveries.finished(a);
+    ownAttempt(caller, task, token);
+    TaskStatus s = fleet.dispatcher().complete(task, token, result);
+    deliveries.finished(task, token);
     return s;
   }
 
@@ -784,6 +909,10 @@ public final class Api extends Handler.Abstract {
     }
     if (t instanceof StaleAttemptException e) {
       return Problem.conflict("stale-attempt", e.getMessage());
+    }
+    if (t instanceof dev.fleet.spi.JournalException e) {
+      LOG.log(Level.ERROR, "the journal failed; changes are refused", e);
+      return new Problem(503, "journal-failed", "the coordinator cannot record changes: " + e.getMessage());
     }
     if (t instanceof IllegalArgumentException e) {
       return Problem.badRequest(String.valueOf(e.getMessage()));

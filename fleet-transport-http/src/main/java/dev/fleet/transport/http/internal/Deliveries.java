@@ -85,9 +85,12 @@ public final class Deliveries {
   }
 
   /** The attempt's result was accepted. */
-  public void finished(Assignment a) {
-    outstanding.remove(a.task().id(), a);
-    forgetPause(a);
+  public void finished(TaskId task, long token) {
+    Assignment a = outstanding.get(task);
+    if (a != null && a.token() == token) {
+      outstanding.remove(task, a);
+      forgetPause(a);
+    }
   }
 
   /** The tasks out on a machine. */

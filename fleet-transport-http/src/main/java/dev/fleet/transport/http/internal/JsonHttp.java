@@ -140,6 +140,9 @@ public final class JsonHttp {
     if (type == Void.class) {
       return null;
     }
+    if (type == byte[].class) {
+      return type.cast(body); // a binary answer, such as a backup
+    }
     try {
       return Json.readLenient(body, type);
     } catch (tools.jackson.core.JacksonException e) {

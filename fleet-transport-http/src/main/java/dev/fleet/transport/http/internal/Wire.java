@@ -20,12 +20,29 @@ public final class Wire {
   /** A machine's hardware; every field optional. */
   public record SpecsDto(String ram, String chip, Boolean gpu, Integer cores, Map<String, String> extra) {}
 
-  /** {@code POST /v1/join}: the machine that joins. */
-  public record JoinRequest(MachineDto machine) {}
+  /**
+   * {@code POST /v1/join}: the machine that joins. {@code joinKey} (optional) is a secret the agent makes once
+   * and presents with every join-token join, so a join whose answer was lost can be retried; {@code running}
+   * (optional, on a reconnect) lists the attempts the agent runs, so the coordinator can stop those that are
+   * no longer current.
+   */
+  public record JoinRequest(MachineDto machine, String joinKey, List<StartedItem> running) {
+    public JoinRequest(MachineDto machine) {
+      this(machine, null, null);
+    }
+  }
 
-  /** The answer to a join: the machine's credential and the heartbeat settings it must keep. */
+  /**
+   * The answer to a join: the machine's credential, the heartbeat settings it must keep, the cursor to
+   * acknowledge from, the coordinator's incarnation (it changes when the coordinator restarts, and with it the
+   * numbering of messages), and which of the reported running attempts to stop.
+   */
   public record JoinResponse(String machine, String credential, boolean reconnected, long heartbeatIntervalMillis,
-      long suspectAfterMillis, long offlineAfterMillis, long maxPollWaitMillis, long cursor) {}
+      long suspectAfterMillis, long offlineAfterMillis, long maxPollWaitMillis, long cursor, String incarnation,
+      List<WithdrawnItem> withdrawn) {}
+
+  /** An attempt the agent reported running that it must stop, and why. */
+  public record WithdrawnItem(String task, String token, String reason) {}
 
   /** Power, heat and owner activity; every field optional. */
   public record SignalsDto(Boolean onBattery, Integer batteryPercent, Boolean throttled, Long ownerIdleMillis,
@@ -33,13 +50,18 @@ public final class Wire {
 
   /**
    * {@code POST /v1/heartbeat}. The machine is the caller; {@code ack} is the last message sequence the agent
-   * has received, so the coordinator can forget older messages.
+   * has received, so the coordinator can forget older messages; {@code incarnation} (optional) is the
+   * coordinator incarnation that numbering belongs to: an ack from another incarnation is ignored.
    */
-  public record HeartbeatRequest(Long sequence, Double load, SignalsDto signals, Long ack) {}
+  public record HeartbeatRequest(Long sequence, Double load, SignalsDto signals, Long ack, String incarnation) {
+    public HeartbeatRequest(Long sequence, Double load, SignalsDto signals, Long ack) {
+      this(sequence, load, signals, ack, null);
+    }
+  }
 
   /** The answer to a heartbeat: whether it counted, the machine's health, and messages after the ack. */
   public record HeartbeatResponse(boolean accepted, String health, List<MessageDto> messages, long cursor,
-      long heartbeatIntervalMillis) {}
+      long heartbeatIntervalMillis, String incarnation) {}
 
   /**
    * A message to a machine: {@code assign} (with task, attempt and token), or {@code withdraw}, {@code pause} or
@@ -49,7 +71,7 @@ public final class Wire {
       String reason) {}
 
   /** The answer to {@code GET /v1/assignments}: messages after the ack, and the newest sequence. */
-  public record PollResponse(List<MessageDto> messages, long cursor) {}
+  public record PollResponse(List<MessageDto> messages, long cursor, String incarnation) {}
 
   /** Opaque bytes: {@code text} for UTF-8 text, else {@code base64}. */
   public record PayloadDto(String mediaType, String text, String base64) {}
