@@ -22,6 +22,21 @@ public interface Dispatcher {
    */
   Decision submit(Task task);
 
+  /**
+   * Submits tasks one after another, as {@link #submit} would, and returns their decisions in the same order.
+   * A durable fleet writes them to its journal together, so one thread pays one disk sync for the lot.
+   *
+   * @throws IllegalStateException if a task's id was submitted already with different content; the tasks
+   *     before it are submitted, those after it are not
+   */
+  default java.util.List<Decision> submitAll(java.util.List<Task> tasks) {
+    java.util.List<Decision> out = new java.util.ArrayList<>(tasks.size());
+    for (Task t : tasks) {
+      out.add(submit(t));
+    }
+    return out;
+  }
+
   /** A dry run: what {@link #submit} would decide now. Changes nothing. */
   Decision plan(Task task);
 

@@ -26,6 +26,11 @@ class BenchmarksSmokeTest {
       "dev.fleet.bench.DecisionBenchmark.fleetPlan",
       "dev.fleet.bench.DecisionBenchmark.fleetSubmitComplete",
       "dev.fleet.bench.DecisionBenchmark.seedDispatch",
+      "dev.fleet.bench.DurableBenchmark.durableSubmit64",
+      "dev.fleet.bench.DurableBenchmark.durableSubmitAll100",
+      "dev.fleet.bench.DurableBenchmark.memorySubmit64",
+      "dev.fleet.bench.DurableBenchmark.replayHistory",
+      "dev.fleet.bench.DurableBenchmark.restartFromSnapshot",
       "dev.fleet.bench.FenzoBenchmark.fenzoExact",
       "dev.fleet.bench.FenzoBenchmark.fenzoExactSingleOffer",
       "dev.fleet.bench.FenzoBenchmark.fenzoGoodEnough",
@@ -50,6 +55,7 @@ class BenchmarksSmokeTest {
         .measurementTime(TimeValue.milliseconds(100))
         .param("machines", "100")
         .param("records", "1000")
+        .param("events", "4000")
         .shouldFailOnError(true)
         .build();
     Collection<RunResult> results = new Runner(options).run();

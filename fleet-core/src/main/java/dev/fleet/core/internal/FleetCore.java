@@ -20,11 +20,9 @@ import dev.fleet.TaskState;
 import dev.fleet.TaskStatus;
 import dev.fleet.UnknownTaskException;
 import dev.fleet.Assignment;
-import dev.fleet.core.internal.facts.Fact;
 import dev.fleet.core.internal.facts.Recovered;
 import dev.fleet.spi.DurablePart;
 import dev.fleet.spi.Journal;
-import dev.fleet.spi.JournalException;
 import dev.fleet.spi.PlacementStrategy;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -64,18 +62,8 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   private final OwnerReturn ownerReturn;
   private final Matchmaker matchmaker;
   private final TimeBridge time;
-  /** Where durable changes go; null for a fleet that keeps nothing. */
-  private final Journal journal;
-  private final JournalingChanges journaling;
-  private final List<DurablePart> parts;
-  private final long snapshotEvery;
-  /** The highest journal position this fleet knows to be durable. */
-  private volatile long synced;
-  /** Set once a journal write failed: the fleet takes no more changes (fail-stop). */
-  private volatile JournalException stopped;
-  /** Records appended since the last snapshot was asked for; guarded by the lock. */
-  private long sinceSnapshot;
-  private boolean snapshotting;
+  /** The journal room; null for a fleet that keeps nothing. */
+  private final Durability durability;
   private volatile boolean closed;
 
   public FleetCore(FleetConfig config) {
@@ -99,17 +87,15 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       long snapshotEvery) {
     this.config = config;
     this.time = new TimeBridge(config.ticker(), config.wallClock());
-    this.journal = journal;
-    this.parts = List.copyOf(parts);
-    this.snapshotEvery = snapshotEvery;
     this.strategy = config.strategy();
     this.indexedStrategy = strategy instanceof LeastLoaded;
     this.policies = new PlacementPolicies(config.batteryStopBelow(), config.batteryResumeAt(), config.ownerAway());
     this.placer = new Placer(strategy, config.failbackAfter().toNanos(), policies);
     this.explainer = new Explainer(strategy, policies);
     this.events = new EventBus(config.eventExecutor());
-    this.journaling = journal == null ? null : new JournalingChanges(journal, time, config.wallClock(), events);
-    Changes changes = journaling != null ? journaling : given;
+    this.durability = journal == null ? null
+        : new Durability(journal, parts, snapshotEvery, time, config, events, lock);
+    Changes changes = durability != null ? durability.changes() : given;
     this.pacer = new SweepPacer(config.scheduler());
     pacer.runs(this::sweepNow);
     this.machines = new Machines(placer, Objects.requireNonNull(changes, "changes"));
@@ -126,33 +112,15 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
    * listeners are subscribed and before {@link #start()}.
    */
   public void recover() {
-    if (journal == null) {
+    if (durability == null) {
       return;
     }
-    java.util.Map<String, DurablePart> byName = new java.util.HashMap<>();
-    for (DurablePart p : parts) {
-      if (byName.put(p.name(), p) != null) {
-        throw new IllegalArgumentException("two durable parts are named '" + p.name() + "'");
-      }
-      p.attach(record -> appendPart(p.name(), record));
-    }
-    Recovered recovered = new Recovered(config.finishedTaskRetention(), part -> {
-      DurablePart p = byName.get(part.name());
-      if (p == null) {
-        throw new IllegalStateException("the journal holds records of durable part '" + part.name()
-            + "', which this fleet was not built with (it has " + byName.keySet() + "); add it to the builder");
-      }
-      p.replay(part.record());
-    });
-    journal.open(recovered::apply);
+    durability.imageFrom(this::image);
+    Recovered recovered = durability.replay(config.finishedTaskRetention(),
+        p -> p.attach(record -> appendPart(p.name(), record)));
     lock.lock();
     try {
-      long now = config.ticker().read();
-      JournalReplay.install(recovered, machines, liveness, ledger, time, now);
-      journaling.lastPosition = journal.position();
-      synced = journaling.lastPosition;
-      events.durable(synced);
-      sinceSnapshot = recovered.applied();
+      JournalReplay.install(recovered, machines, liveness, ledger, time, config.ticker().read());
       if (config.transport() != null) {
         for (TaskRecord r : ledger.liveInOrder()) {
           if (r.state == TaskState.DISPATCHED || r.state == TaskState.RUNNING || r.state == TaskState.PAUSED) {
@@ -176,10 +144,9 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
 
   /** Appends a durable part's record in the fleet's order and returns once it is on disk. */
   private void appendPart(String name, byte[] record) {
-    Objects.requireNonNull(record, "record");
     enter();
     try {
-      journaling.put(new Fact.Part(name, record.clone()));
+      durability.appendPart(name, record);
     } finally {
       exit();
     }
@@ -261,12 +228,8 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     } finally {
       lock.unlock();
     }
-    if (journal != null) {
-      try {
-        journal.close();
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "closing the journal failed", e);
-      }
+    if (durability != null) {
+      durability.close();
     }
     for (AutoCloseable c : config.onClose()) {
       try {
@@ -285,10 +248,8 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
 
   private void enter() {
     ensureOpen();
-    JournalException failure = stopped;
-    if (failure != null) {
-      throw new JournalException("the fleet takes no more changes since its journal failed: "
-          + failure.getMessage(), failure);
+    if (durability != null) {
+      durability.checkTakingChanges();
     }
     lock.lock();
   }
@@ -299,102 +260,34 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
    * operation returns only once what it changed is on disk, and nothing it posted is delivered before that.
    */
   private void exit() {
+    exit(-1);
+  }
+
+  /**
+   * Leaves an operation that need not wait for other operations' records if it appended none of its own
+   * (the journal was at {@code before} when it began; -1 to always wait): a heartbeat answers nothing that
+   * depends on them, and should not queue behind their disk sync.
+   */
+  private void exit(long before) {
     long position = 0;
     try {
       matchmaker.match();
     } finally {
-      if (journaling != null) {
-        position = journaling.lastPosition;
+      if (durability != null) {
+        position = durability.position();
       }
       lock.unlock();
     }
-    if (position > synced) {
-      durable(position);
+    if (durability != null && position != before) {
+      durability.durable(position);
     }
     events.flush();
   }
 
-  /** Waits until the journal holds everything up to {@code position}; the fleet stops if it never will. */
-  private void durable(long position) {
-    try {
-      JournalException failed = journaling.failed;
-      if (failed != null) {
-        throw failed;
-      }
-      journal.sync(position);
-    } catch (JournalException e) {
-      if (stopped == null) {
-        stopped = e;
-        LOG.log(Level.ERROR, "journal failed; the fleet takes no more changes", e);
-      }
-      events.discard();
-      throw e;
-    }
-    if (position > synced) {
-      synced = position;
-    }
-    events.durable(position);
-    maybeSnapshot(position);
-  }
-
-  /** Asks for a snapshot once enough records have gone by since the last one; it is taken on the scheduler. */
-  private void maybeSnapshot(long position) {
-    if (snapshotEvery <= 0 || position - lastSnapshotPosition < snapshotEvery) {
-      return;
-    }
-    lock.lock();
-    try {
-      sinceSnapshot = position - lastSnapshotPosition;
-      if (snapshotting || sinceSnapshot < snapshotEvery || closed) {
-        return;
-      }
-      snapshotting = true;
-    } finally {
-      lock.unlock();
-    }
-    config.scheduler().schedule(this::snapshotNow, Duration.ZERO);
-  }
-
-  private volatile long lastSnapshotPosition;
-
-  /**
-   * Replaces the journal up to now by the records that recreate the fleet's state; taken under the lock (so it
-   * is consistent) and written after it is released (so the fleet keeps serving while it is written).
-   */
-  private void snapshotNow() {
-    List<byte[]> records;
-    long position;
-    lock.lock();
-    try {
-      if (closed || stopped != null) {
-        snapshotting = false;
-        return;
-      }
-      records = image();
-      position = journaling.lastPosition;
-    } finally {
-      lock.unlock();
-    }
-    try {
-      journal.sync(position);
-      journal.snapshot(position, records);
-      LOG.log(Level.DEBUG, () -> "snapshot at journal position " + position + ": " + records.size() + " records");
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "journal snapshot at position " + position + " failed; the journal keeps growing", e);
-    } finally {
-      lock.lock();
-      try {
-        lastSnapshotPosition = Math.max(lastSnapshotPosition, position);
-        snapshotting = false;
-      } finally {
-        lock.unlock();
-      }
-    }
-  }
-
   /** The records that recreate the fleet's durable state; called under the lock. */
   private List<byte[]> image() {
-    return FleetImage.records(machines.all(), ledger.finishedInOrder(), ledger.liveInOrder(), parts, time);
+    return FleetImage.records(machines.all(), ledger.finishedInOrder(), ledger.liveInOrder(),
+        durability == null ? List.of() : durability.parts(), time);
   }
 
   @Override
@@ -571,6 +464,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   public boolean heartbeat(Heartbeat hb) {
     Objects.requireNonNull(hb, "heartbeat");
     enter();
+    long before = durability == null ? 0 : durability.position();
     try {
       MachineSlot slot = machines.slot(hb.machine());
       if (!Liveness.isNews(slot, hb)) {
@@ -604,7 +498,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       matchmaker.match();
       return true;
     } finally {
-      exit();
+      exit(before);
     }
   }
 
@@ -692,51 +586,71 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     Objects.requireNonNull(task, "task");
     enter();
     try {
-      TaskRecord existing = ledger.find(task.id());
-      if (existing != null) {
-        if (!existing.task.equals(task)) {
-          throw new IllegalStateException("task '" + task.id() + "' was already submitted with different content");
-        }
-        return currentDecision(existing);
-      }
-      TaskRecord first = ledger.firstWithKey(task);
-      if (first != null) {
-        return currentDecision(first);
-      }
-      long now = config.ticker().read();
-      LoadIndex where = machines.forSet(task.requires());
-      TaskRecord rec = ledger.newRecord(task, now, where);
-      double ceiling = config.ceiling(task.priority());
-      if (matchmaker.queuedAhead(where, rec, now)) {
-        // Earlier waiting work that ranks ahead gets first pick; then this task, if anything is left. This is
-        // the operation's match: it runs before the new task's own placement, not after.
-        ledger.queueToTry(rec);
-        matchmaker.match();
-        if (rec.state == TaskState.DISPATCHED) {
-          return (Decision.Dispatched) currentDecision(rec);
-        }
-        ledger.withdrawTry(rec);
-      }
-      MachineSlot chosen = placer.choose(task, where, ceiling, null, now, config.wallClock());
-      if (chosen != null) {
-        return ledger.assign(rec, chosen, ceiling, placer.note, now);
-      }
-      if (placer.failure == null && config.preemptionGap() > 0 && task.priority() == Priority.URGENT) {
-        Decision.Dispatched d = matchmaker.preemptFor(rec, where, ceiling, now);
-        if (d != null) {
-          matchmaker.match(); // the evicted work may fit elsewhere
-          return d;
-        }
-      }
-      Explanation why = explainer.queued(task, where, ceiling, machines.all(), placer.failure, wallMillis());
-      if (ledger.waiting() >= config.maxQueuedTasks()) {
-        return ledger.reject(rec, Explanation.of("rejected: the queue is full (" + ledger.waiting()
-            + " tasks waiting, at most " + config.maxQueuedTasks() + "); " + why.summary()), now);
-      }
-      return ledger.queue(rec, why, now);
+      return submitLocked(task);
     } finally {
       exit();
     }
+  }
+
+  @Override
+  public List<Decision> submitAll(List<Task> tasks) {
+    List<Task> all = List.copyOf(tasks);
+    List<Decision> out = new ArrayList<>(all.size());
+    enter();
+    try {
+      for (Task task : all) {
+        out.add(submitLocked(task));
+        matchmaker.match(); // each submission is a whole operation, as if submitted alone
+      }
+      return out;
+    } finally {
+      exit();
+    }
+  }
+
+  private Decision submitLocked(Task task) {
+    TaskRecord existing = ledger.find(task.id());
+    if (existing != null) {
+      if (!existing.task.equals(task)) {
+        throw new IllegalStateException("task '" + task.id() + "' was already submitted with different content");
+      }
+      return currentDecision(existing);
+    }
+    TaskRecord first = ledger.firstWithKey(task);
+    if (first != null) {
+      return currentDecision(first);
+    }
+    long now = config.ticker().read();
+    LoadIndex where = machines.forSet(task.requires());
+    TaskRecord rec = ledger.newRecord(task, now, where);
+    double ceiling = config.ceiling(task.priority());
+    if (matchmaker.queuedAhead(where, rec, now)) {
+      // Earlier waiting work that ranks ahead gets first pick; then this task, if anything is left. This is
+      // the operation's match: it runs before the new task's own placement, not after.
+      ledger.queueToTry(rec);
+      matchmaker.match();
+      if (rec.state == TaskState.DISPATCHED) {
+        return (Decision.Dispatched) currentDecision(rec);
+      }
+      ledger.withdrawTry(rec);
+    }
+    MachineSlot chosen = placer.choose(task, where, ceiling, null, now, config.wallClock());
+    if (chosen != null) {
+      return ledger.assign(rec, chosen, ceiling, placer.note, now);
+    }
+    if (placer.failure == null && config.preemptionGap() > 0 && task.priority() == Priority.URGENT) {
+      Decision.Dispatched d = matchmaker.preemptFor(rec, where, ceiling, now);
+      if (d != null) {
+        matchmaker.match(); // the evicted work may fit elsewhere
+        return d;
+      }
+    }
+    Explanation why = explainer.queued(task, where, ceiling, machines.all(), placer.failure, wallMillis());
+    if (ledger.waiting() >= config.maxQueuedTasks()) {
+      return ledger.reject(rec, Explanation.of("rejected: the queue is full (" + ledger.waiting()
+          + " tasks waiting, at most " + config.maxQueuedTasks() + "); " + why.summary()), now);
+    }
+    return ledger.queue(rec, why, now);
   }
 
   @Override

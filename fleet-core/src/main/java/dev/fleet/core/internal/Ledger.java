@@ -170,7 +170,7 @@ final class Ledger {
     rec.accepted = true;
     changes.submitted(rec);
     taskEvent(rec, TaskState.QUEUED, "queued: " + why.summary(), now);
-    rec.task.deadline().ifPresent(d -> pacer.noLaterThan(TimeBridge.saturatedAdd(now, TimeBridge.nanos(d)), now));
+    rec.task.deadline().ifPresent(d -> pacer.noLaterThan(Nanos.plus(now, Nanos.of(d)), now));
     return new Decision.Queued(rec.task, why);
   }
 
@@ -311,7 +311,7 @@ final class Ledger {
     }
     rec.state = TaskState.QUEUED;
     rec.delayed = true;
-    rec.notBeforeNanos = TimeBridge.saturatedAdd(now, TimeBridge.nanos(wait));
+    rec.notBeforeNanos = Nanos.plus(now, Nanos.of(wait));
     rec.why = Explanation.of(reason + "; attempt " + (rec.attempt + 1) + " after a delay of " + RulesPage.time(wait));
     delayed.add(rec);
     pacer.noLaterThan(rec.notBeforeNanos, now);
@@ -594,6 +594,6 @@ final class Ledger {
   }
 
   private static long deadlineNanos(TaskRecord r) {
-    return r.task.deadline().isEmpty() ? Long.MAX_VALUE : TimeBridge.saturatedAdd(r.submittedNanos, TimeBridge.nanos(r.task.deadline().get()));
+    return r.task.deadline().isEmpty() ? Long.MAX_VALUE : Nanos.plus(r.submittedNanos, Nanos.of(r.task.deadline().get()));
   }
 }

@@ -147,7 +147,7 @@ final class Liveness {
   /** Starts or changes a drain; {@code deadline} null for none. */
   void drain(MachineSlot slot, Duration deadline, boolean forShutdown, long now) {
     machines.drain(slot, true, forShutdown,
-        deadline == null ? Long.MAX_VALUE : TimeBridge.saturatedAdd(now, TimeBridge.nanos(deadline)));
+        deadline == null ? Long.MAX_VALUE : Nanos.plus(now, Nanos.of(deadline)));
     if (slot.health == Health.ONLINE || slot.health == Health.SUSPECT) {
       transition(slot, Health.DRAINING, (forShutdown ? "drain for shutdown" : "drain") + " requested"
           + (deadline == null ? "" : ", deadline " + RulesPage.time(deadline)), now);
@@ -176,7 +176,7 @@ final class Liveness {
     transition(slot, Health.ASLEEP, "announced it is going to sleep", now);
     machines.asleep(slot);
     for (TaskRecord r : slot.tasks) {
-      pacer.noLaterThan(TimeBridge.saturatedAdd(now, TimeBridge.nanos(r.task.reschedule().asleepGrace())), now);
+      pacer.noLaterThan(Nanos.plus(now, Nanos.of(r.task.reschedule().asleepGrace())), now);
     }
   }
 
@@ -244,7 +244,7 @@ final class Liveness {
       if (grace.equals(ReschedulePolicy.WAIT_FOREVER)) {
         continue;
       }
-      long due = TimeBridge.saturatedAdd(s.asleepSinceNanos, TimeBridge.nanos(grace));
+      long due = Nanos.plus(s.asleepSinceNanos, Nanos.of(grace));
       if (due <= now) {
         ledger.requeue(r, s.id() + " was asleep for " + RulesPage.time(grace), now, true);
       } else {

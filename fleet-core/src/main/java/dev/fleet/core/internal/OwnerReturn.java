@@ -88,13 +88,13 @@ final class OwnerReturn {
     MachineSlot slot = r.machine;
     Duration most = r.task.onOwnerReturn().pauseAtMost();
     boolean forever = most.equals(OwnerReturnPolicy.PAUSE_FOREVER);
-    long idleMillis = slot.signals.ownerIdle().map(d -> TimeBridge.nanos(d) / 1_000_000L).orElse(0L);
+    long idleMillis = slot.signals.ownerIdle().map(d -> Nanos.of(d) / 1_000_000L).orElse(0L);
     Explanation why = explainer.paused(slot, r.attempt, wall - idleMillis,
-        forever ? -1 : TimeBridge.saturatedAdd(wall, TimeBridge.nanos(most) / 1_000_000L));
+        forever ? -1 : Nanos.plus(wall, Nanos.of(most) / 1_000_000L));
     ledger.pause(r, why, "the owner of " + slot.id() + " returned", now);
     if (!forever) {
       // It must move when its pause runs out, whether or not anything else happens by then.
-      pacer.noLaterThan(TimeBridge.saturatedAdd(now, TimeBridge.nanos(most)), now);
+      pacer.noLaterThan(Nanos.plus(now, Nanos.of(most)), now);
     }
   }
 
@@ -116,7 +116,7 @@ final class OwnerReturn {
       if (most.equals(OwnerReturnPolicy.PAUSE_FOREVER)) {
         continue;
       }
-      long due = TimeBridge.saturatedAdd(r.pausedAtNanos, TimeBridge.nanos(most));
+      long due = Nanos.plus(r.pausedAtNanos, Nanos.of(most));
       if (due <= now) {
         ledger.requeue(r, "paused on " + s.id() + " for " + RulesPage.time(most) + " while its owner was active",
             now, false);

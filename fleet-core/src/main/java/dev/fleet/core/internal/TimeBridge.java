@@ -18,21 +18,6 @@ final class TimeBridge {
     this.wallClock = wallClock;
   }
 
-  /** A user-supplied duration in nanoseconds, Long.MAX_VALUE for anything longer than ~292 years. */
-  static long nanos(java.time.Duration d) {
-    try {
-      return d.toNanos();
-    } catch (ArithmeticException e) {
-      return Long.MAX_VALUE;
-    }
-  }
-
-  /** {@code a + b}, or Long.MAX_VALUE where that overflows: "never" stays never. */
-  static long saturatedAdd(long a, long b) {
-    long r = a + b;
-    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
-  }
-
   /** A ticker time as wall-clock milliseconds; {@code Long.MAX_VALUE} ("never") stays so. */
   long wall(long nanos) {
     if (nanos == Long.MAX_VALUE) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class RoomsTest {
   /** Every room; the façade, FleetCore, holds them all. */
   static final List<Class<?>> ROOMS = List.of(Machines.class, Liveness.class, OwnerReturn.class, Ledger.class,
-      Matchmaker.class, Openings.class, SweepPacer.class);
+      Matchmaker.class, Openings.class, SweepPacer.class, Durability.class);
   private static final Path SOURCES = Path.of("src/main/java/dev/fleet/core/internal");
 
   /** Which rooms each room holds a reference to, read from the types of its fields. */
@@ -47,7 +47,8 @@ class RoomsTest {
         "Ledger", Set.of("Machines", "Openings", "SweepPacer"),
         "Matchmaker", Set.of("Machines", "Ledger", "Openings"),
         "Openings", Set.of(),
-        "SweepPacer", Set.of()), arrows);
+        "SweepPacer", Set.of(),
+        "Durability", Set.of()), arrows);
     // Kahn: repeatedly take the rooms that reach no room left; a cycle would leave some behind.
     Map<String, Set<String>> left = new LinkedHashMap<>();
     arrows.forEach((k, v) -> left.put(k, new LinkedHashSet<>(v)));

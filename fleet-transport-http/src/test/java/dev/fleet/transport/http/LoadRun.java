@@ -243,6 +243,9 @@ public final class LoadRun {
 
   // ------------------------------------------------------------------ tasks
 
+  /** {@code -Dloadrun.journal=true}: the fleet journals to a file journal (fsync on) in a temporary directory. */
+  private static final boolean JOURNAL = Boolean.getBoolean("loadrun.journal");
+
   private static void tasks(int seconds) throws Exception {
     String join = HttpCoordinator.newSecret();
     HttpCoordinator c = HttpCoordinator.newBuilder().joinToken(join).adminToken(HttpCoordinator.newSecret())
@@ -252,7 +255,13 @@ public final class LoadRun {
     long[][] latencies = new long[3][4_000_000]; // end to end, submit to handler, handler to result accepted
     AtomicInteger done = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
-    try (Fleet fleet = Fleets.newBuilder().transport(c).heartbeatInterval(Duration.ofSeconds(1)).loadPerTask(0)
+    java.nio.file.Path journalDir = JOURNAL ? java.nio.file.Files.createTempDirectory("loadrun-journal") : null;
+    dev.fleet.core.FleetBuilder builder = Fleets.newBuilder();
+    if (journalDir != null) {
+      System.out.println("journal: " + journalDir + " (fsync on)");
+      builder.journal(dev.fleet.core.FileJournal.newBuilder(journalDir).build());
+    }
+    try (Fleet fleet = builder.transport(c).heartbeatInterval(Duration.ofSeconds(1)).loadPerTask(0)
         .maxQueuedTasks(2_000_000).finishedTaskRetention(10_000).listener(e -> {
           if (e instanceof FleetEvent.TaskChanged t && t.to().isFinal()) {
             long[] at = submitted.remove(t.task().value());
@@ -299,6 +308,11 @@ public final class LoadRun {
       agents.forEach(HttpAgent::close);
     } finally {
       c.close();
+      if (journalDir != null) {
+        try (var files = java.nio.file.Files.walk(journalDir)) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+      }
     }
   }
 
@@ -322,10 +336,17 @@ public final class LoadRun {
           LockSupport.parkNanos(50_000L);
         }
       }
-      String id = "t" + ids.incrementAndGet();
-      submitted.put(id, new long[] {System.nanoTime(), 0});
-      fleet.dispatcher().submit(Task.newBuilder(id).requires("work").build());
-      sent++;
+      // At full speed, submissions go in batches (one journal sync each when the fleet is durable); at a fixed
+      // rate, one at a time.
+      int n = rate > 0 ? 1 : (int) Math.max(1, Math.min(64, window - (sent - done.get())));
+      List<Task> batch = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        String id = "t" + ids.incrementAndGet();
+        submitted.put(id, new long[] {System.nanoTime(), 0});
+        batch.add(Task.newBuilder(id).requires("work").build());
+      }
+      fleet.dispatcher().submitAll(batch);
+      sent += n;
     }
     long drain = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (done.get() < sent && System.nanoTime() < drain) {

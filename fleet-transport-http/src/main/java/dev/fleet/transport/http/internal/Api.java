@@ -546,8 +546,8 @@ public final class Api extends Handler.Abstract {
   /** Why an attempt the caller runs is not current, or null if it is. */
   private String whyNotCurrent(MachineId caller, TaskId task, long token) {
     Optional<Assignment> out = deliveries.outstanding(task);
-    if (out.isPresent() && out.get().token() == token) {
-      return out.get().machine().equals(caller) ? null : "task '" + task + "' is assigned to another machine";
+    if (out.isPresent() && out.get().token() == token && !out.get().machine().equals(caller)) {
+      return "task '" + task + "' is assigned to another machine";
     }
     Optional<TaskStatus> s = fleet.dispatcher().status(task);
     if (s.isEmpty()) {
@@ -560,7 +560,8 @@ public final class Api extends Handler.Abstract {
       return "task '" + task + "' is not assigned to machine '" + caller + "'";
     }
     try {
-      // The core is the judge of currency; after a restart the transport's own record may not be back yet.
+      // The core is the judge of currency; after a restart the transport's own record may not be back yet. The
+      // agent says it runs the attempt, so it has started, whether or not its report got in before the restart.
       fleet.dispatcher().started(task, token);
       return null;
     } catch (StaleAttemptException | UnknownTaskException e) {

@@ -1,0 +1,208 @@
+package dev.fleet.core.internal;
+
+import dev.fleet.core.internal.facts.Fact;
+import dev.fleet.core.internal.facts.Recovered;
+import dev.fleet.spi.DurablePart;
+import dev.fleet.spi.Journal;
+import dev.fleet.spi.JournalException;
+import dev.fleet.spi.Scheduler;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The fleet's memory: the only writer of what was appended to the journal and what is durable, of whether the
+ * fleet still takes changes (fail-stop), and of when the journal is snapshotted. Operations append under the
+ * fleet's lock (through {@link JournalingChanges}) and wait for {@link #durable} after releasing it, so many
+ * callers share one disk sync.
+ *
+ * <p>Guarded by the fleet's lock, except what must run outside it: {@link #durable} and the snapshot's writing
+ * (which read only volatile fields and the thread-safe journal) and {@link #checkTakingChanges}.
+ */
+final class Durability {
+  private static final System.Logger LOG = System.getLogger(Durability.class.getName());
+
+  private final Journal journal;
+  private final JournalingChanges journaling;
+  private final List<DurablePart> parts;
+  private final long snapshotEvery;
+  private final EventBus events;
+  private final Scheduler scheduler;
+  private final ReentrantLock lock;
+  /** The highest position known to be durable. */
+  private volatile long synced;
+  /** Set once a journal write failed: the fleet takes no more changes. */
+  private volatile JournalException stopped;
+  private volatile long lastSnapshotPosition;
+  /** Guarded by the lock. */
+  private boolean snapshotting;
+  private volatile boolean closed;
+
+  Durability(Journal journal, List<DurablePart> parts, long snapshotEvery, TimeBridge time, FleetConfig config,
+      EventBus events, ReentrantLock lock) {
+    this.journal = Objects.requireNonNull(journal, "journal");
+    this.parts = List.copyOf(parts);
+    this.snapshotEvery = snapshotEvery;
+    this.events = events;
+    this.scheduler = config.scheduler();
+    this.lock = lock;
+    this.journaling = new JournalingChanges(journal, time, config.wallClock(), events);
+  }
+
+  /** Where the engine's durable changes go. */
+  Changes changes() {
+    return journaling;
+  }
+
+  List<DurablePart> parts() {
+    return parts;
+  }
+
+  /** Throws if the fleet stopped taking changes because its journal failed. */
+  void checkTakingChanges() {
+    JournalException failure = stopped;
+    if (failure != null) {
+      throw new JournalException("the fleet takes no more changes since its journal failed: "
+          + failure.getMessage(), failure);
+    }
+  }
+
+  /**
+   * Opens the journal and replays it: each durable part is attached and gets its own records; the rest is
+   * rebuilt into what the returned {@link Recovered} holds. Called once, before the fleet serves anything.
+   */
+  Recovered replay(int finishedRetention, Consumer<DurablePart> attach) {
+    Map<String, DurablePart> byName = new HashMap<>();
+    for (DurablePart p : parts) {
+      if (byName.put(p.name(), p) != null) {
+        throw new IllegalArgumentException("two durable parts are named '" + p.name() + "'");
+      }
+      attach.accept(p);
+    }
+    Recovered recovered = new Recovered(finishedRetention, part -> {
+      DurablePart p = byName.get(part.name());
+      if (p == null) {
+        throw new IllegalStateException("the journal holds records of durable part '" + part.name()
+            + "', which this fleet was not built with (it has " + byName.keySet() + "); add it to the builder");
+      }
+      p.replay(part.record());
+    });
+    journal.open(recovered::apply);
+    long position = journal.position();
+    journaling.lastPosition = position;
+    synced = position;
+    events.durable(position);
+    return recovered;
+  }
+
+  /** Appends a durable part's record; called under the fleet's lock. */
+  void appendPart(String name, byte[] record) {
+    journaling.put(new Fact.Part(name, Objects.requireNonNull(record, "record").clone()));
+  }
+
+  /** The position the current operation must be durable up to; read under the fleet's lock. */
+  long position() {
+    return journaling.lastPosition;
+  }
+
+  /**
+   * Returns once the journal holds everything up to {@code position}, then lets what was posted meanwhile be
+   * delivered; called after the fleet's lock is released. If the journal failed, the fleet stops taking
+   * changes, what was posted is dropped, and the caller gets the failure: its change is not acknowledged.
+   */
+  void durable(long position) {
+    // An append that failed left the position where it was: that must not read as "already durable".
+    JournalException failed = journaling.failed;
+    if (failed == null && position <= synced) {
+      return;
+    }
+    try {
+      if (failed != null) {
+        throw failed;
+      }
+      journal.sync(position);
+    } catch (JournalException e) {
+      if (stopped == null) {
+        stopped = e;
+        LOG.log(Level.ERROR, "journal failed; the fleet takes no more changes", e);
+      }
+      events.discard();
+      throw e;
+    }
+    if (position > synced) {
+      synced = position;
+    }
+    events.durable(position);
+    if (snapshotEvery > 0 && position - lastSnapshotPosition >= snapshotEvery) {
+      askForSnapshot(position);
+    }
+  }
+
+  private void askForSnapshot(long position) {
+    lock.lock();
+    try {
+      if (snapshotting || closed || position - lastSnapshotPosition < snapshotEvery) {
+        return;
+      }
+      snapshotting = true;
+    } finally {
+      lock.unlock();
+    }
+    scheduler.schedule(this::snapshotNow, Duration.ZERO);
+  }
+
+  /** The image is taken under the lock, and written after it is released, so the fleet keeps serving. */
+  private Supplier<List<byte[]>> image;
+
+  /** What a snapshot holds: the records that recreate the fleet's state; called under the fleet's lock. */
+  void imageFrom(Supplier<List<byte[]>> image) {
+    this.image = image;
+  }
+
+  private void snapshotNow() {
+    List<byte[]> records;
+    long position;
+    lock.lock();
+    try {
+      if (closed || stopped != null) {
+        snapshotting = false;
+        return;
+      }
+      records = image.get();
+      position = journaling.lastPosition;
+    } finally {
+      lock.unlock();
+    }
+    try {
+      journal.sync(position);
+      journal.snapshot(position, records);
+      LOG.log(Level.DEBUG, () -> "snapshot at journal position " + position + ": " + records.size() + " records");
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "journal snapshot at position " + position + " failed; the journal keeps growing", e);
+    } finally {
+      lock.lock();
+      try {
+        lastSnapshotPosition = Math.max(lastSnapshotPosition, position);
+        snapshotting = false;
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /** Closes the journal; what was appended and not synced may be lost, as it was never acknowledged. */
+  void close() {
+    closed = true;
+    try {
+      journal.close();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "closing the journal failed", e);
+    }
+  }
+}
