@@ -37,6 +37,18 @@ public interface Fleet extends AutoCloseable {
     throw new UnsupportedOperationException(getClass().getName() + " cannot take backups");
   }
 
+  /**
+   * Runs {@code work}, whose calls on this fleet are then written to its journal with one wait for the disk
+   * instead of one each: inside it, calls return as soon as their change is made, and {@code batch} returns
+   * once every change they made is on disk (and only then are the attempts they dispatched delivered). Answer
+   * whoever asked for the changes after it returns, not from inside. A fleet without a journal just runs it.
+   *
+   * @throws dev.fleet.spi.JournalException if the journal failed, even if {@code work} returned normally
+   */
+  default <T> T batch(java.util.function.Supplier<T> work) {
+    return work.get();
+  }
+
   @Override
   void close();
 }

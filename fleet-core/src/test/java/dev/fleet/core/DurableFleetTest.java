@@ -335,6 +335,44 @@ class DurableFleetTest {
   }
 
   @Test
+  void aBatchWaitsForTheDiskOnceAndDeliversOnlyAfterIt() {
+    MemoryJournal journal = new MemoryJournal();
+    Recorder transport = new Recorder();
+    try (TestFleet t = fleet(journal, transport)) {
+      t.fleet.registry().register(TestFleet.machine("a", "worker", "cpu"));
+      t.beat("a", 0.0);
+      long before = journal.syncs();
+      int told = transport.delivered.size();
+      List<Decision> decisions = t.fleet.batch(() -> {
+        List<Decision> out = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          out.add(t.fleet.dispatcher().submit(task("b" + i)));
+        }
+        // Inside the batch nothing is on disk yet, so nothing is delivered either.
+        assertEquals(before, journal.syncs());
+        assertEquals(told, transport.delivered.size());
+        return out;
+      });
+      assertEquals(5, decisions.size());
+      assertEquals(before + 1, journal.syncs(), "one sync for the batch");
+      assertEquals(journal.position(), journal.durablePosition());
+      assertEquals(told + 5, transport.delivered.size());
+    }
+  }
+
+  @Test
+  void aBatchOnAFailedJournalThrowsEvenIfItsWorkReturned() {
+    MemoryJournal journal = new MemoryJournal();
+    try (TestFleet t = fleet(journal, new Recorder())) {
+      t.fleet.registry().register(TestFleet.machine("a", "worker", "cpu"));
+      journal.failNextSync("disk gone");
+      JournalException e = assertThrows(JournalException.class,
+          () -> t.fleet.batch(() -> t.fleet.dispatcher().submit(task("x"))));
+      assertTrue(e.getMessage().contains("disk gone"), e.getMessage());
+    }
+  }
+
+  @Test
   void durablePartsAndSnapshotsNeedAJournal() {
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> Fleets.newBuilder().durablePart(new Notes()).build());

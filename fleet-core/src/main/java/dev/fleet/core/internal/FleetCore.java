@@ -279,9 +279,39 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       lock.unlock();
     }
     if (durability != null && position != before) {
-      durability.durable(position);
+      long[] batch = BATCH.get();
+      if (batch[0] > 0) {
+        batch[1] = Math.max(batch[1], position); // the batch waits once, at its end
+      } else {
+        durability.durable(position);
+      }
     }
     events.flush();
+  }
+
+  /** Per thread: how deep in {@link #batch} it is, and the journal position the batch must wait for. */
+  private static final ThreadLocal<long[]> BATCH = ThreadLocal.withInitial(() -> new long[2]);
+
+  @Override
+  public <T> T batch(java.util.function.Supplier<T> work) {
+    Objects.requireNonNull(work, "work");
+    if (durability == null) {
+      return work.get();
+    }
+    long[] batch = BATCH.get();
+    batch[0]++;
+    T result;
+    try {
+      result = work.get();
+    } finally {
+      if (--batch[0] == 0) {
+        long position = batch[1];
+        batch[1] = 0;
+        durability.durable(position);
+        events.flush();
+      }
+    }
+    return result;
   }
 
   /** The records that recreate the fleet's durable state; called under the lock. */

@@ -782,21 +782,22 @@ public final class Api extends Handler.Abstract {
   /** A batch of results, each judged as {@code POST /v1/tasks/{id}/result} would judge it. */
   private Wire.ResultsResponse results(MachineId caller, Wire.ResultsRequest req) {
     List<Wire.ResultItem> items = req.results();
-    return new Wire.ResultsResponse(batch(items, "results", i -> () -> {
+    // One wait for the journal for the whole batch: the answer goes back once every accepted result is on disk.
+    return fleet.batch(() -> new Wire.ResultsResponse(batch(items, "results", i -> () -> {
       Wire.ResultItem r = items.get(i);
       TaskId id = WireMapping.taskId(WireMapping.required(r.task(), "results[" + i + "].task"));
       accept(caller, id, new Wire.ResultRequest(r.token(), r.succeeded(), r.output(), r.message()));
-    }, i -> items.get(i) == null || items.get(i).task() == null ? "" : items.get(i).task()));
+    }, i -> items.get(i) == null || items.get(i).task() == null ? "" : items.get(i).task())));
   }
 
   /** A batch of started reports, each judged as {@code POST /v1/tasks/{id}/started} would judge it. */
   private Wire.StartedBatchResponse startedBatch(MachineId caller, Wire.StartedBatchRequest req) {
     List<Wire.StartedItem> items = req.started();
-    return new Wire.StartedBatchResponse(batch(items, "started", i -> () -> {
+    return fleet.batch(() -> new Wire.StartedBatchResponse(batch(items, "started", i -> () -> {
       Wire.StartedItem r = items.get(i);
       TaskId id = WireMapping.taskId(WireMapping.required(r.task(), "started[" + i + "].task"));
       markStarted(caller, id, r.token());
-    }, i -> items.get(i) == null || items.get(i).task() == null ? "" : items.get(i).task()));
+    }, i -> items.get(i) == null || items.get(i).task() == null ? "" : items.get(i).task())));
   }
 
   private Wire.SubmitResponse submit(Wire.SubmitRequest req) {
