@@ -161,8 +161,9 @@ class HttpPauseTest {
     release.countDown();
     Await.until(LIMIT, () -> status("index").state() == TaskState.SUCCEEDED, () -> "accepted: " + status("index"));
     assertEquals("done while paused", status("index").result().orElseThrow().output().asText());
-    assertTrue(changes.stream().anyMatch(c -> c.from() == TaskState.PAUSED && c.to() == TaskState.SUCCEEDED),
-        changes.toString());
+    // Events are delivered on the event executor, after the status changed: wait for it rather than race it.
+    Await.until(LIMIT, () -> changes.stream().anyMatch(c -> c.from() == TaskState.PAUSED
+        && c.to() == TaskState.SUCCEEDED), changes::toString);
   }
 
   @Test
