@@ -120,4 +120,21 @@ class ReplayRestoresStateTest {
       assertEquals(TaskState.QUEUED, status(t, "slow").state());
     }
   }
+
+  @Test
+  void aMachineRegisteredDrainingIsStillDrainingAfterARestart() {
+    MemoryJournal journal = new MemoryJournal();
+    try (TestFleet t = fleet(journal)) {
+      t.fleet.registry().register(TestFleet.machine("a", "r", "x"), Health.DRAINING, 0.0);
+      t.fleet.registry().register(TestFleet.machine("b", "r", "x"));
+    }
+    try (TestFleet t = fleet(journal.crash())) {
+      t.fleet.monitor().heartbeat(Heartbeat.of(A, 3, 0.0));
+      t.fleet.monitor().heartbeat(Heartbeat.of(B, 3, 0.5));
+      assertEquals(Health.DRAINING, t.fleet.monitor().health(A));
+      Decision.Dispatched d = assertInstanceOf(Decision.Dispatched.class,
+          t.fleet.dispatcher().submit(Task.newBuilder("t").requires("x").build()));
+      assertEquals(B, d.machine());
+    }
+  }
 }
