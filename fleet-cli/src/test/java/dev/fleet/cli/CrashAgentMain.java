@@ -49,7 +49,7 @@ public final class CrashAgentMain {
           String text = ctx.task().payload().asText();
           if (text.startsWith("sleep ")) {
             // The task's own work; the test kills the coordinator while it is in flight.
-            Thread.sleep(Long.parseLong(text.substring(6).trim()));
+            work(ctx, Long.parseLong(text.substring(6).trim()));
           }
           return TaskResult.success(Payload.text(id + " " + ctx.token(), "text/plain"));
         });
@@ -66,6 +66,18 @@ public final class CrashAgentMain {
           StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The task's work in this real agent process: it takes {@code millis} of wall time, in short steps, and stops
+   * early when the coordinator withdraws the attempt, as a well-behaved handler does.
+   */
+  private static void work(dev.fleet.transport.http.TaskContext ctx, long millis) {
+    long end = System.nanoTime() + millis * 1_000_000L;
+    long left;
+    while (!ctx.isCancelled() && (left = end - System.nanoTime()) > 0) {
+      java.util.concurrent.locks.LockSupport.parkNanos(Math.min(left, 10_000_000L));
     }
   }
 }

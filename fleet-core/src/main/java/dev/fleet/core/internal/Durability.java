@@ -144,6 +144,36 @@ final class Durability {
     }
   }
 
+  /** Per thread: how deep in {@link #batch} it is, and the journal position the batch must wait for. */
+  private static final ThreadLocal<long[]> BATCH = ThreadLocal.withInitial(() -> new long[2]);
+
+  /** As {@link #durable}, unless the calling thread is inside {@link #batch}: then the batch waits, at its end. */
+  void durableOrLater(long position) {
+    long[] batch = BATCH.get();
+    if (batch[0] > 0) {
+      batch[1] = Math.max(batch[1], position);
+    } else {
+      durable(position);
+    }
+  }
+
+  /** Runs {@code work}, whose operations wait for the journal once, when it ends; called outside the lock. */
+  <T> T batch(Supplier<T> work) {
+    long[] batch = BATCH.get();
+    batch[0]++;
+    T result;
+    try {
+      result = work.get();
+    } finally {
+      if (--batch[0] == 0) {
+        long position = batch[1];
+        batch[1] = 0;
+        durable(position);
+      }
+    }
+    return result;
+  }
+
   private void askForSnapshot(long position) {
     lock.lock();
     try {

@@ -19,7 +19,6 @@ import dev.fleet.TaskResult;
 import dev.fleet.TaskState;
 import dev.fleet.TaskStatus;
 import dev.fleet.UnknownTaskException;
-import dev.fleet.Assignment;
 import dev.fleet.core.internal.facts.Recovered;
 import dev.fleet.spi.DurablePart;
 import dev.fleet.spi.Journal;
@@ -61,6 +60,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   private final Liveness liveness;
   private final OwnerReturn ownerReturn;
   private final Matchmaker matchmaker;
+  private final Answers answers;
   private final TimeBridge time;
   /** The journal room; null for a fleet that keeps nothing. */
   private final Durability durability;
@@ -102,6 +102,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     this.ledger = new Ledger(config, machines, openings, pacer, explainer, events, changes);
     this.liveness = new Liveness(config, machines, ledger, openings, pacer, policies, events);
     this.ownerReturn = new OwnerReturn(config, ledger, openings, pacer, policies, explainer);
+    this.answers = new Answers(config, machines, explainer);
     this.matchmaker = new Matchmaker(config, machines, ledger, openings, placer, policies);
   }
 
@@ -121,17 +122,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     lock.lock();
     try {
       JournalReplay.install(recovered, machines, liveness, ledger, time, config.ticker().read());
-      if (config.transport() != null) {
-        for (TaskRecord r : ledger.liveInOrder()) {
-          if (r.state == TaskState.DISPATCHED || r.state == TaskState.RUNNING || r.state == TaskState.PAUSED) {
-            Assignment a = new Assignment(r.task, r.machine.id(), r.attempt, r.token);
-            events.post(() -> config.transport().deliver(a));
-            if (r.state == TaskState.PAUSED) {
-              events.post(() -> config.transport().pause(a, "paused before the fleet restarted"));
-            }
-          }
-        }
-      }
+      JournalReplay.redeliver(ledger, config.transport(), events);
       openings.everywhere();
     } finally {
       exit();
@@ -279,18 +270,10 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       lock.unlock();
     }
     if (durability != null && position != before) {
-      long[] batch = BATCH.get();
-      if (batch[0] > 0) {
-        batch[1] = Math.max(batch[1], position); // the batch waits once, at its end
-      } else {
-        durability.durable(position);
-      }
+      durability.durableOrLater(position);
     }
     events.flush();
   }
-
-  /** Per thread: how deep in {@link #batch} it is, and the journal position the batch must wait for. */
-  private static final ThreadLocal<long[]> BATCH = ThreadLocal.withInitial(() -> new long[2]);
 
   @Override
   public <T> T batch(java.util.function.Supplier<T> work) {
@@ -298,19 +281,8 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     if (durability == null) {
       return work.get();
     }
-    long[] batch = BATCH.get();
-    batch[0]++;
-    T result;
-    try {
-      result = work.get();
-    } finally {
-      if (--batch[0] == 0) {
-        long position = batch[1];
-        batch[1] = 0;
-        durability.durable(position);
-        events.flush();
-      }
-    }
+    T result = durability.batch(work);
+    events.flush();
     return result;
   }
 
@@ -644,11 +616,11 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       if (!existing.task.equals(task)) {
         throw new IllegalStateException("task '" + task.id() + "' was already submitted with different content");
       }
-      return currentDecision(existing);
+      return answers.decision(existing);
     }
     TaskRecord first = ledger.firstWithKey(task);
     if (first != null) {
-      return currentDecision(first);
+      return answers.decision(first);
     }
     long now = config.ticker().read();
     LoadIndex where = machines.forSet(task.requires());
@@ -660,7 +632,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       ledger.queueToTry(rec);
       matchmaker.match();
       if (rec.state == TaskState.DISPATCHED) {
-        return (Decision.Dispatched) currentDecision(rec);
+        return (Decision.Dispatched) answers.decision(rec);
       }
       ledger.withdrawTry(rec);
     }
@@ -711,7 +683,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     try {
       TaskRecord rec = ledger.current(id, token, "start");
       ledger.started(rec, config.ticker().read());
-      return rec.snapshot(why(rec));
+      return rec.snapshot(answers.why(rec));
     } finally {
       exit();
     }
@@ -774,7 +746,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
             + "'");
       }
       if (rec.machine == target && rec.state != TaskState.QUEUED) {
-        return (Decision.Dispatched) currentDecision(rec);
+        return (Decision.Dispatched) answers.decision(rec);
       }
       Decision.Dispatched d = ledger.reroute(rec, target, config.ticker().read());
       matchmaker.match();
@@ -789,7 +761,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     enter();
     try {
       TaskRecord rec = ledger.find(Objects.requireNonNull(id, "task id"));
-      return rec == null ? Optional.empty() : Optional.of(rec.snapshot(why(rec)));
+      return rec == null ? Optional.empty() : Optional.of(rec.snapshot(answers.why(rec)));
     } finally {
       exit();
     }
@@ -803,7 +775,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       if (rec == null) {
         throw new UnknownTaskException(id);
       }
-      return why(rec);
+      return answers.why(rec);
     } finally {
       exit();
     }
@@ -813,50 +785,14 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   public List<TaskStatus> queue() {
     enter();
     try {
-      List<TaskRecord> waiting = new ArrayList<>(ledger.queued());
-      for (TaskRecord r : ledger.live()) {
-        if (r.state == TaskState.QUEUED) {
-          waiting.add(r);
-        }
-      }
-      long now = config.ticker().read();
-      long aging = config.agingStep().toNanos();
-      waiting.sort((a, b) -> a.before(b, now, aging) ? -1 : b.before(a, now, aging) ? 1 : 0);
-      List<TaskStatus> out = new ArrayList<>(waiting.size());
-      for (TaskRecord r : waiting) {
-        out.add(r.snapshot(why(r)));
-      }
-      return out;
+      return answers.queue(ledger, config.ticker().read());
     } finally {
       exit();
     }
   }
 
-  // ---------------------------------------------------------------- answers
-
   private long wallMillis() {
     return config.wallClock().millis();
   }
 
-  private Decision currentDecision(TaskRecord rec) {
-    return switch (rec.state) {
-      case DISPATCHED, RUNNING, PAUSED, SUCCEEDED, FAILED -> rec.machine == null
-          ? new Decision.Rejected(rec.task, why(rec))
-          : new Decision.Dispatched(rec.task, rec.machine.id(), rec.attempt, rec.token, rec.chosenLoad, rec.ceiling,
-              strategy.name(), rec.placementNote());
-      case QUEUED -> new Decision.Queued(rec.task, why(rec));
-      case CANCELLED, REJECTED, DEAD_LETTERED -> new Decision.Rejected(rec.task, why(rec));
-    };
-  }
-
-  private Explanation why(TaskRecord rec) {
-    return switch (rec.state) {
-      case QUEUED -> rec.delayed ? rec.why
-          : explainer.queued(rec.task, rec.index, config.ceiling(rec.task.priority()), machines.all(), null,
-              wallMillis());
-      case DISPATCHED, RUNNING -> new Decision.Dispatched(rec.task, rec.machine.id(), rec.attempt, 1L, rec.chosenLoad,
-          rec.ceiling, strategy.name(), rec.placementNote()).why();
-      default -> rec.why;
-    };
-  }
 }

@@ -79,6 +79,22 @@ final class JournalReplay {
     return rec;
   }
 
+  /** Hands every attempt in flight to the transport again, so its machine can be told; under the lock. */
+  static void redeliver(Ledger ledger, dev.fleet.spi.Transport transport, EventBus events) {
+    if (transport == null) {
+      return;
+    }
+    for (TaskRecord r : ledger.liveInOrder()) {
+      if (r.state == TaskState.DISPATCHED || r.state == TaskState.RUNNING || r.state == TaskState.PAUSED) {
+        dev.fleet.Assignment a = new dev.fleet.Assignment(r.task, r.machine.id(), r.attempt, r.token);
+        events.post(() -> transport.deliver(a));
+        if (r.state == TaskState.PAUSED) {
+          events.post(() -> transport.pause(a, "paused before the fleet restarted"));
+        }
+      }
+    }
+  }
+
   private static MachineSlot slotOf(Machines machines, MachineId id, long now) {
     if (id == null) {
       return null;

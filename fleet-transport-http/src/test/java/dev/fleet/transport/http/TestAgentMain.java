@@ -26,7 +26,7 @@ public final class TestAgentMain {
           if (text.startsWith("sleep ")) {
             // The task's own work, lasting N ms in a real agent process so a test can kill the process while
             // work is in flight; no test waits on this time, they wait on the fleet's events and states.
-            Thread.sleep(Long.parseLong(text.substring(6).trim()));
+            work(ctx, Long.parseLong(text.substring(6).trim()));
           }
           return TaskResult.success(Payload.text(id, "text/plain"));
         }).build();
@@ -34,5 +34,17 @@ public final class TestAgentMain {
     System.out.println("agent " + id + " started");
     new CountDownLatch(1).await(10, TimeUnit.MINUTES);
     agent.close();
+  }
+
+  /**
+   * The task's work in this real agent process: it takes {@code millis} of wall time, in short steps, and stops
+   * early when the coordinator withdraws the attempt, as a well-behaved handler does.
+   */
+  private static void work(dev.fleet.transport.http.TaskContext ctx, long millis) {
+    long end = System.nanoTime() + millis * 1_000_000L;
+    long left;
+    while (!ctx.isCancelled() && (left = end - System.nanoTime()) > 0) {
+      java.util.concurrent.locks.LockSupport.parkNanos(Math.min(left, 10_000_000L));
+    }
   }
 }
