@@ -20,6 +20,7 @@ import dev.fleet.spi.DurablePart;
 import dev.fleet.spi.Journal;
 import dev.fleet.spi.JournalException;
 import dev.fleet.spi.Transport;
+import dev.fleet.testing.ForwardingJournal;
 import dev.fleet.testing.MemoryJournal;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -188,22 +189,11 @@ class DurableFleetTest {
     CountDownLatch syncing = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     MemoryJournal inner = new MemoryJournal();
-    Journal slow = new Journal() {
-      volatile boolean hold;
-
-      @Override
-      public long open(Consumer<byte[]> replay) {
-        return inner.open(replay);
-      }
-
-      @Override
-      public long append(byte[] record) {
-        return inner.append(record);
-      }
-
+    java.util.concurrent.atomic.AtomicBoolean hold = new java.util.concurrent.atomic.AtomicBoolean();
+    ForwardingJournal slow = new ForwardingJournal(inner) {
       @Override
       public void sync(long position) {
-        if (hold) {
+        if (hold.get()) {
           syncing.countDown();
           try {
             release.await(10, TimeUnit.SECONDS);
@@ -211,41 +201,14 @@ class DurableFleetTest {
             Thread.currentThread().interrupt();
           }
         }
-        inner.sync(position);
-      }
-
-      @Override
-      public void snapshot(long position, Iterable<byte[]> state) {
-        inner.snapshot(position, state);
-      }
-
-      @Override
-      public long position() {
-        return inner.position();
-      }
-
-      @Override
-      public long epoch() {
-        return inner.epoch();
-      }
-
-      @Override
-      public Optional<JournalException> failure() {
-        return inner.failure();
-      }
-
-      @Override
-      public void close() {
-        inner.close();
+        super.sync(position);
       }
     };
     Recorder transport = new Recorder();
     try (TestFleet t = fleet(slow, transport)) {
       t.fleet.registry().register(TestFleet.machine("a", "worker", "cpu"));
       t.beat("a", 0.1);
-      var field = slow.getClass().getDeclaredField("hold");
-      field.setAccessible(true);
-      field.set(slow, true);
+      hold.set(true);
       Thread submitter = new Thread(() -> t.fleet.dispatcher().submit(task("t1")));
       submitter.start();
       assertTrue(syncing.await(10, TimeUnit.SECONDS));

@@ -6,68 +6,42 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fleet.TaskId;
 import dev.fleet.TaskState;
 import dev.fleet.Task;
-import dev.fleet.spi.Journal;
 import dev.fleet.spi.JournalException;
+import dev.fleet.testing.ForwardingJournal;
 import dev.fleet.testing.MemoryJournal;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** When the fleet syncs its journal and when it asks for a snapshot, seen through a journal that records calls. */
 class SnapshotPacingTest {
   /** Passes everything to a memory journal and records "sync N" and "snapshot N". */
-  static final class Recording implements Journal {
+  static final class Recording extends ForwardingJournal {
     final MemoryJournal inner;
     final List<String> calls = new CopyOnWriteArrayList<>();
 
     Recording(MemoryJournal inner) {
+      super(inner);
       this.inner = inner;
-    }
-
-    @Override
-    public long open(Consumer<byte[]> replay) {
-      return inner.open(replay);
-    }
-
-    @Override
-    public long append(byte[] record) {
-      return inner.append(record);
     }
 
     @Override
     public void sync(long position) {
       calls.add("sync " + position);
-      inner.sync(position);
+      super.sync(position);
     }
 
     @Override
     public void snapshot(long position, Iterable<byte[]> state) {
       calls.add("snapshot " + position);
-      inner.snapshot(position, state);
-    }
-
-    @Override
-    public long position() {
-      return inner.position();
-    }
-
-    @Override
-    public long epoch() {
-      return inner.epoch();
-    }
-
-    @Override
-    public Optional<JournalException> failure() {
-      return inner.failure();
+      super.snapshot(position, state);
     }
 
     @Override
     public void close() {
       calls.add("close");
-      inner.close();
+      super.close();
     }
 
     long snapshots() {
