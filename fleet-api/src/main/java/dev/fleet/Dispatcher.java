@@ -87,4 +87,12 @@ public interface Dispatcher {
 
   /** The queued tasks in the order they will be dispatched, each with a fresh explanation. */
   List<TaskStatus> queue();
+
+  /**
+   * Every task the fleet knows now: the live ones (queued, dispatched, running, paused) and the finished ones
+   * it still remembers (the most recent, up to its finished-task retention), in submission order, oldest
+   * first. Each carries its latest explanation as recorded; a waiting task's reasons are not worked out afresh
+   * (use {@link #explain} or {@link #queue} for that). A point-in-time copy: later changes do not show in it.
+   */
+  List<TaskStatus> tasks();
 }

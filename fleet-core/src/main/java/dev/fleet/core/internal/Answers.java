@@ -66,4 +66,27 @@ final class Answers {
     }
     return out;
   }
+
+  /**
+   * Every live and remembered finished task in submission order. A waiting task keeps the explanation it was
+   * queued with, so the listing costs no placement work however long the queue is.
+   */
+  List<TaskStatus> tasks(Ledger ledger) {
+    List<TaskRecord> all = ledger.liveInOrder();
+    java.util.Set<dev.fleet.TaskId> live = new java.util.HashSet<>();
+    for (TaskRecord r : all) {
+      live.add(r.task.id());
+    }
+    for (TaskRecord r : ledger.finishedInOrder()) {
+      if (!live.contains(r.task.id())) { // an id live again after a resubmission shows once, as it is now
+        all.add(r);
+      }
+    }
+    all.sort(java.util.Comparator.comparingLong(r -> r.sequence));
+    List<TaskStatus> out = new ArrayList<>(all.size());
+    for (TaskRecord r : all) {
+      out.add(r.snapshot(r.state == TaskState.QUEUED && r.why != null ? r.why : why(r)));
+    }
+    return out;
+  }
 }

@@ -791,6 +791,16 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     }
   }
 
+  @Override
+  public List<TaskStatus> tasks() {
+    enter();
+    try {
+      return answers.tasks(ledger);
+    } finally {
+      exit();
+    }
+  }
+
   private long wallMillis() {
     return config.wallClock().millis();
   }
