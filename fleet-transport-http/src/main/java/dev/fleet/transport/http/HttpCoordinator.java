@@ -9,11 +9,15 @@ import dev.fleet.spi.Transport;
 import dev.fleet.transport.http.internal.Api;
 import dev.fleet.transport.http.internal.Credentials;
 import dev.fleet.transport.http.internal.Deliveries;
+import dev.fleet.transport.http.internal.EventStream;
 import dev.fleet.transport.http.internal.HeaderDeadline;
 import dev.fleet.transport.http.internal.Limits;
 import dev.fleet.transport.http.internal.ProblemErrorHandler;
 import dev.fleet.transport.http.internal.RateLimits;
+import dev.fleet.transport.http.internal.ReadEndpoints;
 import dev.fleet.transport.http.internal.Secrets;
+import dev.fleet.transport.http.internal.TaskListing;
+import dev.fleet.transport.http.internal.TaskOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -85,6 +89,10 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
   private HeaderDeadline headerDeadline;
   private Api api;
   private AutoCloseable subscription;
+  private EventStream events;
+  private AutoCloseable eventSubscription;
+  /** The last event stream run, so a restart in the same second still numbers its events above the last. */
+  private long lastEventRun;
   private Fleet fleet;
   private int boundPort;
 
@@ -162,8 +170,11 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
     s.addConnector(c);
     s.addBean(new NetworkConnectionLimit(config.maxConnections, c));
     s.setErrorHandler(new ProblemErrorHandler());
+    EventStream stream = new EventStream(Math.max(config.wallClock.instant().getEpochSecond(), lastEventRun + 1),
+        config.wallClock, config.eventSettings, s.getScheduler(), pool);
     Api handler = new Api(fleet, credentials, deliveries, new RateLimits(config.ticker, config.requestsPerSecond,
-        config.burst), limits, pool, s.getScheduler(), incarnation, config.joinTokenListener);
+        config.burst), limits, pool, s.getScheduler(), incarnation, config.joinTokenListener,
+        new ReadEndpoints(new TaskListing(fleet, config.ticker), new TaskOutput(fleet), stream));
     s.setHandler(handler);
     try {
       s.start();
@@ -183,6 +194,9 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
     this.headerDeadline = deadline;
     this.api = handler;
     this.subscription = fleet.subscribe(deliveries::onEvent);
+    this.events = stream;
+    this.lastEventRun = stream.run();
+    this.eventSubscription = fleet.subscribe(stream);
     LOG.log(Level.INFO, "fleet coordinator listening on " + uri());
     return this;
   }
@@ -287,6 +301,14 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
     return a.removeMachine(machine);
   }
 
+  /**
+   * How many event streams ({@code GET /v1/events}) this run dropped: clients that fell too far behind, and those
+   * open when it stopped.
+   */
+  public synchronized long eventStreamsDropped() {
+    return events == null ? 0 : events.dropped();
+  }
+
   /** How many connections were closed for not sending complete headers within the header timeout. */
   public synchronized long slowConnectionsClosed() {
     return headerDeadline == null ? 0 : headerDeadline.closedConnections();
@@ -325,9 +347,11 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
     }
     try {
       subscription.close();
+      eventSubscription.close();
     } catch (Exception e) {
       LOG.log(Level.WARNING, "unsubscribing from the fleet failed", e);
     }
+    events.close();
     deliveries.releaseWaiters();
     try {
       server.stop();
@@ -376,6 +400,9 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
     private int threads = 16;
     private int mailboxCapacity = 10_000;
     private Consumer<Optional<String>> joinTokenListener = token -> { };
+    private java.time.InstantSource wallClock = java.time.InstantSource.system();
+    private EventStream.Settings eventSettings = new EventStream.Settings(64, 10_000, 1_000, Duration.ofSeconds(15),
+        Duration.ofSeconds(2));
 
     private Builder() {}
 
@@ -507,6 +534,43 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
     /** Unacknowledged messages kept per machine; 10,000 by default. */
     public Builder mailboxCapacity(int messages) {
       this.mailboxCapacity = atLeast("mailboxCapacity", messages, 1);
+      return this;
+    }
+
+    /**
+     * The wall clock that stamps events and numbers event stream runs; the system's unless told otherwise. Pass
+     * the fleet's.
+     */
+    public Builder wallClock(java.time.InstantSource clock) {
+      this.wallClock = Objects.requireNonNull(clock, "wallClock");
+      return this;
+    }
+
+    /**
+     * Bounds {@code GET /v1/events}: at most {@code maxStreams} streams open at once (64 by default; one more is
+     * answered 503), the last {@code history} events kept for clients that resume (10,000), and at most
+     * {@code queue} events a client may fall behind before it is dropped (1,000; at most {@code history}).
+     */
+    public Builder eventStreams(int maxStreams, int history, int queue) {
+      atLeast("maxStreams", maxStreams, 1);
+      atLeast("history", history, 1);
+      atLeast("queue", queue, 1);
+      if (queue > history) {
+        throw new IllegalArgumentException("an event stream's queue (" + queue + ") must not exceed the history ("
+            + history + ") it is read from");
+      }
+      this.eventSettings = new EventStream.Settings(maxStreams, history, queue, eventSettings.ping(),
+          eventSettings.dropGrace());
+      return this;
+    }
+
+    /**
+     * How often an event stream with nothing to say gets a ping comment, so proxies and NATs keep its connection;
+     * 15 s by default.
+     */
+    public Builder eventPing(Duration interval) {
+      this.eventSettings = new EventStream.Settings(eventSettings.maxStreams(), eventSettings.history(),
+          eventSettings.queue(), positive("eventPing", interval), eventSettings.dropGrace());
       return this;
     }
 

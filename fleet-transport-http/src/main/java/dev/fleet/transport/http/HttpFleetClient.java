@@ -158,4 +158,90 @@ public final class HttpFleetClient {
   private <T> T call(String method, String path, Object body, Class<T> type) {
     return http.call(method, path, credential, body, type, timeout);
   }
+
+  /**
+   * The tasks the coordinator knows (live ones and the finished ones it remembers) that match the filter: the
+   * newest {@link TaskFilter#limit()} of them, in submission order.
+   */
+  public List<TaskSummary> tasks(TaskFilter filter) {
+    StringBuilder q = new StringBuilder("v1/tasks?limit=").append(filter.limit());
+    for (dev.fleet.TaskState s : filter.states()) {
+      q.append("&state=").append(s.name().toLowerCase(Locale.ROOT));
+    }
+    filter.machine().ifPresent(m -> q.append("&machine=").append(encode(m.value())));
+    filter.capability().ifPresent(c -> q.append("&capability=").append(encode(c)));
+    List<TaskSummary> out = new ArrayList<>();
+    for (Wire.TaskSummaryDto d : call("GET", q.toString(), null, Wire.TaskListDto.class).tasks()) {
+      out.add(new TaskSummary(new TaskId(d.id()), d.title() == null ? "" : d.title(),
+          dev.fleet.TaskState.valueOf(d.state().toUpperCase(Locale.ROOT)), Optional.ofNullable(d.machine())
+              .map(MachineId::new), d.attempt(), d.maxAttempts(), dev.fleet.Priority.valueOf(d.priority()
+              .toUpperCase(Locale.ROOT)), new java.util.LinkedHashSet<>(d.requires() == null ? List.of()
+              : d.requires()), Optional.ofNullable(d.role()), Optional.ofNullable(d.sinceDispatchMillis())
+              .map(Duration::ofMillis), Optional.ofNullable(d.succeeded()), d.outputBytes() == null
+              ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(d.outputBytes()),
+          d.summary() == null ? "" : d.summary()));
+    }
+    return out;
+  }
+
+  /**
+   * The output of the task's accepted result: the bytes its machine reported, with their media type.
+   *
+   * @throws FleetHttpException 404 {@code no-output} (the detail says where the task is) if it has no result
+   *     yet or ended without one, 404 {@code unknown-task} if the coordinator does not know it
+   */
+  public dev.fleet.Payload output(TaskId task) {
+    JsonHttp.Raw raw = http.raw("v1/tasks/" + encode(task.value()) + "/output", credential, timeout.multipliedBy(6));
+    return new dev.fleet.Payload(raw.body(), raw.contentType());
+  }
+
+  /**
+   * The newest {@code backlog} events the coordinator holds (at most its history), oldest first; does not wait
+   * for more.
+   */
+  public List<RemoteEvent> recentEvents(int backlog) throws InterruptedException {
+    if (backlog < 0) {
+      throw new IllegalArgumentException("backlog must be >= 0, got " + backlog);
+    }
+    return follower().recent(backlog);
+  }
+
+  /**
+   * Follows the coordinator's event stream, handing each event to {@code consumer} in order, until it returns
+   * false or the thread is interrupted: from after {@code lastEventId} if given, else from now. A lost stream is
+   * opened again (the consumer first gets a {@link RemoteEvent.Reconnecting}) and resumed after the last event
+   * handed over, so none is missed or handed over twice; where the coordinator no longer holds the events
+   * missed, or restarted, the consumer gets a {@link RemoteEvent.Gap}.
+   *
+   * @return the id to resume after next time
+   * @throws FleetHttpException if the coordinator refuses the stream (a wrong credential, a bad id), or refuses
+   *     the first try for any reason (such as too many streams)
+   * @throws java.io.UncheckedIOException if the coordinator cannot be reached on the first try
+   */
+  public java.util.OptionalLong events(java.util.OptionalLong lastEventId,
+      java.util.function.Predicate<? super RemoteEvent> consumer) throws InterruptedException {
+    return events(lastEventId, 0, consumer);
+  }
+
+  /**
+   * As {@link #events(java.util.OptionalLong, java.util.function.Predicate)}, but a stream that does not resume
+   * starts with the newest {@code backlog} events the coordinator holds.
+   */
+  public java.util.OptionalLong events(java.util.OptionalLong lastEventId, int backlog,
+      java.util.function.Predicate<? super RemoteEvent> consumer) throws InterruptedException {
+    Objects.requireNonNull(lastEventId, "lastEventId");
+    Objects.requireNonNull(consumer, "consumer");
+    if (backlog < 0) {
+      throw new IllegalArgumentException("backlog must be >= 0, got " + backlog);
+    }
+    return follower().follow(lastEventId, backlog, consumer);
+  }
+
+  private dev.fleet.transport.http.internal.EventFollower follower() {
+    return new dev.fleet.transport.http.internal.EventFollower(http.client(), http.base(), credential, timeout);
+  }
+
+  private static String encode(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+  }
 }

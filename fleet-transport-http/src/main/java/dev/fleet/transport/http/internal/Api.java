@@ -63,15 +63,19 @@ public final class Api extends Handler.Abstract {
   private final Object joinLock = new Object();
   private final String incarnation;
   private final Consumer<Optional<String>> joinTokenChanged;
+  private final ReadEndpoints reads;
 
   /**
    * @param incarnation names this coordinator's run: message numbers count within it, and an agent that sees it
    *     change knows the coordinator restarted and joins again
    * @param joinTokenChanged told of the new join token after a rotation through the API, empty after a revocation
+   * @param reads the task listing, task output and event stream endpoints
    */
   public Api(Fleet fleet, Credentials credentials, Deliveries deliveries, RateLimits rates, Limits limits,
-      Executor executor, Scheduler scheduler, String incarnation, Consumer<Optional<String>> joinTokenChanged) {
+      Executor executor, Scheduler scheduler, String incarnation, Consumer<Optional<String>> joinTokenChanged,
+      ReadEndpoints reads) {
     super(InvocationType.NON_BLOCKING);
+    this.reads = reads;
     this.incarnation = incarnation;
     this.joinTokenChanged = joinTokenChanged;
     this.fleet = fleet;
@@ -194,7 +198,12 @@ public final class Api extends Handler.Abstract {
           case "started": return only(m, "POST", new Route("started-batch", Who.MACHINE, Body.REQUIRED, null));
           case "assignments": return only(m, "GET", new Route("poll", Who.MACHINE, Body.NONE, null));
           case "sleep": return only(m, "POST", new Route("sleep", Who.MACHINE, Body.OPTIONAL, null));
-          case "tasks": return only(m, "POST", new Route("submit", Who.ADMIN, Body.REQUIRED, null));
+          case "tasks":
+            if (m.equals("GET")) {
+              return new Route("list-tasks", Who.ADMIN, Body.NONE, null);
+            }
+            return only(m, "POST", new Route("submit", Who.ADMIN, Body.REQUIRED, null), "GET");
+          case "events": return only(m, "GET", new Route("events", Who.ADMIN, Body.NONE, null));
           case "machines": return only(m, "GET", new Route("machines", Who.ADMIN, Body.NONE, null));
           case "queue": return only(m, "GET", new Route("queue", Who.ADMIN, Body.NONE, null));
           case "rules": return only(m, "GET", new Route("rules", Who.ADMIN, Body.NONE, null));
@@ -226,6 +235,7 @@ public final class Api extends Handler.Abstract {
             case "cancel": return only(m, "POST", new Route("cancel", Who.ADMIN, Body.OPTIONAL, s[1]));
             case "reroute": return only(m, "POST", new Route("reroute", Who.ADMIN, Body.REQUIRED, s[1]));
             case "explanation": return only(m, "GET", new Route("explain", Who.ADMIN, Body.NONE, s[1]));
+            case "output": return only(m, "GET", new Route("output", Who.ADMIN, Body.NONE, s[1]));
             default: break;
           }
         }
@@ -350,6 +360,9 @@ public final class Api extends Handler.Abstract {
       case "started-batch" -> json(response, callback, 200, startedBatch(machine(who),
           Json.read(body, Wire.StartedBatchRequest.class)));
       case "submit" -> json(response, callback, 200, submit(Json.read(body, Wire.SubmitRequest.class)));
+      case "list-tasks" -> json(response, callback, 200, reads.tasks().list(Request.extractQueryParameters(request)));
+      case "output" -> reads.output().write(WireMapping.taskId(route.param()), response, callback);
+      case "events" -> reads.events().open(request, response, callback);
       case "task" -> json(response, callback, 200, task(who, WireMapping.taskId(route.param())));
       case "cancel" -> json(response, callback, 200,
           new Wire.CancelResponse(fleet.dispatcher().cancel(WireMapping.taskId(route.param()))));

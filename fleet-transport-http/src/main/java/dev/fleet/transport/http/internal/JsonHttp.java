@@ -150,4 +150,41 @@ public final class JsonHttp {
           + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
     }
   }
+
+  /** The HTTP client requests go through, for exchanges that are not JSON documents (event streams). */
+  public HttpClient client() {
+    return client;
+  }
+
+  /** A binary answer and its media type. */
+  public record Raw(byte[] body, String contentType) {}
+
+  /** A GET whose answer is read as bytes with their Content-Type; refusals throw as {@link #call} does. */
+  public Raw raw(String path, String credential, Duration timeout) {
+    try {
+      return client.sendAsync(request("GET", path, credential, null, timeout), HttpResponse.BodyHandlers.ofByteArray())
+          .thenApply(r -> {
+            String ct = r.headers().firstValue("Content-Type").orElse("application/octet-stream");
+            decode(r.statusCode(), ct, r.body(), Void.class); // throws for a refusal
+            return new Raw(r.body(), ct);
+          }).join();
+    } catch (CompletionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new java.io.UncheckedIOException("request to " + base + " failed: " + c.getMessage(),
+          c instanceof java.io.IOException io ? io : new java.io.IOException(c));
+    }
+  }
+
+  /** The exception a refusal (status 400 or more) with this body stands for, as {@link #call} would throw it. */
+  public static RuntimeException refusal(int status, String contentType, byte[] body) {
+    try {
+      decode(Math.max(400, status), contentType, body, Void.class);
+      return new FleetHttpException(status, "about:blank", "");
+    } catch (RuntimeException e) {
+      return e;
+    }
+  }
 }

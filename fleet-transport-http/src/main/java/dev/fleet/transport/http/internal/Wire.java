@@ -170,4 +170,32 @@ public final class Wire {
 
   /** An RFC 9457 problem. */
   public record ProblemDto(String type, String title, int status, String detail) {}
+
+  /**
+   * One task in a listing ({@code GET /v1/tasks}): what a table needs, without payloads. {@code sinceDispatchMillis}
+   * is how long ago its current or last attempt was dispatched (absent if it never was); {@code outputBytes} the
+   * size of its result's output, once it has a result.
+   */
+  public record TaskSummaryDto(String id, String title, String state, String machine, int attempt, int maxAttempts,
+      String priority, List<String> requires, String role, Long sinceDispatchMillis, Boolean succeeded,
+      Integer outputBytes, String summary) {}
+
+  /** The answer to {@code GET /v1/tasks}: the matching tasks (the newest {@code limit}) and how many matched. */
+  public record TaskListDto(List<TaskSummaryDto> tasks, int matched) {}
+
+  /**
+   * The {@code data} of a {@code task} or {@code health} event on {@code GET /v1/events}: which task or machine
+   * changed, from what to what, and why. {@code at} is when the coordinator's HTTP layer received it.
+   */
+  public record EventDto(String id, String type, String at, String task, String machine, String from, String to,
+      Integer attempt, String reason) {}
+
+  /**
+   * The {@code data} of a {@code gap} event: events after {@code lastEventId} were missed, and the stream goes on
+   * after {@code resumesAfter}; {@code missed} is how many, when known.
+   */
+  public record GapDto(String lastEventId, String resumesAfter, Long missed, String reason) {}
+
+  /** The {@code data} of the {@code dropped} event a stream ends with when the coordinator gives up on it. */
+  public record DroppedDto(String reason) {}
 }

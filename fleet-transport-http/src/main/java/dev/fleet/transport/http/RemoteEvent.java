@@ -1,0 +1,97 @@
+package dev.fleet.transport.http;
+
+import dev.fleet.Health;
+import dev.fleet.MachineId;
+import dev.fleet.TaskId;
+import dev.fleet.TaskState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * What {@link HttpFleetClient#events} hands its consumer: a fleet event read from the coordinator's event stream,
+ * a {@link Gap} where events were missed, or a {@link Reconnecting} notice when the stream was lost and is being
+ * followed again. Fleet events carry the id to resume after.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public sealed interface RemoteEvent
+    permits RemoteEvent.TaskChanged, RemoteEvent.HealthChanged, RemoteEvent.Gap, RemoteEvent.Reconnecting {
+
+  /**
+   * A task moved from one state to another.
+   *
+   * @param id the event's id; resuming after it delivers the events that followed
+   * @param at when the coordinator recorded it
+   * @param task the task
+   * @param from its previous state
+   * @param to its new state
+   * @param machine the machine involved, if any
+   * @param attempt the attempt number, 0 before the first dispatch
+   * @param reason why
+   */
+  record TaskChanged(long id, Instant at, TaskId task, TaskState from, TaskState to, Optional<MachineId> machine,
+      int attempt, String reason) implements RemoteEvent {
+    public TaskChanged {
+      Objects.requireNonNull(at, "at");
+      Objects.requireNonNull(task, "task");
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(to, "to");
+      Objects.requireNonNull(machine, "machine");
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
+  /**
+   * A machine moved from one health to another.
+   *
+   * @param id the event's id; resuming after it delivers the events that followed
+   * @param at when the coordinator recorded it
+   * @param machine the machine
+   * @param from its previous health
+   * @param to its new health
+   * @param reason why
+   */
+  record HealthChanged(long id, Instant at, MachineId machine, Health from, Health to, String reason)
+      implements RemoteEvent {
+    public HealthChanged {
+      Objects.requireNonNull(at, "at");
+      Objects.requireNonNull(machine, "machine");
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(to, "to");
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
+  /**
+   * Events after {@code lastEventId} were missed: the coordinator no longer holds them, or it restarted. The
+   * stream goes on after {@code resumesAfter}.
+   *
+   * @param lastEventId the id the stream was resumed from
+   * @param resumesAfter the id the events that follow come after
+   * @param missed how many were missed, when the coordinator knows
+   * @param reason what happened, in words
+   */
+  record Gap(long lastEventId, long resumesAfter, OptionalLong missed, String reason) implements RemoteEvent {
+    public Gap {
+      Objects.requireNonNull(missed, "missed");
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
+  /**
+   * The stream ended or could not be opened; it is opened again after {@code delay}, resuming after the last
+   * event delivered.
+   *
+   * @param reason why it ended, e.g. the coordinator dropped it or the connection was refused
+   * @param delay how long until the next try
+   */
+  record Reconnecting(String reason, Duration delay) implements RemoteEvent {
+    public Reconnecting {
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(delay, "delay");
+    }
+  }
+}

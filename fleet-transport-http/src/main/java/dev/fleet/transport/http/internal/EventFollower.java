@@ -1,0 +1,239 @@
+package dev.fleet.transport.http.internal;
+
+import dev.fleet.MachineId;
+import dev.fleet.TaskId;
+import dev.fleet.TaskState;
+import dev.fleet.transport.http.FleetHttpException;
+import dev.fleet.transport.http.RemoteEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * Reads a coordinator's event stream for a client: once ({@link #recent}), or following it across reconnects
+ * ({@link #follow}) with a growing pause between tries and {@code Last-Event-ID}, so that no event is missed or
+ * handed over twice; where the coordinator says events were lost, the consumer gets a {@link RemoteEvent.Gap}.
+ *
+ * <p>Thread-safe: it keeps no state between calls; each call runs on its caller's thread.
+ */
+public final class EventFollower {
+  private static final Duration FIRST_PAUSE = Duration.ofMillis(250);
+  private static final Duration LONGEST_PAUSE = Duration.ofSeconds(15);
+  /** How long a stream may stay silent, in pings, before it is taken for dead. */
+  private static final int SILENT_PINGS = 3;
+  private static final long DEFAULT_PING_MILLIS = 15_000;
+
+  private final HttpClient client;
+  private final URI base;
+  private final String credential;
+  private final Duration timeout;
+
+  /**
+   * @param base the coordinator's URL
+   * @param timeout how long the coordinator may take to answer a request for the stream
+   */
+  public EventFollower(HttpClient client, URI base, String credential, Duration timeout) {
+    this.client = client;
+    String s = base.toString();
+    this.base = URI.create(s.endsWith("/") ? s : s + "/");
+    this.credential = credential;
+    this.timeout = timeout;
+  }
+
+  /** The newest {@code backlog} events the coordinator holds, oldest first, without following. */
+  public List<RemoteEvent> recent(int backlog) throws InterruptedException {
+    List<RemoteEvent> out = new ArrayList<>();
+    try (EventConnection c = EventConnection.open(client, uri(backlog, false), credential, OptionalLong.empty(),
+        timeout)) {
+      while (true) {
+        EventConnection.Item item = c.next(silence(c));
+        if (item == null) {
+          throw new UncheckedIOException(new IOException("the coordinator at " + base + " stopped sending events "
+              + "before the end of what it holds"));
+        }
+        if (item instanceof EventConnection.End end) {
+          if (end.failure() != null) {
+            throw failure(end.failure());
+          }
+          return out;
+        }
+        if (item instanceof EventConnection.Block b) {
+          RemoteEvent e = event(b);
+          if (e != null) {
+            out.add(e);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Follows the stream until the consumer returns false or the thread is interrupted, resuming after
+   * {@code lastEventId} if given, else starting with the newest {@code backlog} events held. A lost stream is
+   * opened again after a pause that grows from 250 ms to 15 s, the consumer told by a
+   * {@link RemoteEvent.Reconnecting} first.
+   *
+   * @return the id of the last event handed over (or the position the stream had reached), to resume after
+   * @throws FleetHttpException if the coordinator refuses the stream for good (a bad id, a wrong credential), or
+   *     refuses the first try for any reason
+   * @throws UncheckedIOException if the coordinator cannot be reached on the first try
+   */
+  public OptionalLong follow(OptionalLong lastEventId, int backlog, Predicate<? super RemoteEvent> consumer)
+      throws InterruptedException {
+    OptionalLong last = lastEventId;
+    boolean reached = false;
+    Duration pause = FIRST_PAUSE;
+    while (true) {
+      String why;
+      Duration wait = null;
+      String droppedBecause = null;
+      try (EventConnection c = EventConnection.open(client, uri(last.isPresent() ? 0 : backlog, true), credential,
+          last, timeout)) {
+        while (true) {
+          EventConnection.Item item = c.next(silence(c));
+          if (item == null) {
+            why = "nothing came from the coordinator for " + silence(c).toSeconds() + " s";
+            break;
+          }
+          if (item instanceof EventConnection.End end) {
+            Throwable f = end.failure();
+            if (f == null) {
+              why = droppedBecause != null ? "the coordinator dropped the stream: " + droppedBecause
+                  : "the coordinator ended the stream";
+            } else if (!reached || (f instanceof FleetHttpException h && !retryable(h.status()))) {
+              throw failure(f);
+            } else {
+              why = describe(f);
+              if (f instanceof FleetHttpException h && h.status() == 503) {
+                wait = Duration.ofSeconds(1);
+              }
+            }
+            break;
+          }
+          if (!(item instanceof EventConnection.Block b)) {
+            continue; // a ping
+          }
+          if (!reached) {
+            reached = true;
+          }
+          pause = FIRST_PAUSE;
+          if ("dropped".equals(b.event())) {
+            droppedBecause = b.data() == null ? "no reason given"
+                : Json.readLenient(bytes(b.data()), Wire.DroppedDto.class).reason();
+            continue;
+          }
+          long id = id(b);
+          RemoteEvent e = event(b);
+          if (e instanceof RemoteEvent.Gap g) {
+            last = OptionalLong.of(g.resumesAfter()); // a gap starts the count afresh, even if ids went back
+          } else if (id >= 0 && last.isPresent() && id <= last.getAsLong()) {
+            continue; // sent before; never handed over twice
+          } else if (id >= 0) {
+            last = OptionalLong.of(id);
+          }
+          if (e != null && !consumer.test(e)) {
+            return last;
+          }
+        }
+      }
+      Duration delay = wait != null ? wait : pause;
+      if (!consumer.test(new RemoteEvent.Reconnecting(why, delay))) {
+        return last;
+      }
+      TimeUnit.MILLISECONDS.sleep(delay.toMillis());
+      pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
+    }
+  }
+
+  private URI uri(int backlog, boolean follow) {
+    return base.resolve("v1/events?backlog=" + backlog + (follow ? "" : "&follow=false"));
+  }
+
+  private static Duration silence(EventConnection c) {
+    long ping = c.pingMillis() > 0 ? c.pingMillis() : DEFAULT_PING_MILLIS;
+    return Duration.ofMillis(ping * SILENT_PINGS);
+  }
+
+  private static boolean retryable(int status) {
+    return status == 429 || status >= 500;
+  }
+
+  private RuntimeException failure(Throwable f) {
+    if (f instanceof RuntimeException r) {
+      return r;
+    }
+    return new UncheckedIOException("cannot reach the coordinator at " + base + ": " + describe(f),
+        f instanceof IOException io ? io : new IOException(f));
+  }
+
+  private static String describe(Throwable f) {
+    String m = f.getMessage();
+    return f instanceof java.net.ConnectException ? "connection refused"
+        : m == null || m.isBlank() ? f.getClass().getSimpleName() : m;
+  }
+
+  private static long id(EventConnection.Block b) {
+    if (b.id() == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(b.id().trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException("the coordinator sent an event id that is not a number: '" + b.id() + "'");
+    }
+  }
+
+  /** The event a block stands for; null for one that is none (the opening, a type this version does not know). */
+  private static RemoteEvent event(EventConnection.Block b) {
+    if (b.data() == null || b.event() == null) {
+      return null;
+    }
+    try {
+      switch (b.event()) {
+        case "task" -> {
+          Wire.EventDto d = Json.readLenient(bytes(b.data()), Wire.EventDto.class);
+          return new RemoteEvent.TaskChanged(Long.parseLong(d.id()), Instant.parse(d.at()), new TaskId(d.task()),
+              state(d.from()), state(d.to()), Optional.ofNullable(d.machine()).map(MachineId::new),
+              d.attempt() == null ? 0 : d.attempt(), d.reason() == null ? "" : d.reason());
+        }
+        case "health" -> {
+          Wire.EventDto d = Json.readLenient(bytes(b.data()), Wire.EventDto.class);
+          return new RemoteEvent.HealthChanged(Long.parseLong(d.id()), Instant.parse(d.at()),
+              new MachineId(d.machine()), WireMapping.health(d.from()), WireMapping.health(d.to()),
+              d.reason() == null ? "" : d.reason());
+        }
+        case "gap" -> {
+          Wire.GapDto d = Json.readLenient(bytes(b.data()), Wire.GapDto.class);
+          return new RemoteEvent.Gap(Long.parseLong(d.lastEventId()), Long.parseLong(d.resumesAfter()),
+              d.missed() == null ? OptionalLong.empty() : OptionalLong.of(d.missed()),
+              d.reason() == null ? "" : d.reason());
+        }
+        default -> {
+          return null;
+        }
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("the coordinator sent a '" + b.event() + "' event this client cannot read: "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static TaskState state(String word) {
+    return TaskState.valueOf(word.toUpperCase(Locale.ROOT));
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
