@@ -21,8 +21,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Thread-safe: the HTTP client's threads parse and queue; one caller thread takes.
  */
 public final class EventConnection implements AutoCloseable {
+  /** Blocks queued for the caller beyond which no more lines are asked for. */
   private static final int HIGH_WATER = 512;
-  private static final int LOW_WATER = 64;
+  /** Lines asked for at a time. */
+  private static final int BATCH = 256;
 
   /** What the caller takes from the connection. */
   public sealed interface Item permits Block, Comment, End {}
@@ -43,7 +45,8 @@ public final class EventConnection implements AutoCloseable {
   public record End(Throwable failure) implements Item {}
 
   private final LinkedBlockingQueue<Item> items = new LinkedBlockingQueue<>();
-  private final AtomicBoolean paused = new AtomicBoolean();
+  /** Lines asked for and not yet received. */
+  private final java.util.concurrent.atomic.AtomicLong demand = new java.util.concurrent.atomic.AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Flow.Subscription subscription;
   private volatile long pingMillis;
@@ -86,16 +89,27 @@ public final class EventConnection implements AutoCloseable {
   /** The next item, or null if none came within {@code wait}. */
   public Item next(Duration wait) throws InterruptedException {
     Item item = items.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
-    Flow.Subscription s = subscription;
-    if (s != null && items.size() < LOW_WATER && paused.compareAndSet(true, false)) {
-      s.request(1);
-    }
+    askForMore();
     return item;
   }
 
   /** The ping interval the coordinator announced, or 0 before its answer (or if it announced none). */
   public long pingMillis() {
     return pingMillis;
+  }
+
+  /** Asks for another batch of lines when half the last one came and the caller keeps up; from either side. */
+  private void askForMore() {
+    Flow.Subscription s = subscription;
+    if (s == null || items.size() >= HIGH_WATER || demand.get() >= BATCH / 2) {
+      return;
+    }
+    synchronized (demand) {
+      if (demand.get() < BATCH / 2) {
+        demand.addAndGet(BATCH);
+        s.request(BATCH);
+      }
+    }
   }
 
   /** Stops reading and lets the connection go. */
@@ -124,7 +138,7 @@ public final class EventConnection implements AutoCloseable {
         s.cancel();
         return;
       }
-      s.request(1);
+      askForMore();
     }
 
     @Override
@@ -151,14 +165,8 @@ public final class EventConnection implements AutoCloseable {
           default -> { } // retry, and fields this version does not know
         }
       }
-      if (items.size() < HIGH_WATER) {
-        subscription.request(1);
-      } else {
-        paused.set(true);
-        if (items.size() < LOW_WATER && paused.compareAndSet(true, false)) {
-          subscription.request(1); // the caller emptied the queue before it could see the pause
-        }
-      }
+      demand.decrementAndGet();
+      askForMore();
     }
 
     @Override

@@ -23,8 +23,8 @@ final class EventFrames {
    * after (a block without data sets a client's last event id and is no event), and what the stream is.
    */
   static byte[] hello(long run, long pingMillis, long startsAfter) {
-    return ascii("retry: 2000\nid: " + startsAfter + "\n: fleet events, coordinator run " + run + ", a ping every "
-        + pingMillis + " ms\n\n");
+    return ascii(": fleet events, coordinator run " + run + ", a ping every " + pingMillis + " ms\nretry: 2000\nid: "
+        + startsAfter + "\n\n");
   }
 
   /** A fleet event as the block with the given id. */

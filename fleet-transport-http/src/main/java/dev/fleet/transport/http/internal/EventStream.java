@@ -81,7 +81,8 @@ public final class EventStream implements FleetListener, AutoCloseable {
   private final EventRing ring;
   private final Set<StreamWriter> writers = new LinkedHashSet<>();
   private boolean closed;
-  private volatile Scheduler.Task pinger;
+  /** The ping timer, started with the first stream: the server's scheduler runs nothing before the server does. */
+  private Scheduler.Task pinger;
 
   /**
    * @param run this run's number, the wall-clock second it began; ids are {@code run * 1,000,000,000 + n}
@@ -99,7 +100,6 @@ public final class EventStream implements FleetListener, AutoCloseable {
     this.scheduler = scheduler;
     this.executor = executor;
     this.ring = new EventRing(settings.history());
-    schedulePing();
   }
 
   /** This run's number. */
@@ -224,6 +224,9 @@ public final class EventStream implements FleetListener, AutoCloseable {
       w = new StreamWriter(this, response, callback, request.getConnectionMetaData().getConnection().getEndPoint(),
           executor, who, prefix, cursor, latest, follow ? Long.MAX_VALUE : latest);
       writers.add(w);
+      if (pinger == null) {
+        schedulePing();
+      }
     }
     StreamWriter writer = w;
     request.addIdleTimeoutListener(timeout -> false); // pings keep a stream alive; nothing idle to time out
@@ -274,11 +277,12 @@ public final class EventStream implements FleetListener, AutoCloseable {
   @Override
   public void close() {
     List<StreamWriter> all;
+    Scheduler.Task p;
     synchronized (lock) {
       closed = true;
       all = new ArrayList<>(writers);
+      p = pinger;
     }
-    Scheduler.Task p = pinger;
     if (p != null) {
       p.cancel();
     }
@@ -287,6 +291,7 @@ public final class EventStream implements FleetListener, AutoCloseable {
     }
   }
 
+  /** Called under the lock. */
   private void schedulePing() {
     pinger = scheduler.schedule(() -> {
       List<StreamWriter> all;
@@ -295,11 +300,11 @@ public final class EventStream implements FleetListener, AutoCloseable {
           return;
         }
         all = new ArrayList<>(writers);
+        schedulePing();
       }
       for (StreamWriter w : all) {
         w.ping();
       }
-      schedulePing();
     }, settings.ping().toMillis(), TimeUnit.MILLISECONDS);
   }
 
