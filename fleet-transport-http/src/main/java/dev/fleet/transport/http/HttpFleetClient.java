@@ -200,10 +200,21 @@ public final class HttpFleetClient {
    * for more.
    */
   public List<RemoteEvent> recentEvents(int backlog) throws InterruptedException {
+    return recentEvents(java.util.OptionalLong.empty(), backlog);
+  }
+
+  /**
+   * The events the coordinator holds after {@code lastEventId} (first a {@link RemoteEvent.Gap} if some of them
+   * are no longer held, or it restarted since), or without one the newest {@code backlog}; oldest first. Does
+   * not wait for more.
+   */
+  public List<RemoteEvent> recentEvents(java.util.OptionalLong lastEventId, int backlog)
+      throws InterruptedException {
+    Objects.requireNonNull(lastEventId, "lastEventId");
     if (backlog < 0) {
       throw new IllegalArgumentException("backlog must be >= 0, got " + backlog);
     }
-    return follower().recent(backlog);
+    return follower().recent(lastEventId, backlog);
   }
 
   /**

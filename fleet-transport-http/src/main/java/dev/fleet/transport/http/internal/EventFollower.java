@@ -51,11 +51,14 @@ public final class EventFollower {
     this.timeout = timeout;
   }
 
-  /** The newest {@code backlog} events the coordinator holds, oldest first, without following. */
-  public List<RemoteEvent> recent(int backlog) throws InterruptedException {
+  /**
+   * The events the coordinator holds after {@code lastEventId} (a {@link RemoteEvent.Gap} first if some are no
+   * longer held), or without one the newest {@code backlog}; oldest first, without following.
+   */
+  public List<RemoteEvent> recent(OptionalLong lastEventId, int backlog) throws InterruptedException {
     List<RemoteEvent> out = new ArrayList<>();
-    try (EventConnection c = EventConnection.open(client, uri(backlog, false), credential, OptionalLong.empty(),
-        timeout)) {
+    try (EventConnection c = EventConnection.open(client, uri(lastEventId.isPresent() ? 0 : backlog, false),
+        credential, lastEventId, timeout)) {
       while (true) {
         EventConnection.Item item = c.next(silence(c));
         if (item == null) {
