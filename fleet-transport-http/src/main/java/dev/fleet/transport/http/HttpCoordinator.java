@@ -55,7 +55,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * <p>It runs on Jetty 12's core server: headers must arrive within the header timeout, idle connections
  * close after the idle timeout, bodies are limited in size, each credential in request rate, and a
  * long-poll holds no thread while it waits. Binding an address other than loopback needs TLS, or an explicit
- * {@link Builder#allowInsecureNonLoopback()}, which logs a warning.
+ * {@link Builder#allowInsecureNonLoopback()}, which logs a warning. The fleet's events go out as a server-sent event
+ * stream ({@code GET /v1/events}) that clients resume with {@code Last-Event-ID}; a client that falls behind is
+ * dropped, the fleet never waits for one ({@link Builder#eventStreams}).
  *
  * <p>Its security state is durable: it is a {@link DurablePart} named {@value #DURABLE_NAME}, which a fleet with
  * a journal attaches automatically. Machine credential hashes, join-token rotations and revocations, and
@@ -172,6 +174,8 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
     s.setErrorHandler(new ProblemErrorHandler());
     EventStream stream = new EventStream(Math.max(config.wallClock.instant().getEpochSecond(), lastEventRun + 1),
         config.wallClock, config.eventSettings, s.getScheduler(), pool);
+    // Before serving: the stream's memory holds every event from the first request on.
+    AutoCloseable streamSubscription = fleet.subscribe(stream);
     Api handler = new Api(fleet, credentials, deliveries, new RateLimits(config.ticker, config.requestsPerSecond,
         config.burst), limits, pool, s.getScheduler(), incarnation, config.joinTokenListener,
         new ReadEndpoints(new TaskListing(fleet, config.ticker), new TaskOutput(fleet), stream));
@@ -181,6 +185,7 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
     } catch (Exception e) {
       try {
         s.stop();
+        streamSubscription.close();
       } catch (Exception suppressed) {
         e.addSuppressed(suppressed);
       }
@@ -196,7 +201,7 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
     this.subscription = fleet.subscribe(deliveries::onEvent);
     this.events = stream;
     this.lastEventRun = stream.run();
-    this.eventSubscription = fleet.subscribe(stream);
+    this.eventSubscription = streamSubscription;
     LOG.log(Level.INFO, "fleet coordinator listening on " + uri());
     return this;
   }

@@ -117,7 +117,8 @@ public final class EventFollower {
             } else if (!reached || (f instanceof FleetHttpException h && !retryable(h.status()))) {
               throw failure(f);
             } else {
-              why = describe(f);
+              why = (f instanceof java.net.ConnectException ? "cannot reach the coordinator: "
+                  : f instanceof FleetHttpException ? "the coordinator refused: " : "the stream broke: ") + describe(f);
               if (f instanceof FleetHttpException h && h.status() == 503) {
                 wait = Duration.ofSeconds(1);
               }
