@@ -16,13 +16,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * How the client commands ({@code submit}, {@code status}, {@code cancel}, {@code drain}, ...) reach the coordinator: its URL and
- * the client token, by default from the state directory the coordinator wrote on this machine.
+ * How the client commands ({@code submit}, {@code status}, {@code cancel}, {@code drain}, ...) reach the
+ * coordinator: its URL and the client token, by default from the state directory the coordinator wrote on this
+ * machine.
  *
  * <p>Not thread-safe; picocli fills it on one thread.
  */
 final class ClientOptions {
-  /** Where the default coordinator URL is when nothing names one. */
+  /** The coordinator asked when nothing names one. */
   static final URI DEFAULT_COORDINATOR = URI.create("http://127.0.0.1:7070");
 
   @Spec(Spec.Target.MIXEE)
@@ -92,8 +93,9 @@ final class ClientOptions {
     }
     if (token == null) {
       token = state.read(StateDir.CLIENT_TOKEN).orElseThrow(() -> new IllegalArgumentException(
-          "no client token: give --client-token or --client-token-file, or run this where the coordinator keeps "
-              + state.path().resolve(StateDir.CLIENT_TOKEN)));
+          "no client token: there is no " + state.path().resolve(StateDir.CLIENT_TOKEN) + ", which `fleet "
+              + "coordinator` writes on its first start with that state directory; run this where the coordinator "
+              + "runs (--state-dir for its directory), or give --client-token-file"));
     }
     return trust == null ? HttpFleetClient.connect(uri, token)
         : HttpFleetClient.connect(uri, token, trusting(trust, trustPassword));

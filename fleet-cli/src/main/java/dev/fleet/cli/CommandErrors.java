@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.OptionSpec;
 final class CommandErrors {
   private CommandErrors() {}
 
-  static int run(CommandSpec spec, Callable<Integer> body) throws Exception {
+  static int run(CommandSpec spec, Callable<Integer> body) {
     try {
       return body.call();
     } catch (Exception e) {
@@ -96,7 +96,8 @@ final class CommandErrors {
     }
     OptionSpec join = spec.findOption("--join");
     if (join != null && join.getValue() instanceof URI uri) {
-      return Optional.of(new Target(new CoordinatorAddress(uri, SettingsDefaults.source(spec, "--join")), "the join token or credential",
+      return Optional.of(new Target(new CoordinatorAddress(uri, SettingsDefaults.source(spec, "--join")),
+          "the join token or credential",
           "give the join token from the coordinator's state directory (join-token) with --token-file"));
     }
     return Optional.empty();

@@ -33,7 +33,7 @@ final class StatusCommand implements Callable<Integer> {
   @Mixin
   ClientOptions client;
 
-  /** The wall clock LAST SEEN is measured against; tests set another. */
+  /** The wall clock LAST SEEN is measured against. */
   InstantSource clock = InstantSource.system();
 
   @Override

@@ -128,8 +128,9 @@ class ClientVerbsTest {
     // The file's coordinator is a dead port: the error names it, where it came from, and what to do.
     Run fromFile = run("status", c);
     assertEquals(1, fromFile.code());
-    assertEquals("fleet status: cannot reach the coordinator at http://127.0.0.1:" + dead + " (from key 'coordinator' in "
-        + config + "): connection refused; is `fleet coordinator` running?\n", fromFile.err());
+    assertEquals("fleet status: cannot reach the coordinator at http://127.0.0.1:" + dead
+        + " (from key 'coordinator' in " + config + "): connection refused; is `fleet coordinator` running?\n",
+        fromFile.err());
     // The environment wins over the file, the command line over the environment.
     env.put("FLEET_COORDINATOR", url.toString());
     assertEquals(0, run("status", c).code());
@@ -191,8 +192,8 @@ class ClientVerbsTest {
     // rules: the running coordinator's (it heartbeats every 1s, from the file), or the built-in ones.
     Run rules = run("rules", "--state-dir", state.toString());
     assertEquals(0, rules.code(), rules.err());
-    assertTrue(rules.out().startsWith("Rules of the running coordinator at " + display(url) + " (from FLEET_COORDINATOR):\n"
-        + "Fleet rules (generated from the live configuration)"), rules.out());
+    assertTrue(rules.out().startsWith("Rules of the running coordinator at " + display(url)
+        + " (from FLEET_COORDINATOR):\nFleet rules (generated from the live configuration)"), rules.out());
     assertTrue(rules.out().contains("Machines heartbeat every 1s"), rules.out());
     Run defaults = run("rules", "--defaults");
     assertTrue(defaults.out().startsWith("Built-in rules, not a running coordinator's:\n"), defaults.out());

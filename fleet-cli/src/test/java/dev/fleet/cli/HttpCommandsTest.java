@@ -88,7 +88,8 @@ class HttpCommandsTest {
     Run status = run("status", "--state-dir", state);
     assertEquals(0, status.code(), status.err());
     assertTrue(status.out().matches("(?s).*gpu-box +inference +inference +offline .*"), status.out());
-    assertTrue(status.out().matches("(?s).*laptop +primary +code,social +online +\\d+s ago +\\d+/(2|-) +\\d\\.\\d\\d +- .*"),
+    assertTrue(status.out().matches(
+        "(?s).*laptop +primary +code,social +online +\\d+s ago +\\d+/(2|-) +\\d\\.\\d\\d +- .*"),
         status.out());
     assertTrue(status.out().contains("render  high      inference  0/2 machines fit"), status.out());
 
