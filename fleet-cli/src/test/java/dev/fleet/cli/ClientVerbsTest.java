@@ -222,6 +222,17 @@ class ClientVerbsTest {
     assertTrue(refused.err().endsWith("; give the token the coordinator made (the client-token file in its state "
         + "directory) with --client-token-file, or --state-dir for that directory\n"), refused.err());
     List.of(drained, undrained).forEach(r -> assertEquals("", r.err()));
+
+    // https to a plain-http coordinator, and a host that does not exist (.invalid never resolves).
+    Run tls = run("status", c, "--coordinator", "https://127.0.0.1:" + url.getPort());
+    assertEquals(1, tls.code());
+    assertTrue(tls.err().startsWith("fleet status: cannot reach the coordinator at https://127.0.0.1:" + url.getPort()
+        + " (from --coordinator): TLS failed: "), tls.err());
+    assertTrue(tls.err().endsWith("; does the URL's scheme match the coordinator (https only if it was started with "
+        + "--tls-keystore)?\n"), tls.err());
+    Run noHost = run("status", c, "--coordinator", "http://no-such-host.invalid:7070");
+    assertEquals("fleet status: cannot reach the coordinator at http://no-such-host.invalid:7070 (from --coordinator): "
+        + "unknown host; check the URL's host name\n", noHost.err());
   }
 
   private static String display(URI url) {
