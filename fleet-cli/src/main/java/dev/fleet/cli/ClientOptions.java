@@ -8,17 +8,27 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.util.Collections;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * How the client commands ({@code submit}, {@code status}, {@code explain}) reach the coordinator: its URL and
- * the client token, by default from the state directory the coordinator wrote on this machine.
+ * How the client commands ({@code submit}, {@code status}, {@code cancel}, {@code drain}, ...) reach the
+ * coordinator: its URL and the client token, by default from the state directory the coordinator wrote on this
+ * machine.
  *
  * <p>Not thread-safe; picocli fills it on one thread.
  */
 final class ClientOptions {
+  /** The coordinator asked when nothing names one. */
+  static final URI DEFAULT_COORDINATOR = URI.create("http://127.0.0.1:7070");
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
   @Option(names = "--coordinator", paramLabel = "URL",
       description = "The coordinator's URL (default: from the state directory, else http://127.0.0.1:7070).")
   URI coordinator;
@@ -41,18 +51,51 @@ final class ClientOptions {
       defaultValue = "")
   String trustPassword;
 
+  /**
+   * The coordinator named by {@code --coordinator} (from the command line, the environment or the config file) or
+   * by the state directory's {@code coordinator.url}, and where that came from; empty if none names one.
+   */
+  Optional<CoordinatorAddress> knownCoordinator() {
+    if (coordinator != null) {
+      String from = SettingsDefaults.source(command, "--coordinator");
+      String scheme = coordinator.getScheme();
+      if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || coordinator.getHost() == null) {
+        throw new IllegalArgumentException("the coordinator URL '" + coordinator + "' (from " + from + ") is not an "
+            + "http:// or https:// URL with a host, such as http://127.0.0.1:7070");
+      }
+      return Optional.of(new CoordinatorAddress(coordinator, from));
+    }
+    StateDir state = state();
+    return state.read(StateDir.URL).map(u -> new CoordinatorAddress(URI.create(u),
+        state.path().resolve(StateDir.URL).toString()));
+  }
+
+  /** The coordinator to ask: {@link #knownCoordinator()}, else http://127.0.0.1:7070. */
+  CoordinatorAddress coordinator() {
+    return knownCoordinator().orElse(new CoordinatorAddress(DEFAULT_COORDINATOR, "the default"));
+  }
+
+  private StateDir state() {
+    return new StateDir(stateDirPath());
+  }
+
+  /** {@code --state-dir}, else {@code ~/.fleet}. */
+  Path stateDirPath() {
+    return stateDir == null ? StateDir.defaultPath() : stateDir;
+  }
+
   HttpFleetClient client() {
-    StateDir state = new StateDir(stateDir == null ? StateDir.defaultPath() : stateDir);
-    URI uri = coordinator != null ? coordinator
-        : state.read(StateDir.URL).map(URI::create).orElse(URI.create("http://127.0.0.1:7070"));
+    StateDir state = state();
+    URI uri = coordinator().uri();
     String token = clientToken;
     if (token == null && clientTokenFile != null) {
       token = readFile(clientTokenFile);
     }
     if (token == null) {
       token = state.read(StateDir.CLIENT_TOKEN).orElseThrow(() -> new IllegalArgumentException(
-          "no client token: give --client-token or --client-token-file, or run this where the coordinator keeps "
-              + state.path().resolve(StateDir.CLIENT_TOKEN)));
+          "no client token: there is no " + state.path().resolve(StateDir.CLIENT_TOKEN) + ", which `fleet "
+              + "coordinator` writes on its first start with that state directory; run this where the coordinator "
+              + "runs (--state-dir for its directory), or give --client-token-file"));
     }
     return trust == null ? HttpFleetClient.connect(uri, token)
         : HttpFleetClient.connect(uri, token, trusting(trust, trustPassword));

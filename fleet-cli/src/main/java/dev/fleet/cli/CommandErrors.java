@@ -1,30 +1,109 @@
 package dev.fleet.cli;
 
 import dev.fleet.transport.http.FleetHttpException;
-import java.io.UncheckedIOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * Turns the failures a person can fix (a refused request, an unreachable coordinator, a bad value) into one
- * line on standard error and exit status 1, instead of a stack trace.
+ * Turns a command's failure into one line on standard error that says what failed and what to do, and exit
+ * status 1, instead of a stack trace: {@code fleet status: cannot reach the coordinator at http://127.0.0.1:7070
+ * (from the default): connection refused; is `fleet coordinator` running?}. With {@code --verbose} the stack
+ * trace follows.
  *
  * <p>Thread-safe: stateless.
  */
 final class CommandErrors {
   private CommandErrors() {}
 
-  static int run(CommandSpec spec, Callable<Integer> body) throws Exception {
+  static int run(CommandSpec spec, Callable<Integer> body) {
     try {
       return body.call();
-    } catch (FleetHttpException e) {
-      spec.commandLine().getErr().println("fleet " + spec.name() + ": the coordinator refused: " + e.getMessage());
-    } catch (UncheckedIOException e) {
-      spec.commandLine().getErr().println("fleet " + spec.name() + ": " + e.getMessage());
-    } catch (IllegalArgumentException | IllegalStateException | dev.fleet.FleetException e) {
-      spec.commandLine().getErr().println("fleet " + spec.name() + ": " + e.getMessage());
+    } catch (Exception e) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(spec.qualifiedName(" ") + ": " + explain(e, target(spec)));
+      if (verbose(spec)) {
+        e.printStackTrace(err);
+      }
+      err.flush();
+      return 1;
     }
-    spec.commandLine().getErr().flush();
-    return 1;
+  }
+
+  /** What went wrong, in words, with what to do about it; {@code target} is the coordinator asked, if any. */
+  static String explain(Throwable e, Optional<Target> target) {
+    Optional<FleetHttpException> refused = find(e, FleetHttpException.class);
+    if (refused.isPresent()) {
+      return Unreachable.refused(refused.get(), target);
+    }
+    Optional<String> network = Unreachable.reason(e);
+    if (network.isPresent()) {
+      String where = target.map(t -> " at " + t.address().display() + " (from " + t.address().source() + ")")
+          .orElse("");
+      return "cannot reach the coordinator" + where + ": " + network.get();
+    }
+    if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+        || e instanceof java.io.UncheckedIOException || e instanceof dev.fleet.FleetException) {
+      return e.getMessage();
+    }
+    return "unexpected failure: " + summary(e) + " (run it again with --verbose for the stack trace)";
+  }
+
+  /** The exception's class and message, and its root cause's if that is another: one line. */
+  static String summary(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == t ? plain(t) : plain(t) + " (caused by " + plain(root) + ")";
+  }
+
+  private static String plain(Throwable t) {
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": "
+        + t.getMessage();
+  }
+
+  /** The first exception of this type in the chain of causes. */
+  static <T extends Throwable> Optional<T> find(Throwable t, Class<T> type) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (type.isInstance(c)) {
+        return Optional.of(type.cast(c));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The coordinator a command talks to and which credential it presents, for the advice on a refusal.
+   *
+   * @param address the coordinator's URL and where it came from
+   * @param credential what the command presents, e.g. "the client token"
+   * @param fix how to give the right one
+   */
+  record Target(CoordinatorAddress address, String credential, String fix) {}
+
+  /** The client options' coordinator, or an agent's {@code --join}. */
+  private static Optional<Target> target(CommandSpec spec) {
+    for (CommandSpec mixin : spec.mixins().values()) {
+      if (mixin.userObject() instanceof ClientOptions client) {
+        return Optional.of(new Target(client.coordinator(), "the client token",
+            "give the token the coordinator made (the client-token file in its state directory) with "
+                + "--client-token-file, or --state-dir for that directory"));
+      }
+    }
+    OptionSpec join = spec.findOption("--join");
+    if (join != null && join.getValue() instanceof URI uri) {
+      return Optional.of(new Target(new CoordinatorAddress(uri, SettingsDefaults.source(spec, "--join")),
+          "the join token or credential",
+          "give the join token from the coordinator's state directory (join-token) with --token-file"));
+    }
+    return Optional.empty();
+  }
+
+  private static boolean verbose(CommandSpec spec) {
+    return spec.root().userObject() instanceof FleetCommand f && f.verbose;
   }
 }

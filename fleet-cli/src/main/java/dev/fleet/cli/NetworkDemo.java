@@ -148,7 +148,14 @@ final class NetworkDemo {
         "--capabilities", String.join(",", e.machine().capabilities()), "--no-probes", "--slots", "3",
         "--state-dir", state.resolve("agents").toString(),
         "--stop-after", "2m");
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    // The demo's agents take the options above only, not the FLEET_* variables or config file of whoever runs it.
+    b.environment().keySet().removeIf(k -> k.startsWith("FLEET_"));
+    Path noConfig = state.resolve("no-config.properties");
+    Files.writeString(noConfig, "");
+    b.environment().put(OptionKeys.CONFIG_ENV, noConfig.toString());
+    return b.start();
   }
 
   private void print(FleetEvent e) {

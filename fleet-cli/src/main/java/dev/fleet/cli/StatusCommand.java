@@ -6,6 +6,9 @@ import dev.fleet.TaskStatus;
 import dev.fleet.transport.http.HttpFleetClient;
 import dev.fleet.transport.http.RemoteMachine;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,8 +20,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code fleet status}: the machines of a running coordinator with health, load, signals and running tasks, then
- * the queue with why each task waits.
+ * {@code fleet status}: the machines of a running coordinator with health, when each was last heard from, slots in
+ * use, load, signals and running tasks, then the queue with why each task waits.
  *
  * <p>Runs on the calling thread.
  */
@@ -30,6 +33,9 @@ final class StatusCommand implements Callable<Integer> {
   @Mixin
   ClientOptions client;
 
+  /** The wall clock LAST SEEN is measured against. */
+  InstantSource clock = InstantSource.system();
+
   @Override
   public Integer call() throws Exception {
     return CommandErrors.run(spec, this::execute);
@@ -40,11 +46,16 @@ final class StatusCommand implements Callable<Integer> {
     HttpFleetClient c = client.client();
     List<RemoteMachine> machines = c.machines();
     List<TaskStatus> queue = c.queue();
-    Table t = new Table("MACHINE", "ROLE", "CAPABILITIES", "HEALTH", "LOAD", "SIGNALS", "AGENT", "RUNNING");
+    // No "joined" column: it showed whether the coordinator holds a credential for the machine, which stays true
+    // while its agent is dead; HEALTH and LAST SEEN say whether it is there.
+    Table t = new Table("MACHINE", "ROLE", "CAPABILITIES", "HEALTH", "LAST SEEN", "SLOTS", "LOAD", "SIGNALS",
+        "RUNNING");
+    Instant now = clock.instant();
     for (RemoteMachine m : machines) {
       MachineStatus s = m.status();
       t.row(s.id(), s.machine().role(), String.join(",", s.machine().capabilities()), s.health().word(),
-          String.format(Locale.ROOT, "%.2f", s.effectiveLoad()), signals(s), m.connected() ? "joined" : "-",
+          s.lastHeartbeat().map(at -> ago(Duration.between(at, now))).orElse("never"), slots(s),
+          String.format(Locale.ROOT, "%.2f", s.effectiveLoad()), signals(s),
           m.tasks().isEmpty() ? "-" : m.tasks().size() + ": " + m.tasks().stream().map(TaskId::value)
               .collect(Collectors.joining(",")));
     }
@@ -61,6 +72,38 @@ final class StatusCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /** How long ago, coarsely: 12s, 5m, 3h, 2d; a heartbeat stamped ahead of this clock is "0s ago". */
+  static String ago(Duration d) {
+    long s = Math.max(0, d.getSeconds());
+    if (s < 120) {
+      return s + "s ago";
+    }
+    if (s < 120 * 60) {
+      return s / 60 + "m ago";
+    }
+    if (s < 48 * 3600) {
+      return s / 3600 + "h ago";
+    }
+    return s / 86400 + "d ago";
+  }
+
+  /**
+   * Tasks out on the machine over the slots its agent reports (its {@code slots} label), e.g. {@code 1/2};
+   * {@code 1/-} when it reports none.
+   */
+  static String slots(MachineStatus s) {
+    String label = s.machine().labels().get("slots");
+    String total = "-";
+    if (label != null) {
+      try {
+        total = String.valueOf(Integer.parseInt(label.trim()));
+      } catch (NumberFormatException e) {
+        total = "-";
+      }
+    }
+    return s.activeTasks() + "/" + total;
   }
 
   private static String signals(MachineStatus s) {

@@ -52,7 +52,8 @@ class CliTest {
   @Test
   void rulesPrintsTheLivePage() {
     String out = run("rules", "--load-ceiling", "0.7");
-    assertTrue(out.startsWith("Fleet rules (generated from the live configuration)"), out);
+    assertTrue(out.startsWith("Built-in rules with load ceiling 0.70, not a running coordinator's:\n"
+        + "Fleet rules (generated from the live configuration)"), out);
     assertTrue(out.contains("below 0.70 (urgent tasks: below 0.95)"), out);
   }
 

@@ -118,7 +118,9 @@ public final class JsonHttp {
       if (c instanceof RuntimeException r) {
         throw r;
       }
-      throw new java.io.UncheckedIOException("request to " + base + " failed: " + c.getMessage(),
+      // A refused connection's message is null: name the exception instead of printing "null".
+      throw new java.io.UncheckedIOException("request to " + base + " failed: "
+          + (c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage()),
           c instanceof java.io.IOException io ? io : new java.io.IOException(c));
     }
   }
