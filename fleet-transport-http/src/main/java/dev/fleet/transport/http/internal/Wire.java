@@ -170,4 +170,11 @@ public final class Wire {
 
   /** An RFC 9457 problem. */
   public record ProblemDto(String type, String title, int status, String detail) {}
+
+  /**
+   * {@code POST /v1/leave}, from a machine about to stop: {@code grace} (an ISO-8601 duration such as
+   * {@code "PT30S"}) drains it for shutdown, running work may finish until then; {@code now: true} says it has
+   * gone, and its unfinished work moves at once. Exactly one of the two.
+   */
+  public record LeaveRequest(String grace, Boolean now) {}
 }
