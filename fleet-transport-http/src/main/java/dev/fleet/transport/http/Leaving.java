@@ -33,6 +33,11 @@ final class Leaving {
   private static final System.Logger LOG = System.getLogger(HttpAgent.class.getName());
   /** The most time results of work finished in the grace get, after it, to reach the coordinator. */
   private static final Duration RESULTS_GRACE = Duration.ofSeconds(2);
+  /**
+   * How much longer than the grace the coordinator's drain deadline is: the agent's own hand-back, which moves the
+   * work at once, comes first; the deadline moves it only if the agent died while leaving.
+   */
+  static final Duration DRAIN_MARGIN = Duration.ofSeconds(2);
 
   private final MachineId machine;
   private final AgentSession session;
@@ -91,7 +96,7 @@ final class Leaving {
         && (session.state() == State.CONNECTED || session.state() == State.DISCONNECTED);
     int running = slots.activeTasks().size();
     if (joined) {
-      boolean drained = tell(new Wire.LeaveRequest(grace.toString(), null), "drain");
+      boolean drained = tell(new Wire.LeaveRequest(grace.plus(DRAIN_MARGIN).toString(), null), "drain");
       LOG.log(Level.INFO, machine + ": leaving: " + (drained ? "the coordinator sends no new work; " : "")
           + running + (running == 1 ? " task" : " tasks") + " running, up to " + grace.toSeconds()
           + " s for them to finish");

@@ -59,13 +59,13 @@ final class ResumeDetector {
     return away >= threshold().toMillis() ? Duration.ofMillis(away) : Duration.ZERO;
   }
 
-  /** A sleep's length for a log line: "~40s", "~12min", "~3h". */
+  /** A sleep's length for a log line: "~40s", "~12min", "~3h" (seconds under 2 min, minutes under an hour). */
   static String roughly(Duration d) {
     long s = Math.max(0, d.toSeconds());
     if (s < 120) {
       return "~" + s + "s";
     }
-    if (s < 2 * 3600) {
+    if (s < 3600) {
       return "~" + Math.round(s / 60.0) + "min";
     }
     return "~" + Math.round(s / 3600.0) + "h";
