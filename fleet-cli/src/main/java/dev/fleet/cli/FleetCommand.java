@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     description = "Turns your own machines into one fleet.",
     subcommands = {DemoCommand.class, RulesCommand.class, CoordinatorCommand.class, AgentCommand.class,
         SubmitCommand.class, StatusCommand.class, ExplainCommand.class, BackupCommand.class, RestoreCommand.class,
+        SleepCommand.class,
         CommandLine.HelpCommand.class})
 public final class FleetCommand implements Runnable {
 

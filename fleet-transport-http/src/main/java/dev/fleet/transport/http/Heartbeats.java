@@ -54,6 +54,8 @@ final class Heartbeats {
   private long lastAcceptedNanos;
   private boolean leaseLostLogged;
   private boolean holding;
+  /** A resumption ends a hold whatever the check still says, until the check turns false by itself. */
+  private boolean holdOverruled;
   private Runnable whenIdle;
 
   Heartbeats(MachineId machine, AgentSession session, WorkerSlots slots, Inbox inbox, Outbox outbox,
@@ -124,7 +126,9 @@ final class Heartbeats {
     if (state == State.JOINING || state == State.REFUSED || inFlight || session.quiet()) {
       return;
     }
-    if (asleep.getAsBoolean()) {
+    boolean hold = asleep.getAsBoolean();
+    holdOverruled &= hold;
+    if (hold && !holdOverruled) {
       if (!holding) {
         holding = true;
         LOG.log(Level.INFO, machine + ": the machine announced it is going to sleep; holding heartbeats, which "
@@ -160,6 +164,7 @@ final class Heartbeats {
     LOG.log(Level.INFO, machine + ": resumed after sleep of " + ResumeDetector.roughly(away)
         + "; heartbeating at once");
     holding = false;
+    holdOverruled = true;
     failures = 0;
     nextNanos = 0;
     inFlight = false; // the answer to a heartbeat sent before the sleep, if any comes, is ignored

@@ -150,7 +150,9 @@ final class Leaving {
     } catch (RejectedExecutionException e) {
       return false;
     }
-    await(answered::isDone, () -> hurried ? ticker.read() : saturatedAdd(ticker.read(), 1));
+    // The exchange itself gives up after the request timeout; this bound only guards against a lost callback.
+    long until = saturatedAdd(ticker.read(), requestTimeout.multipliedBy(2).toNanos());
+    await(answered::isDone, () -> hurried ? ticker.read() : until);
     return answered.getNow(false);
   }
 
