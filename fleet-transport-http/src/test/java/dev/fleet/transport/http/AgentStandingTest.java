@@ -77,6 +77,24 @@ class AgentStandingTest {
   }
 
   @Test
+  void aTlsHandshakeThatFailsIsLoggedWithItsReason(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    AgentLog log = keep(new AgentLog());
+    java.nio.file.Path ks = TlsTest.keystore(dir);
+    TestCoordinator t = keep(new TestCoordinator(b -> b.tls(ks, "fleet-test-pass"), f -> { }));
+    URI url = t.coordinator.uri();
+    // Trusts only the JDK's certificate authorities, not the coordinator's self-signed certificate.
+    keep(agent(url, "a", t.joinToken).build()).start();
+    Await.until(LIMIT, () -> !log.matching("WARNING", "cannot reach").isEmpty(), log.lines::toString);
+    String line = log.matching("WARNING", "cannot reach").get(0);
+    assertTrue(line.startsWith("WARNING a: cannot reach the coordinator at " + url + ": TLS handshake failed: "),
+        line);
+    assertTrue(line.contains("PKIX") || line.contains("certificat"), line);
+    assertTrue(line.endsWith("check that the agent trusts the coordinator's certificate (--trust) and that the "
+        + "URL's scheme and port are the coordinator's; retrying"), line);
+  }
+
+  @Test
   void aRefusedJoinTokenIsSaidWithWhatWasRefused() {
     TestCoordinator t = keep(new TestCoordinator());
     HttpAgent a = keep(agent(t.coordinator.uri(), "a", HttpCoordinator.newSecret()).build()).start();
