@@ -34,7 +34,8 @@ final class AgentLeave {
     String id = agent.id().value();
     out.println("Agent " + id + " leaving (" + (seen > 0 ? signals.last() : "asked to stop") + "), draining: "
         + tasks(running) + " running, up to " + text(grace)
-        + (seen > 0 && running > 0 ? "; Ctrl-C again to hand them back now" : ""));
+        + (seen > 0 && running > 0 ? "; " + ("SIGINT".equals(signals.last()) ? "Ctrl-C" : signals.last())
+            + " again to hand them back now" : ""));
     out.flush();
     CompletableFuture<HttpAgent.Departure> leaving = new CompletableFuture<>();
     Thread t = new Thread(() -> {
