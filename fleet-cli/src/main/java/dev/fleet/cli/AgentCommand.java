@@ -191,16 +191,7 @@ final class AgentCommand implements Callable<Integer> {
       b.sslContext(ClientOptions.trusting(trust, trustPassword));
     }
     try (StopSignals signals = StopSignals.install(); HttpAgent agent = b.build().start()) {
-      out.println("Agent " + id + (saved.isPresent() ? " reconnecting with its saved credential to " : " joining ")
-          + coordinator + " with " + (capabilities.isEmpty() ? "no capabilities"
-          : "capabilities " + String.join(", ", capabilities)) + ", " + agent.machine().labels().get("slots")
-          + ("1".equals(agent.machine().labels().get("slots")) ? " slot" : " slots") + "; tasks " + (allowShell ? "run as shell commands" : "are echoed (use --allow-shell to run them)"));
-      if (!signals.ignored().isEmpty()) {
-        out.println("Note: " + String.join(" and ", signals.ignored()) + " is ignored by this process (started in "
-            + "the background?); stop it with " + (signals.ignored().contains("SIGTERM") ? "SIGHUP" : "SIGTERM")
-            + " to leave well.");
-      }
-      out.flush();
+      banner(out, agent, saved.isPresent(), signals);
       String refused = awaitStop(agent, signals);
       if (refused != null) {
         PrintWriter err = spec.commandLine().getErr();
@@ -210,6 +201,23 @@ final class AgentCommand implements Callable<Integer> {
       }
       return new AgentLeave(agent, signals, out).leave(leaveGrace);
     }
+  }
+
+  private void banner(PrintWriter out, HttpAgent agent, boolean reconnecting, StopSignals signals) {
+    String slotCount = agent.machine().labels().get("slots");
+    out.println("Agent " + id + (reconnecting ? " reconnecting with its saved credential to " : " joining ")
+        + coordinator + " with " + (capabilities.isEmpty() ? "no capabilities"
+        : "capabilities " + String.join(", ", capabilities)) + ", " + slotCount
+        + ("1".equals(slotCount) ? " slot" : " slots") + "; tasks "
+        + (allowShell ? "run as shell commands" : "are echoed (use --allow-shell to run them)"));
+    List<String> ignored = signals.ignored();
+    if (ignored.contains("SIGTERM")) {
+      out.println("Note: SIGTERM is ignored by this process, so no signal can make it leave well; use --stop-after.");
+    } else if (!ignored.isEmpty()) {
+      out.println("Note: SIGINT is ignored by this process (started in the background?); send SIGTERM (kill "
+          + ProcessHandle.current().pid() + ") to make it leave well.");
+    }
+    out.flush();
   }
 
   /**

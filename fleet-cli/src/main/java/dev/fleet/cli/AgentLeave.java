@@ -62,8 +62,8 @@ final class AgentLeave {
       }
     }
     out.println("Agent " + id + " left: " + d.finished() + " finished, " + d.handedBack() + " handed back"
-        + (d.coordinatorTold() ? " to run elsewhere now." : "; the coordinator could not be told, so its work "
-            + "moves when the coordinator takes this machine for offline."));
+        + (d.coordinatorTold() ? " to run elsewhere now." : "; the coordinator was not told (it could not be "
+            + "reached), so whatever it still had for this machine moves when it takes the machine for offline."));
     out.flush();
     return 0;
   }

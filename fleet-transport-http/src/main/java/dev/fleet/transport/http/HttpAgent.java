@@ -101,7 +101,7 @@ public final class HttpAgent implements AutoCloseable {
   private final WorkerSlots slots;
   private final Outbox outbox;
   private final Heartbeats heartbeats;
-  private volatile Leaving departure;
+  private volatile Leaving leaving;
 
   private HttpAgent(Builder b, Machine machine, int slotCount) {
     this.machine = machine;
@@ -134,7 +134,7 @@ public final class HttpAgent implements AutoCloseable {
   }
 
   private void released() {
-    Leaving d = departure;
+    Leaving d = leaving;
     if (d != null) {
       d.released();
     }
@@ -224,17 +224,17 @@ public final class HttpAgent implements AutoCloseable {
     Leaving d;
     boolean first;
     synchronized (this) {
-      if (departure == null) {
+      if (leaving == null) {
         if (session.state() == State.CLOSED) {
           return new Departure(0, 0, false);
         }
-        departure = new Leaving(machine.id(), session, slots, heartbeats, outbox, http,
+        leaving = new Leaving(machine.id(), session, slots, heartbeats, outbox, http,
             control, ticker, requestTimeout, grace);
         first = true;
       } else {
         first = false;
       }
-      d = departure;
+      d = leaving;
     }
     if (!first) {
       d.shorten(grace);

@@ -41,9 +41,13 @@ final class Reachability {
     }
     lost = true;
     String why = describe(err);
+    if (err instanceof FleetHttpException) {
+      // It answered, so it is there; it cannot serve the request now (overloaded, its journal failed).
+      LOG.log(Level.WARNING, machine + ": the coordinator at " + coordinator + " answered " + why + "; retrying");
+      return;
+    }
     String then = isTls(err) ? "; check that the agent trusts the coordinator's certificate (--trust) and that "
-        + "the URL's scheme and port are the coordinator's; retrying"
-        : err instanceof FleetHttpException ? "; retrying" : "; is `fleet coordinator` running? retrying";
+        + "the URL's scheme and port are the coordinator's; retrying" : "; is `fleet coordinator` running? retrying";
     LOG.log(Level.WARNING, machine + ": cannot reach the coordinator at " + coordinator + ": " + why + then);
   }
 
