@@ -12,6 +12,7 @@ package dev.fleet;
  *                  │
  *   drain ──▶ DRAINING ──undrain──▶ ONLINE (SUSPECT if it went quiet meanwhile; silent long enough, OFFLINE)
  *   announced suspend ──▶ ASLEEP ──heartbeat──▶ ONLINE
+ *   announced leave ──▶ OFFLINE at once, its work moves ──heartbeat──▶ ONLINE
  *   deregister ──▶ LEFT (final; the id may register again as a new machine)
  *   coordinator restarted from its journal ──▶ UNKNOWN ──heartbeat──▶ ONLINE (silent past the grace, OFFLINE)
  * </pre>

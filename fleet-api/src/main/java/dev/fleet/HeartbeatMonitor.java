@@ -40,6 +40,18 @@ public interface HeartbeatMonitor {
    */
   MachineStatus announceSleep(MachineId machine);
 
+  /**
+   * The machine said goodbye (its agent is stopping): it is {@link Health#OFFLINE} at once, with the reason
+   * "left", and its unfinished attempts move to other machines now, as new attempts, exactly as when a machine is
+   * found offline, without waiting for {@link #offlineAfter()}. It stays registered: its next heartbeat brings it
+   * back and it takes work again (a drain for shutdown ends then; a drain asked for with
+   * {@link Registry#drain(MachineId)} stays). Journaled, so a fleet restarted from its journal still has it
+   * offline. Announcing it again while it is away changes nothing.
+   *
+   * @throws UnknownMachineException if the machine is not registered
+   */
+  MachineStatus announceLeave(MachineId machine);
+
   /** The failure detector's current suspicion of a machine (phi, or seconds of silence), for people. */
   double suspicion(MachineId machine);
 

@@ -3,6 +3,7 @@ package dev.fleet.cli;
 import dev.fleet.Machine;
 import dev.fleet.MachineId;
 import dev.fleet.Specs;
+import dev.fleet.spi.Ticker;
 import dev.fleet.transport.http.HttpAgent;
 import dev.fleet.transport.http.LinuxProbes;
 import dev.fleet.transport.http.Probe;
@@ -13,6 +14,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,7 +37,17 @@ import picocli.CommandLine.Spec;
  * whose coordinator restarted, is the same machine. The key it joins with is kept beside it, so a join whose
  * answer was lost can be retried after a restart of the agent too.
  *
- * <p>Runs on the calling thread, which waits until the JVM is asked to stop; the agent's own threads do the work.
+ * <p><b>Stopping.</b> SIGINT (Ctrl-C) or SIGTERM makes it leave well ({@link HttpAgent#leave}): the coordinator
+ * sends it no new work, running tasks get {@code --leave-grace} (30 s by default) to finish and report, what still
+ * runs then is stopped without a result and moved to other machines at once, and it exits with status 0. A second
+ * SIGINT or SIGTERM while it drains hands everything back at once. {@code --stop-after} leaves the same way. A join
+ * token the coordinator refuses (or a machine id another agent holds) ends it with status 1 and says what to do.
+ *
+ * <p>At start it stops any shell task process group its previous run left running (recorded in
+ * {@code agent-<id>.task-groups} in the state directory; see {@link ShellHandler}), and it keeps the coordinator's
+ * URL beside its credential ({@code agent-<id>.coordinator}) for {@code fleet sleep}.
+ *
+ * <p>Runs on the calling thread, which waits for a stop request; the agent's own threads do the work.
  */
 @Command(name = "agent", description = "Join this machine to a fleet and run the work it is given.")
 final class AgentCommand implements Callable<Integer> {
@@ -65,8 +78,14 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label, e.g. form=laptop; may repeat.")
   Map<String, String> labels = new LinkedHashMap<>();
 
-  @Option(names = "--slots", description = "Tasks run at once (default: half the cores).")
+  @Option(names = "--slots", description = "Tasks run at once, told to the coordinator as the machine's 'slots' "
+      + "label (default: half the cores).")
   Integer slots;
+
+  @Option(names = "--leave-grace", converter = DurationConverter.class, defaultValue = "30s", paramLabel = "DURATION",
+      description = "On Ctrl-C or SIGTERM, how long running tasks may take to finish before they are handed back "
+          + "to run elsewhere (default ${DEFAULT-VALUE}); a second Ctrl-C hands them back at once.")
+  Duration leaveGrace;
 
   @Option(names = "--allow-shell",
       description = "Run each task's payload as a /bin/sh command. Anyone who may submit work can then run commands here.")
@@ -103,7 +122,7 @@ final class AgentCommand implements Callable<Integer> {
   String trustPassword;
 
   @Option(names = "--stop-after", converter = DurationConverter.class, paramLabel = "DURATION",
-      description = "Stop after this long (default: run until stopped).")
+      description = "Leave after this long, as on Ctrl-C (default: run until stopped).")
   Duration stopAfter;
 
   @Override
@@ -122,16 +141,26 @@ final class AgentCommand implements Callable<Integer> {
     if (join == null && saved.isEmpty()) {
       throw new IllegalArgumentException("give --token or --token-file (or a --credential-file from an earlier run)");
     }
+    if (leaveGrace.isNegative()) {
+      throw new IllegalArgumentException("--leave-grace must not be negative, got " + leaveGrace);
+    }
+    Path groupsFile = state.path().resolve(StateDir.agentTaskGroups(id));
+    List<String> leftOver = TaskGroups.reap(groupsFile, ShellHandler.KILL_AFTER);
+    if (!leftOver.isEmpty()) {
+      out.println("Stopped shell tasks this agent's last run left running: process groups " + String.join(", ",
+          leftOver));
+    }
     String host = hostname != null ? hostname : InetAddress.getLocalHost().getHostName();
     Machine machine = new Machine(new MachineId(id), host, role, new LinkedHashSet<>(capabilities),
         new Specs(Optional.empty(), Optional.empty(), Optional.empty(),
             OptionalInt.of(Runtime.getRuntime().availableProcessors()), Map.of()), labels);
-    TaskHandler handler = allowShell ? new ShellHandler(shellTimeout) : new EchoHandler();
+    TaskHandler handler = allowShell ? new ShellHandler(shellTimeout, new TaskGroups(groupsFile)) : new EchoHandler();
     HttpAgent.Builder b = HttpAgent.newBuilder(coordinator, machine).handler(handler);
     if (join != null) {
       b.joinToken(join);
     }
     saved.ifPresent(b::credential);
+    Path asleepMark = state.path().resolve(StateDir.agentAsleep(id));
     if (credentialAt != null) {
       Path file = credentialAt.toAbsolutePath();
       StateDir dir = new StateDir(file.getParent());
@@ -145,7 +174,11 @@ final class AgentCommand implements Callable<Integer> {
       });
       b.joinKey(key);
       b.onCredential(c -> dir.writeSecret(file.getFileName().toString(), c));
+      dir.write(StateDir.agentCoordinator(id), coordinator.toString()); // for `fleet sleep`
+      asleepMark = dir.path().resolve(StateDir.agentAsleep(id));
     }
+    Path mark = asleepMark;
+    b.asleepWhile(() -> SleepCommand.announcedRecently(mark, InstantSource.system()));
     if (slots != null) {
       b.slots(slots);
     }
@@ -157,16 +190,58 @@ final class AgentCommand implements Callable<Integer> {
     if (trust != null) {
       b.sslContext(ClientOptions.trusting(trust, trustPassword));
     }
-    try (HttpAgent agent = b.build().start()) {
-      out.println("Agent " + id + (saved.isPresent() ? " reconnecting with its saved credential to " : " joining ")
-          + coordinator + " with " + (capabilities.isEmpty() ? "no capabilities"
-          : "capabilities " + String.join(", ", capabilities)) + "; tasks "
-          + (allowShell ? "run as shell commands" : "are echoed (use --allow-shell to run them)"));
-      out.flush();
-      Running.untilStopped(stopAfter);
+    try (StopSignals signals = StopSignals.install(); HttpAgent agent = b.build().start()) {
+      banner(out, agent, saved.isPresent(), signals);
+      String refused = awaitStop(agent, signals);
+      if (refused != null) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("fleet agent: " + refused);
+        err.flush();
+        return 1;
+      }
+      return new AgentLeave(agent, signals, out).leave(leaveGrace);
     }
-    out.println("Agent " + id + " stopped.");
+  }
+
+  private void banner(PrintWriter out, HttpAgent agent, boolean reconnecting, StopSignals signals) {
+    String slotCount = agent.machine().labels().get("slots");
+    out.println("Agent " + id + (reconnecting ? " reconnecting with its saved credential to " : " joining ")
+        + coordinator + " with " + (capabilities.isEmpty() ? "no capabilities"
+        : "capabilities " + String.join(", ", capabilities)) + ", " + slotCount
+        + ("1".equals(slotCount) ? " slot" : " slots") + "; tasks "
+        + (allowShell ? "run as shell commands" : "are echoed (use --allow-shell to run them)"));
+    List<String> ignored = signals.ignored();
+    if (ignored.contains("SIGTERM")) {
+      out.println("Note: SIGTERM is ignored by this process, so no signal can make it leave well; use --stop-after.");
+    } else if (!ignored.isEmpty()) {
+      out.println("Note: SIGINT is ignored by this process (started in the background?); send SIGTERM (kill "
+          + ProcessHandle.current().pid() + ") to make it leave well.");
+    }
     out.flush();
-    return 0;
+  }
+
+  /**
+   * Waits for a stop request: a signal, {@code --stop-after}, or {@link Running#stopAll()}. Returns why the agent
+   * cannot run if the coordinator refused it meanwhile, else null.
+   */
+  private String awaitStop(HttpAgent agent, StopSignals signals) throws InterruptedException {
+    CountDownLatch stopped = Running.stopLatch();
+    try {
+      Ticker ticker = Ticker.system();
+      long deadline = stopAfter == null ? Long.MAX_VALUE : ticker.read() + stopAfter.toNanos();
+      while (signals.count() == 0 && stopped.getCount() > 0 && ticker.read() < deadline) {
+        if (agent.state() == HttpAgent.State.REFUSED) {
+          String why = agent.refusal().orElse("the coordinator refused this machine");
+          return why.startsWith("the coordinator refused the join token")
+              ? why + "; check that --token or --token-file holds the fleet's current join token (the "
+                  + "coordinator's join-token file; a rotation replaces it)"
+              : "the coordinator refused to let " + id + " join: " + why;
+        }
+        signals.await(0, Duration.ofMillis(200));
+      }
+      return null;
+    } finally {
+      Running.forget(stopped);
+    }
   }
 }

@@ -41,6 +41,20 @@ final class Running {
     }
   }
 
+  /**
+   * A latch that {@link #stopAll()} counts down, for a command that waits on more than one thing (signals, its
+   * agent); hand it back with {@link #forget}.
+   */
+  static CountDownLatch stopLatch() {
+    CountDownLatch stop = new CountDownLatch(1);
+    RUNNING.add(stop);
+    return stop;
+  }
+
+  static void forget(CountDownLatch stop) {
+    RUNNING.remove(stop);
+  }
+
   /** Stops every command waiting in {@link #untilStopped}. */
   static void stopAll() {
     RUNNING.forEach(CountDownLatch::countDown);

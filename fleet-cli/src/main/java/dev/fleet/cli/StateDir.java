@@ -34,6 +34,21 @@ final class StateDir {
     return "agent-" + machineId + ".join-key";
   }
 
+  /** The file an agent keeps its coordinator's URL in, for {@code fleet sleep}. */
+  static String agentCoordinator(String machineId) {
+    return "agent-" + machineId + ".coordinator";
+  }
+
+  /** The file an agent records its shell tasks' process groups in, so its next run can stop what this one left. */
+  static String agentTaskGroups(String machineId) {
+    return "agent-" + machineId + ".task-groups";
+  }
+
+  /** The file {@code fleet sleep} touches so the agent holds its heartbeats until the machine suspends. */
+  static String agentAsleep(String machineId) {
+    return "agent-" + machineId + ".asleep";
+  }
+
   private final Path dir;
 
   StateDir(Path dir) {

@@ -184,6 +184,8 @@ class ReplayProperties {
           fleet.registry().update(now.withCapabilities(caps(r)));
         } else if (kind < 91) {
           fleet.monitor().announceSleep(machines.get(r.nextInt(machines.size())));
+        } else if (kind < 93) {
+          fleet.monitor().announceLeave(machines.get(r.nextInt(machines.size())));
         } else {
           scheduler.advance(Duration.ofSeconds(1 + r.nextInt(12)));
         }

@@ -51,6 +51,28 @@ class ReplayRestoresStateTest {
   }
 
   @Test
+  void aMachineThatLeftIsOfflineAfterARestartAndOneThatCameBackSinceIsNot() {
+    MemoryJournal journal = new MemoryJournal();
+    try (TestFleet t = fleet(journal)) {
+      t.fleet.registry().register(TestFleet.machine("a", "r", "x"));
+      t.fleet.registry().register(TestFleet.machine("b", "r", "x"));
+      t.beat("a", 0.0);
+      t.beat("b", 0.0);
+      t.fleet.monitor().announceLeave(A);
+      t.fleet.monitor().announceLeave(B);
+      t.fleet.monitor().heartbeat(Heartbeat.of(B, 5, 0.0)); // b is back
+      assertEquals(Health.OFFLINE, t.fleet.monitor().health(A));
+      assertEquals(Health.ONLINE, t.fleet.monitor().health(B));
+    }
+    try (TestFleet t = fleet(journal.crash())) {
+      assertEquals(Health.OFFLINE, t.fleet.monitor().health(A));
+      assertEquals(Health.UNKNOWN, t.fleet.monitor().health(B));
+      t.fleet.monitor().heartbeat(Heartbeat.of(A, 1, 0.0));
+      assertEquals(Health.ONLINE, t.fleet.monitor().health(A));
+    }
+  }
+
+  @Test
   void aDrainingMachineComesBackDrainingAndKeepsItsDeadline() {
     MemoryJournal journal = new MemoryJournal();
     try (TestFleet t = fleet(journal)) {

@@ -26,6 +26,12 @@ interface Changes {
   /** A machine announced it is going to sleep. */
   void asleep(MachineSlot slot);
 
+  /** A machine said it left ({@code slot.departedAtMillis} is set); it stays registered, offline. */
+  void departed(MachineSlot slot);
+
+  /** A machine that had said it left was heard from again. */
+  void returned(MachineSlot slot);
+
   /** A task was accepted (it is queued, or is about to be assigned); a rejected task is never accepted. */
   void submitted(TaskRecord rec);
 
@@ -57,6 +63,8 @@ interface Changes {
     @Override public void machineRemoved(MachineId id) {}
     @Override public void drainChanged(MachineSlot slot) {}
     @Override public void asleep(MachineSlot slot) {}
+    @Override public void departed(MachineSlot slot) {}
+    @Override public void returned(MachineSlot slot) {}
     @Override public void submitted(TaskRecord rec) {}
     @Override public void assigned(TaskRecord rec) {}
     @Override public void started(TaskRecord rec) {}

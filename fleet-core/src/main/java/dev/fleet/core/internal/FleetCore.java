@@ -547,6 +547,19 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   }
 
   @Override
+  public MachineStatus announceLeave(MachineId id) {
+    enter();
+    try {
+      MachineSlot slot = machines.slot(id);
+      liveness.announceLeave(slot, config.ticker().read());
+      matchmaker.match();
+      return slot.snapshot();
+    } finally {
+      exit();
+    }
+  }
+
+  @Override
   public double suspicion(MachineId id) {
     enter();
     try {

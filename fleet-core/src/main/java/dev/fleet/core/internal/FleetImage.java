@@ -29,6 +29,9 @@ final class FleetImage {
       if (s.health == Health.ASLEEP) {
         out.add(FactCodec.encode(new Fact.Asleep(s.id(), clock.wall(s.asleepSinceNanos))));
       }
+      if (s.departedAtMillis >= 0) {
+        out.add(FactCodec.encode(new Fact.Departed(s.id(), s.departedAtMillis)));
+      }
     }
     for (TaskRecord r : finished) {
       if (r.state != dev.fleet.TaskState.REJECTED) {

@@ -23,7 +23,9 @@ final class JournalReplay {
 
   static void install(Recovered r, Machines machines, Liveness liveness, Ledger ledger, TimeBridge time, long now) {
     for (Recovered.MachineFacts m : r.machines.values()) {
-      Health health = m.asleepSinceWall >= 0 ? Health.ASLEEP : Health.UNKNOWN;
+      // A machine that said it left is away until heard from; it has no work to wait for it.
+      Health health = m.departedAtWall >= 0 ? Health.OFFLINE : m.asleepSinceWall >= 0 ? Health.ASLEEP
+          : Health.UNKNOWN;
       MachineSlot slot = machines.restore(m.machine, health, now, liveness.newMonitor(now));
       // Its agent's next heartbeat continues its numbering; one numbered 0 is a new run of the agent, which
       // knows nothing of the attempts on record here, so they move.
@@ -35,6 +37,7 @@ final class JournalReplay {
         slot.asleepSinceNanos = time.nanos(m.asleepSinceWall);
         slot.asleepSinceMillis = m.asleepSinceWall;
       }
+      slot.departedAtMillis = m.departedAtWall;
       liveness.restored(slot, health, now);
     }
     for (Recovered.TaskFacts t : r.finished.values()) {

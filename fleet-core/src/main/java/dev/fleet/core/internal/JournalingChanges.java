@@ -77,6 +77,16 @@ final class JournalingChanges implements Changes {
   }
 
   @Override
+  public void departed(MachineSlot slot) {
+    put(new Fact.Departed(slot.id(), slot.departedAtMillis));
+  }
+
+  @Override
+  public void returned(MachineSlot slot) {
+    put(new Fact.Returned(slot.id()));
+  }
+
+  @Override
   public void submitted(TaskRecord rec) {
     put(new Fact.Submitted(rec.task, wall(rec.submittedNanos)));
   }

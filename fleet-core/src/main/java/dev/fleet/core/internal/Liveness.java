@@ -130,6 +130,9 @@ final class Liveness {
       if (slot.drainForShutdown) {
         machines.drain(slot, false, false, Long.MAX_VALUE);
       }
+      if (slot.departedAtMillis >= 0) {
+        machines.returned(slot);
+      }
     }
     transition(slot, slot.drainRequested ? Health.DRAINING : Health.ONLINE,
         h == Health.ASLEEP ? "woke up" : "heartbeat received", now);
@@ -178,6 +181,19 @@ final class Liveness {
     for (TaskRecord r : slot.tasks) {
       pacer.noLaterThan(Nanos.plus(now, Nanos.of(r.task.reschedule().asleepGrace())), now);
     }
+  }
+
+  /**
+   * The machine said goodbye: offline now, with the reason "left", and its work moves now as when a machine is
+   * found offline. Nothing changes for one that is away already after saying so.
+   */
+  void announceLeave(MachineSlot slot, long now) {
+    if (slot.health == Health.OFFLINE && slot.departedAtMillis >= 0) {
+      return;
+    }
+    transition(slot, Health.OFFLINE, "left", now);
+    machines.departed(slot, config.wallClock().millis());
+    moveWorkOf(slot, slot.id() + " left", now);
   }
 
   double suspicion(MachineSlot s, long now) {

@@ -32,6 +32,8 @@ final class MachineSlot implements Candidate {
   /** When it fell asleep, while ASLEEP: ticker time for graces, wall time for people. */
   long asleepSinceNanos;
   long asleepSinceMillis;
+  /** When it said it left (wall time), while it is away since; -1 otherwise. */
+  long departedAtMillis = -1;
   dev.fleet.spi.FailureDetector.Monitor monitor;
   /** Heavy work is paused here by the power policy (with hysteresis); see PlacementPolicies. */
   boolean heavyPaused;

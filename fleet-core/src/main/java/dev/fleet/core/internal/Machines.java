@@ -117,6 +117,18 @@ final class Machines {
     changes.asleep(slot);
   }
 
+  /** The machine said it left (its health is already OFFLINE): it is away, at {@code atMillis}, until heard from. */
+  void departed(MachineSlot slot, long atMillis) {
+    slot.departedAtMillis = atMillis;
+    changes.departed(slot);
+  }
+
+  /** A machine that had said it left was heard from again. */
+  void returned(MachineSlot slot) {
+    slot.departedAtMillis = -1;
+    changes.returned(slot);
+  }
+
   /** The machine with this id. */
   MachineSlot slot(MachineId id) {
     MachineSlot slot = byId.get(Objects.requireNonNull(id, "machine id"));

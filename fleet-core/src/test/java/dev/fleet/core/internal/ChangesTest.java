@@ -45,6 +45,8 @@ class ChangesTest {
     @Override public void machineRemoved(MachineId id) { lines.add("removed " + id); }
     @Override public void drainChanged(MachineSlot s) { lines.add("drain " + s.id() + " " + s.drainRequested); }
     @Override public void asleep(MachineSlot s) { lines.add("asleep " + s.id()); }
+    @Override public void departed(MachineSlot s) { lines.add("departed " + s.id()); }
+    @Override public void returned(MachineSlot s) { lines.add("returned " + s.id()); }
     @Override public void submitted(TaskRecord r) { lines.add("submitted " + r.task.id()); }
     @Override public void assigned(TaskRecord r) { lines.add("assigned " + task(r)); }
     @Override public void started(TaskRecord r) { lines.add("started " + task(r)); }
@@ -137,6 +139,23 @@ class ChangesTest {
       f.announceSleep(MachineId.of("a"));
       assertEquals(List.of("registered a", "drain a true", "drain a false", "updated a", "drain a true",
           "drain a false", "asleep a"), changes.lines);
+    }
+  }
+
+  @Test
+  void aLeaveAndTheReturnAfterItAreMachineChangesAndTheMovedWorkIsTooInOrder() {
+    try (FleetCore f = fleet(10)) {
+      f.register(machine("a"));
+      f.register(machine("b"));
+      beat(f, "a", Signals.NONE);
+      beat(f, "b", Signals.NONE);
+      Decision.Dispatched d = assertInstanceOf(Decision.Dispatched.class, f.submit(task("job")));
+      assertEquals(MachineId.of("a"), d.machine());
+      changes.lines.clear();
+      f.announceLeave(d.machine());
+      f.announceLeave(d.machine()); // away already: nothing new
+      beat(f, "a", Signals.NONE);
+      assertEquals(List.of("departed a", "requeued job: a left", "assigned job#2 b", "returned a"), changes.lines);
     }
   }
 

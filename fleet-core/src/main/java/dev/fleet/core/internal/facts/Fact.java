@@ -32,6 +32,12 @@ public sealed interface Fact {
   /** A machine announced it is going to sleep. */
   record Asleep(MachineId id, long sinceWall) implements Fact {}
 
+  /** A machine said it left: offline since {@code atWall}, until it is heard from again ({@link Returned}). */
+  record Departed(MachineId id, long atWall) implements Fact {}
+
+  /** A machine that had said it left was heard from again. */
+  record Returned(MachineId id) implements Fact {}
+
   /** A task was accepted; the order of these facts is the submission order. */
   record Submitted(Task task, long submittedWall) implements Fact {}
 

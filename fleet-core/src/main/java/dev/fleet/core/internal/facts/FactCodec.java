@@ -34,6 +34,8 @@ public final class FactCodec {
   private static final int LEFT = 3;
   private static final int DRAIN = 4;
   private static final int ASLEEP = 5;
+  private static final int DEPARTED = 8;
+  private static final int RETURNED = 9;
   private static final int SUBMITTED = 10;
   private static final int ASSIGNED = 11;
   private static final int STARTED = 12;
@@ -64,6 +66,10 @@ public final class FactCodec {
       o.u8(DRAIN).str(f.id().value()).bool(f.requested()).i64(f.deadlineWall()).bool(f.forShutdown());
     } else if (fact instanceof Fact.Asleep f) {
       o.u8(ASLEEP).str(f.id().value()).i64(f.sinceWall());
+    } else if (fact instanceof Fact.Departed f) {
+      o.u8(DEPARTED).str(f.id().value()).i64(f.atWall());
+    } else if (fact instanceof Fact.Returned f) {
+      o.u8(RETURNED).str(f.id().value());
     } else if (fact instanceof Fact.Submitted f) {
       task(o.u8(SUBMITTED), f.task());
       o.i64(f.submittedWall());
@@ -107,6 +113,8 @@ public final class FactCodec {
       case LEFT -> new Fact.Left(MachineId.of(in.str()));
       case DRAIN -> new Fact.Drain(MachineId.of(in.str()), in.bool(), in.i64(), in.bool());
       case ASLEEP -> new Fact.Asleep(MachineId.of(in.str()), in.i64());
+      case DEPARTED -> new Fact.Departed(MachineId.of(in.str()), in.i64());
+      case RETURNED -> new Fact.Returned(MachineId.of(in.str()));
       case SUBMITTED -> new Fact.Submitted(task(in), in.i64());
       case ASSIGNED -> new Fact.Assigned(TaskId.of(in.str()), MachineId.of(in.str()), (int) in.varint(), in.i64(),
           in.i64(), in.f64(), in.f64(), in.optStr(), in.optStr());

@@ -28,6 +28,8 @@ public final class Recovered {
     public boolean drainForShutdown;
     /** When it announced sleep, -1 if it is not known to sleep. */
     public long asleepSinceWall = -1;
+    /** When it said it left, -1 unless it is away since. */
+    public long departedAtWall = -1;
 
     MachineFacts(Machine machine) {
       this.machine = machine;
@@ -170,6 +172,10 @@ public final class Recovered {
       m.drainForShutdown = f.forShutdown();
     } else if (fact instanceof Fact.Asleep f) {
       machine(f.id()).asleepSinceWall = f.sinceWall();
+    } else if (fact instanceof Fact.Departed f) {
+      machine(f.id()).departedAtWall = f.atWall();
+    } else if (fact instanceof Fact.Returned f) {
+      machine(f.id()).departedAtWall = -1;
     } else if (fact instanceof Fact.TaskImage f) {
       TaskFacts t = new TaskFacts(f.task(), f.submittedWall(), new ArrayList<>(f.history()));
       t.state = f.state();

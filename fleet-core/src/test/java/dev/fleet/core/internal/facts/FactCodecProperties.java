@@ -61,6 +61,8 @@ class FactCodecProperties {
         new Fact.Drain(m, true, Long.MAX_VALUE, false),
         new Fact.Drain(m, false, 1234L, true),
         new Fact.Asleep(m, -5L),
+        new Fact.Departed(m, 1_800_000_000_000L),
+        new Fact.Returned(m),
         new Fact.Assigned(t, m, 3, -1L, 99L, 0.45, 0.8, null, null),
         new Fact.Assigned(t, m, 1, Long.MIN_VALUE, 0L, 0.0, 0.95, "backup of m4", "moved by request"),
         new Fact.Started(t),

@@ -198,6 +198,7 @@ public final class Api extends Handler.Abstract {
           case "started": return only(m, "POST", new Route("started-batch", Who.MACHINE, Body.REQUIRED, null));
           case "assignments": return only(m, "GET", new Route("poll", Who.MACHINE, Body.NONE, null));
           case "sleep": return only(m, "POST", new Route("sleep", Who.MACHINE, Body.OPTIONAL, null));
+          case "leave": return only(m, "POST", new Route("leave", Who.MACHINE, Body.REQUIRED, null));
           case "tasks":
             if (m.equals("GET")) {
               return new Route("list-tasks", Who.ADMIN, Body.NONE, null);
@@ -352,6 +353,7 @@ public final class Api extends Handler.Abstract {
           Json.read(body, Wire.HeartbeatRequest.class)));
       case "poll" -> poll(machine(who), request, response, callback);
       case "sleep" -> json(response, callback, 200, machineView(fleet.monitor().announceSleep(machine(who))));
+      case "leave" -> json(response, callback, 200, machineView(LeaveRequests.apply(fleet, machine(who), body)));
       case "started" -> json(response, callback, 200, started(machine(who), WireMapping.taskId(route.param()),
           Json.read(body, Wire.StartedRequest.class)));
       case "result" -> json(response, callback, 200, result(machine(who), WireMapping.taskId(route.param()),

@@ -198,4 +198,11 @@ public final class Wire {
 
   /** The {@code data} of the {@code dropped} event a stream ends with when the coordinator gives up on it. */
   public record DroppedDto(String reason) {}
+
+  /**
+   * {@code POST /v1/leave}, from a machine about to stop: {@code grace} (an ISO-8601 duration such as
+   * {@code "PT30S"}) drains it for shutdown, running work may finish until then; {@code now: true} says it has
+   * gone, and its unfinished work moves at once. Exactly one of the two.
+   */
+  public record LeaveRequest(String grace, Boolean now) {}
 }

@@ -1,0 +1,244 @@
+package dev.fleet.transport.http;
+
+import dev.fleet.Machine;
+import dev.fleet.transport.http.HttpAgent.State;
+import dev.fleet.transport.http.internal.JsonHttp;
+import dev.fleet.transport.http.internal.Wire;
+import dev.fleet.transport.http.internal.WireMapping;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * An agent's standing with its coordinator: joining with the join token or its credential, joining again when
+ * the coordinator forgot it or restarted, and the {@link State} that results. It owns the credential, the
+ * epoch (which join an answer belongs to) and the coordinator's incarnation; on each join it sets the
+ * {@link Heartbeats}, {@link Inbox} and {@link Outbox} going.
+ *
+ * <p>Joining runs on the agent's control thread; {@link #state()}, {@link #credential()} and
+ * {@link #refusal()} may be read from any thread, and {@link #begin()} and {@link #end()} called from any.
+ */
+final class AgentSession {
+  private static final System.Logger LOG = System.getLogger(HttpAgent.class.getName());
+
+  private final Machine machine;
+  private final String joinToken;
+  private final String joinKey;
+  private final Consumer<String> onCredential;
+  private final JsonHttp http;
+  private final ScheduledExecutorService control;
+  private final Duration requestTimeout;
+  private final Backoff backoff;
+  private final Reachability reach;
+  private WorkerSlots slots;
+  private Heartbeats heartbeats;
+  private Inbox inbox;
+  private Outbox outbox;
+
+  private volatile State state = State.NEW;
+  private volatile String credential;
+  private volatile String refusal;
+  /** The coordinator run the cursor counts in; null before the first join or from a coordinator that names none. */
+  private volatile String incarnation;
+  /** Counts joins; an answer to a request sent before the latest join is stale. Control thread only. */
+  private int epoch;
+  private int joinFailures;
+  /** Set when the agent leaves: nothing more may tell the coordinator it is here. Control thread only. */
+  private boolean quiet;
+
+  AgentSession(Machine machine, String joinToken, String joinKey, String credential, Consumer<String> onCredential,
+      JsonHttp http, ScheduledExecutorService control, Duration requestTimeout, Backoff backoff,
+      Reachability reach) {
+    this.machine = machine;
+    this.joinToken = joinToken;
+    this.joinKey = joinKey;
+    this.credential = credential;
+    this.onCredential = onCredential;
+    this.http = http;
+    this.control = control;
+    this.requestTimeout = requestTimeout;
+    this.backoff = backoff;
+    this.reach = reach;
+  }
+
+  void connect(WorkerSlots slots, Heartbeats heartbeats, Inbox inbox, Outbox outbox) {
+    this.slots = slots;
+    this.heartbeats = heartbeats;
+    this.inbox = inbox;
+    this.outbox = outbox;
+  }
+
+  State state() {
+    return state;
+  }
+
+  String credential() {
+    return credential;
+  }
+
+  /** Why the coordinator refused this machine, while it is {@link State#REFUSED}; else null. */
+  String refusal() {
+    return state == State.REFUSED ? refusal : null;
+  }
+
+  String incarnation() {
+    return incarnation;
+  }
+
+  int epoch() {
+    return epoch;
+  }
+
+  /** Whether the agent is leaving: no heartbeat, poll or join may go out any more. */
+  boolean quiet() {
+    return quiet;
+  }
+
+  /** From now on nothing tells the coordinator this machine is here; on the control thread. */
+  void fallQuiet() {
+    quiet = true;
+  }
+
+  /** NEW to JOINING; false if the agent was started already. */
+  synchronized boolean begin() {
+    if (state != State.NEW) {
+      return false;
+    }
+    state = State.JOINING;
+    control.execute(this::join);
+    return true;
+  }
+
+  /** To CLOSED; false if it was closed already. */
+  synchronized boolean end() {
+    if (state == State.CLOSED) {
+      return false;
+    }
+    state = State.CLOSED;
+    return true;
+  }
+
+  /** The coordinator answered a heartbeat again after failures: connected once more ({@link Reachability} says so). */
+  void back() {
+    if (state == State.DISCONNECTED) {
+      state = State.CONNECTED;
+    }
+  }
+
+  /** A heartbeat failed: the coordinator is lost for now. */
+  void lost() {
+    if (state == State.CONNECTED) {
+      state = State.DISCONNECTED;
+    }
+  }
+
+  private void join() {
+    if (state == State.CLOSED || quiet) {
+      return;
+    }
+    String bearer = credential != null ? credential : joinToken;
+    boolean withCredential = credential != null;
+    if (bearer == null) {
+      state = State.REFUSED;
+      refusal = "the coordinator refused this machine's credential and the agent has no join token";
+      LOG.log(Level.ERROR, machine.id() + ": the coordinator refused this machine's credential and it has no join "
+          + "token; give it one to join again");
+      return;
+    }
+    Wire.JoinRequest req = withCredential
+        ? new Wire.JoinRequest(WireMapping.dto(machine), null, slots.running())
+        : new Wire.JoinRequest(WireMapping.dto(machine), joinKey, null);
+    http.exchange("POST", "v1/join", bearer, req, Wire.JoinResponse.class,
+        requestTimeout, control, (r, err) -> joined(r, err, withCredential));
+  }
+
+  private void joined(Wire.JoinResponse r, Throwable err, boolean withCredential) {
+    if (state == State.CLOSED || quiet) {
+      return;
+    }
+    if (err != null) {
+      if (err instanceof FleetHttpException f && f.status() == 401 && withCredential) {
+        LOG.log(Level.INFO, machine.id() + ": the coordinator no longer knows this machine's credential; joining "
+            + "with the join token");
+        credential = null;
+        control.execute(this::join);
+        return;
+      }
+      Duration wait;
+      if (err instanceof FleetHttpException f && (f.status() == 401 || f.status() == 403 || f.status() == 409)) {
+        Level level = state == State.REFUSED ? Level.DEBUG : Level.ERROR; // say it once, not every retry
+        refusal = (f.status() == 409 ? "" : "the coordinator refused the join token (HTTP " + f.status() + "): ")
+            + f.detail();
+        state = State.REFUSED;
+        LOG.log(level, machine.id() + ": the coordinator refused to let this machine join: " + f.detail()
+            + "; retrying every " + backoff.max().toSeconds() + " s");
+        wait = backoff.max();
+      } else {
+        state = state == State.JOINING ? State.JOINING : State.DISCONNECTED;
+        reach.failed(err);
+        wait = backoff.after(joinFailures++);
+        LOG.log(Level.DEBUG, () -> machine.id() + ": join failed (" + err + "); retrying in " + wait.toMillis()
+            + " ms");
+      }
+      control.schedule(this::join, wait.toMillis(), TimeUnit.MILLISECONDS);
+      return;
+    }
+    reach.reached();
+    joinFailures = 0;
+    boolean changed = !r.credential().equals(credential);
+    credential = r.credential();
+    if (changed && onCredential != null) {
+      try {
+        onCredential.accept(credential);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, machine.id() + ": saving the credential failed", e);
+      }
+    }
+    epoch++;
+    inbox.joined(r.cursor(), r.maxPollWaitMillis());
+    incarnation = r.incarnation();
+    if (r.withdrawn() != null) {
+      for (Wire.WithdrawnItem w : r.withdrawn()) {
+        try {
+          slots.withdrawn(WireMapping.token(w.token(), "token"), "the coordinator no longer runs it: " + w.reason());
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, machine.id() + ": ignoring a withdrawal it cannot read: " + e.getMessage());
+        }
+      }
+    }
+    heartbeats.joined(r.offlineAfterMillis());
+    State before = state;
+    state = State.CONNECTED;
+    LOG.log(Level.INFO, machine.id() + (r.reconnected() ? " reconnected to " : " joined ") + http.base()
+        + (before == State.DISCONNECTED ? " after losing it" : ""));
+    heartbeats.beat(r.heartbeatIntervalMillis());
+    inbox.poll();
+    outbox.flushResults();
+  }
+
+  /** The coordinator does not know this machine (or its credential) any more: join again. */
+  void rejoin(String why) {
+    if (state == State.JOINING || state == State.CLOSED || state == State.REFUSED || quiet) {
+      return;
+    }
+    LOG.log(Level.INFO, machine.id() + ": " + why + "; joining again");
+    state = State.JOINING;
+    control.execute(this::join);
+  }
+
+  /**
+   * Whether an answer comes from a coordinator run other than the one this agent joined: it restarted, its
+   * message numbering with it, so the agent joins again (with its credential) before it reads any message.
+   */
+  boolean restarted(String answered) {
+    String joined = incarnation;
+    if (answered == null || joined == null || answered.equals(joined)) {
+      return false;
+    }
+    state = state == State.JOINING ? State.JOINING : State.DISCONNECTED;
+    rejoin("the coordinator restarted");
+    return true;
+  }
+}

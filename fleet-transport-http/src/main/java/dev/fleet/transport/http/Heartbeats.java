@@ -1,0 +1,211 @@
+package dev.fleet.transport.http;
+
+import dev.fleet.MachineId;
+import dev.fleet.Signals;
+import dev.fleet.spi.Ticker;
+import dev.fleet.transport.http.HttpAgent.State;
+import dev.fleet.transport.http.internal.JsonHttp;
+import dev.fleet.transport.http.internal.Wire;
+import dev.fleet.transport.http.internal.WireMapping;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * An agent's heartbeat loop: on the interval the coordinator asks for it sends its load and signals with the
+ * acknowledgement of the messages it has read, and takes the messages that come back. It tracks whether the
+ * coordinator still counts the machine as alive (the lease), backs off while the coordinator cannot be reached,
+ * and notices when the machine was asleep (see {@link ResumeDetector}), then heartbeats at once.
+ *
+ * <p>Confined to the agent's control thread.
+ */
+final class Heartbeats {
+  private static final System.Logger LOG = System.getLogger(HttpAgent.class.getName());
+
+  private final MachineId machine;
+  private final AgentSession session;
+  private final WorkerSlots slots;
+  private final Inbox inbox;
+  private final Outbox outbox;
+  private final ProbeSignals probes;
+  private final JsonHttp http;
+  private final ScheduledExecutorService control;
+  private final Ticker ticker;
+  private final InstantSource wallClock;
+  private final Duration requestTimeout;
+  private final Backoff backoff;
+  private final Reachability reach;
+  private final BooleanSupplier asleep;
+  private final ResumeDetector resume = new ResumeDetector(Duration.ofSeconds(1));
+
+  private long sequence;
+  private long intervalMillis;
+  private long offlineAfterNanos;
+  private ScheduledFuture<?> ticks;
+  private boolean inFlight;
+  /** Counts heartbeats sent; an answer to one that is not the latest is ignored. */
+  private long sent;
+  private int failures;
+  private long nextNanos;
+  private long lastAcceptedNanos;
+  private boolean leaseLostLogged;
+  private boolean holding;
+  /** A resumption ends a hold whatever the check still says, until the check turns false by itself. */
+  private boolean holdOverruled;
+  private Runnable whenIdle;
+
+  Heartbeats(MachineId machine, AgentSession session, WorkerSlots slots, Inbox inbox, Outbox outbox,
+      ProbeSignals probes, JsonHttp http, ScheduledExecutorService control, Ticker ticker, InstantSource wallClock,
+      Duration requestTimeout, Backoff backoff, Reachability reach, BooleanSupplier asleep) {
+    this.machine = machine;
+    this.session = session;
+    this.slots = slots;
+    this.inbox = inbox;
+    this.outbox = outbox;
+    this.probes = probes;
+    this.http = http;
+    this.control = control;
+    this.ticker = ticker;
+    this.wallClock = wallClock;
+    this.requestTimeout = requestTimeout;
+    this.backoff = backoff;
+    this.reach = reach;
+    this.asleep = asleep;
+  }
+
+  /** A join succeeded: the lease starts afresh. */
+  void joined(long offlineAfterMillis) {
+    offlineAfterNanos = Duration.ofMillis(offlineAfterMillis).toNanos();
+    lastAcceptedNanos = ticker.read();
+    leaseLostLogged = false;
+    failures = 0;
+    nextNanos = 0;
+  }
+
+  /** Heartbeats every {@code intervalMillis} from now on, the first at once. */
+  void beat(long interval) {
+    if (ticks == null || intervalMillis != interval) {
+      if (ticks != null) {
+        ticks.cancel(false);
+      }
+      intervalMillis = Math.max(1, interval);
+      resume.period(Duration.ofMillis(intervalMillis));
+      ticks = control.scheduleAtFixedRate(this::tick, 0, intervalMillis, TimeUnit.MILLISECONDS);
+    } else {
+      tick();
+    }
+  }
+
+  /**
+   * Runs {@code then} on the control thread once no heartbeat is in flight (at once if none is): after the agent
+   * fell quiet, the last one must land before the coordinator is told the machine left, or it would bring it
+   * back.
+   */
+  void whenIdle(Runnable then) {
+    if (!inFlight) {
+      then.run();
+    } else {
+      whenIdle = then;
+    }
+  }
+
+  private void tick() {
+    State state = session.state();
+    if (state == State.CLOSED) {
+      return;
+    }
+    long now = ticker.read();
+    Duration away = resume.observe(now, wallClock.millis());
+    if (!away.isZero() && !session.quiet()) {
+      resumed(away);
+    }
+    if (state == State.JOINING || state == State.REFUSED || inFlight || session.quiet()) {
+      return;
+    }
+    boolean hold = asleep.getAsBoolean();
+    holdOverruled &= hold;
+    if (hold && !holdOverruled) {
+      if (!holding) {
+        holding = true;
+        LOG.log(Level.INFO, machine + ": the machine announced it is going to sleep; holding heartbeats, which "
+            + "would wake it at the coordinator");
+      }
+      return;
+    }
+    holding = false;
+    if (!leaseLostLogged && offlineAfterNanos > 0 && now - lastAcceptedNanos > offlineAfterNanos) {
+      leaseLostLogged = true;
+      LOG.log(Level.WARNING, machine + ": no heartbeat accepted for longer than the coordinator's offline "
+          + "timeout; its work may be moved elsewhere. Running work continues; what was moved is stopped when "
+          + "the coordinator says so");
+    }
+    if (now < nextNanos) {
+      return;
+    }
+    Signals signals = probes.read(); // first: it takes the probes' readings that load() uses
+    Wire.HeartbeatRequest req = new Wire.HeartbeatRequest(sequence++, probes.load(slots.busy(), slots.slots()),
+        WireMapping.dto(signals), inbox.cursor(), session.incarnation());
+    inFlight = true;
+    long number = ++sent;
+    int epoch = session.epoch();
+    http.exchange("POST", "v1/heartbeat", session.credential(), req, Wire.HeartbeatResponse.class, requestTimeout,
+        control, (r, err) -> done(r, err, epoch, number));
+  }
+
+  /**
+   * The machine was away (asleep, or frozen): whatever was in flight before went to a network that may be gone,
+   * so the next heartbeat goes at once, without waiting out a backoff or an answer that may never come.
+   */
+  private void resumed(Duration away) {
+    LOG.log(Level.INFO, machine + ": resumed after sleep of " + ResumeDetector.roughly(away)
+        + "; heartbeating at once");
+    holding = false;
+    holdOverruled = true;
+    failures = 0;
+    nextNanos = 0;
+    inFlight = false; // the answer to a heartbeat sent before the sleep, if any comes, is ignored
+  }
+
+  private void done(Wire.HeartbeatResponse r, Throwable err, int sentEpoch, long number) {
+    if (number != sent) {
+      return; // superseded after a resumption
+    }
+    inFlight = false;
+    Runnable idle = whenIdle;
+    if (idle != null) {
+      whenIdle = null;
+      idle.run();
+    }
+    if (session.state() == State.CLOSED || sentEpoch != session.epoch() || session.quiet()) {
+      return;
+    }
+    if (err != null) {
+      if (err instanceof FleetHttpException f && (f.status() == 401 || f.status() == 404)) {
+        session.rejoin("the coordinator does not know this machine (" + f.detail() + ")");
+        return;
+      }
+      reach.failed(err);
+      session.lost();
+      nextNanos = ticker.read() + backoff.after(failures++).toNanos();
+      return;
+    }
+    reach.reached();
+    failures = 0;
+    nextNanos = 0;
+    lastAcceptedNanos = ticker.read();
+    leaseLostLogged = false;
+    if (session.restarted(r.incarnation())) {
+      return;
+    }
+    if (session.state() == State.DISCONNECTED) {
+      session.back();
+      inbox.poll();
+      outbox.flushResults();
+    }
+    inbox.take(r.messages());
+  }
+}
