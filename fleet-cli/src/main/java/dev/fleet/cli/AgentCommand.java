@@ -5,8 +5,8 @@ import dev.fleet.MachineId;
 import dev.fleet.Specs;
 import dev.fleet.spi.Ticker;
 import dev.fleet.transport.http.HttpAgent;
-import dev.fleet.transport.http.LinuxProbes;
 import dev.fleet.transport.http.Probe;
+import dev.fleet.transport.http.Probes;
 import dev.fleet.transport.http.TaskHandler;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -112,7 +112,9 @@ final class AgentCommand implements Callable<Integer> {
       description = "Where /proc and /sys are (default /).")
   Path probeRoot;
 
-  @Option(names = "--no-probes", description = "Do not read CPU load, battery and heat.")
+  @Option(names = "--no-probes", description = "Do not read this machine's CPU load, battery, heat and owner "
+      + "idle time; the coordinator then sees only this agent's busy slots. Use it when the machine's own load "
+      + "keeps work away and you want work to run here anyway, or for a test.")
   boolean noProbes;
 
   @Option(names = "--trust", paramLabel = "KEYSTORE", description = "A PKCS#12 keystore to trust, for https.")
@@ -183,7 +185,7 @@ final class AgentCommand implements Callable<Integer> {
       b.slots(slots);
     }
     if (!noProbes) {
-      for (Probe p : LinuxProbes.all(probeRoot)) {
+      for (Probe p : Probes.forThisMachine(probeRoot).probes()) {
         b.probe(p);
       }
     }

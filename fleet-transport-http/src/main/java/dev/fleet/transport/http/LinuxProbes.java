@@ -21,8 +21,11 @@ import java.util.OptionalInt;
  * empty, so the same probes run on machines without a battery or thermal zones.
  *
  * <ul>
+ *   <li>{@link #cpuBusy}: the busy fraction of all CPUs since the previous reading, from {@code /proc/stat};
+ *       metrics {@code cpu.busy} and {@code cpu.load1}. The default.
  *   <li>{@link #cpuLoad}: the 1-minute load average of {@code /proc/loadavg} divided by the cores; metric
- *       {@code cpu.load1}.
+ *       {@code cpu.load1}. Not a default any more: a load average counts runnable and waiting threads, so a
+ *       busy desktop reads 2 or 3 per core while its CPUs still have room.
  *   <li>{@link #battery}: {@code /sys/class/power_supply/*}: on battery when no mains supply is online and a
  *       battery is discharging (or mains exist and none is online); the lowest battery {@code capacity}.
  *   <li>{@link #thermal}: throttled when a {@code /sys/class/thermal/thermal_zone*} reaches its lowest
@@ -31,10 +34,20 @@ import java.util.OptionalInt;
  *       {@code cpu.freq.ratio} (mean {@code scaling_cur_freq / cpuinfo_max_freq}).
  * </ul>
  *
- * <p>Thread-safe: the probes keep no state between readings.
+ * <p>Thread-safe: {@link #cpuBusy} keeps its previous reading under a lock; the others keep no state.
+ *
+ * @see Probes#forThisMachine() the probes an agent uses by default, for whichever system it runs on
  */
 public final class LinuxProbes {
   private LinuxProbes() {}
+
+  /**
+   * How busy all CPUs were since the previous reading of this probe, in [0, 1]; the first reading has no
+   * interval and reports only the metric {@code cpu.load1}.
+   */
+  public static Probe cpuBusy(Path root) {
+    return new CpuBusyProbe(root);
+  }
 
   /** CPU load against the cores this JVM sees. */
   public static Probe cpuLoad(Path root) {
@@ -48,7 +61,7 @@ public final class LinuxProbes {
       throw new IllegalArgumentException("cores must be >= 1, got " + cores);
     }
     Path file = root.resolve("proc/loadavg");
-    return () -> {
+    return named("cpu load average (" + file + ")", () -> {
       Optional<String> text = read(file);
       if (text.isEmpty()) {
         return Probe.Reading.NONE;
@@ -65,14 +78,14 @@ public final class LinuxProbes {
       }
       return new Probe.Reading(OptionalDouble.of(load1 / cores), Optional.empty(), OptionalInt.empty(),
           Optional.empty(), Map.of("cpu.load1", load1));
-    };
+    });
   }
 
   /** Power source and battery charge. */
   public static Probe battery(Path root) {
     Objects.requireNonNull(root, "root");
     Path dir = root.resolve("sys/class/power_supply");
-    return () -> {
+    return named("battery (" + dir + ")", () -> {
       boolean mainsSeen = false;
       boolean mainsOnline = false;
       boolean discharging = false;
@@ -99,7 +112,7 @@ public final class LinuxProbes {
       boolean onBattery = !mainsOnline && (discharging || mainsSeen);
       return new Probe.Reading(OptionalDouble.empty(), Optional.of(onBattery),
           lowest == Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of(lowest), Optional.empty(), Map.of());
-    };
+    });
   }
 
   /** Heat: thermal zones against their trip points, and CPU frequency caps. */
@@ -107,7 +120,7 @@ public final class LinuxProbes {
     Objects.requireNonNull(root, "root");
     Path zones = root.resolve("sys/class/thermal");
     Path cpus = root.resolve("sys/devices/system/cpu");
-    return () -> {
+    return named("heat (" + zones + ", cpufreq)", () -> {
       boolean throttled = false;
       boolean known = false;
       double hottest = Double.NEGATIVE_INFINITY;
@@ -157,12 +170,27 @@ public final class LinuxProbes {
       }
       return new Probe.Reading(OptionalDouble.empty(), Optional.empty(), OptionalInt.empty(), Optional.of(throttled),
           metrics);
-    };
+    });
   }
 
-  /** CPU load, battery and heat under one root. */
+  /** CPU busy fraction, battery and heat under one root. */
   public static List<Probe> all(Path root) {
-    return List.of(cpuLoad(root), battery(root), thermal(root));
+    return List.of(cpuBusy(root), battery(root), thermal(root));
+  }
+
+  /** A probe whose {@code toString}, which the agent logs when it fails, says what it reads. */
+  private static Probe named(String name, Probe probe) {
+    return new Probe() {
+      @Override
+      public Reading read() throws Exception {
+        return probe.read();
+      }
+
+      @Override
+      public String toString() {
+        return name;
+      }
+    };
   }
 
   private static OptionalInt lowestTrip(Path zone, String type) {
@@ -181,13 +209,14 @@ public final class LinuxProbes {
     return lowest == Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of(lowest);
   }
 
-  private static Optional<String> read(Path file) {
+  /** The file's first 64 KiB, or empty when it is missing or unreadable. */
+  static Optional<String> read(Path file) {
     try {
       if (!Files.isRegularFile(file)) {
         return Optional.empty();
       }
       byte[] b = Files.readAllBytes(file);
-      return Optional.of(new String(b, 0, Math.min(b.length, 4096), StandardCharsets.UTF_8));
+      return Optional.of(new String(b, 0, Math.min(b.length, 65536), StandardCharsets.UTF_8));
     } catch (IOException | SecurityException e) {
       return Optional.empty();
     }

@@ -9,10 +9,12 @@ import java.util.OptionalInt;
 
 /**
  * Gathers one kind of signal for an agent's heartbeats: CPU load, battery, heat, the owner's idle time, or
- * anything an embedder measures. See {@link LinuxProbes} for the built-in ones.
+ * anything an embedder measures. {@link Probes#forThisMachine()} picks the built-in ones for the system the
+ * agent runs on ({@link LinuxProbes}, {@link MacProbes}).
  *
- * <p>Called on the agent's control thread before every heartbeat, so it must be quick. Implementations need
- * not be thread-safe. A probe that throws is logged and skipped for that heartbeat.
+ * <p>Called on the agent's control thread before every heartbeat, so it must be quick: a probe that runs a
+ * command does so in the background and returns its last answer. Implementations need not be thread-safe. A
+ * probe that throws is logged and skipped for that heartbeat; its {@code toString} names it in that log.
  */
 @FunctionalInterface
 public interface Probe {
