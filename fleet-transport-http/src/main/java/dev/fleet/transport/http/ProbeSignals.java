@@ -6,7 +6,6 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,7 +25,8 @@ final class ProbeSignals {
 
   private final MachineId machine;
   private final List<Probe> probes;
-  private final Set<Class<?>> failingProbes = new LinkedHashSet<>();
+  /** Probes that failed at their last reading, by identity: several probes may share one class. */
+  private final Set<Probe> failingProbes = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   private List<Probe.Reading> readings = List.of();
 
   ProbeSignals(MachineId machine, List<Probe> probes) {
@@ -40,8 +40,11 @@ final class ProbeSignals {
     for (Probe p : probes) {
       try {
         out.add(Objects.requireNonNull(p.read(), "probe returned null"));
+        if (failingProbes.remove(p)) {
+          LOG.log(Level.INFO, machine + ": probe " + p + " reads again");
+        }
       } catch (Exception e) {
-        if (failingProbes.add(p.getClass())) {
+        if (failingProbes.add(p)) {
           LOG.log(Level.WARNING, machine + ": probe " + p + " failed; skipping it while it fails", e);
         }
       }
