@@ -148,6 +148,7 @@ public final class CoordinatorServer implements AutoCloseable {
     return connector.getLocalPort();
   }
 
+  /** The handler serving this run's requests. */
   public Api api() {
     return api;
   }
