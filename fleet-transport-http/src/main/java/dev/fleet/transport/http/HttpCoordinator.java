@@ -6,39 +6,21 @@ import dev.fleet.MachineId;
 import dev.fleet.spi.DurablePart;
 import dev.fleet.spi.Ticker;
 import dev.fleet.spi.Transport;
-import dev.fleet.transport.http.internal.Api;
+import dev.fleet.transport.http.internal.CoordinatorServer;
+import dev.fleet.transport.http.internal.CoordinatorSettings;
 import dev.fleet.transport.http.internal.Credentials;
 import dev.fleet.transport.http.internal.Deliveries;
 import dev.fleet.transport.http.internal.EventStream;
-import dev.fleet.transport.http.internal.HeaderDeadline;
-import dev.fleet.transport.http.internal.Limits;
-import dev.fleet.transport.http.internal.ProblemErrorHandler;
-import dev.fleet.transport.http.internal.RateLimits;
-import dev.fleet.transport.http.internal.ReadEndpoints;
 import dev.fleet.transport.http.internal.Secrets;
-import dev.fleet.transport.http.internal.TaskListing;
-import dev.fleet.transport.http.internal.TaskOutput;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.NetworkConnectionLimit;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The coordinator's HTTP server: agents join, heartbeat, long-poll for work and report results over the
@@ -74,36 +56,25 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
   /** The name its records are filed under in the fleet's journal. */
   public static final String DURABLE_NAME = "http.credentials";
   private static final System.Logger LOG = System.getLogger(HttpCoordinator.class.getName());
-  /**
-   * Selector threads. Agents' requests (heartbeats, polls, results) are handled on them without a hand-off to
-   * another thread, so on a machine with many cores more than one helps; one per two cores, at most four.
-   */
-  private static final int SELECTORS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
 
-  private final Builder config;
+  private final CoordinatorSettings config;
   private final Credentials credentials;
   private final Deliveries deliveries;
-  private final Limits limits;
   /** Names this run: agents that see it change know their message numbering restarted. */
   private final String incarnation = Secrets.newSecret().substring(0, 16);
-  private Server server;
-  private ServerConnector connector;
-  private HeaderDeadline headerDeadline;
-  private Api api;
-  private AutoCloseable subscription;
-  private EventStream events;
-  private AutoCloseable eventSubscription;
+  /** The running server, null while stopped. */
+  private CoordinatorServer server;
+  /** The last server started, whose counts outlive its stop. */
+  private CoordinatorServer lastRun;
   /** The last event stream run, so a restart in the same second still numbers its events above the last. */
   private long lastEventRun;
   private Fleet fleet;
   private int boundPort;
 
-  private HttpCoordinator(Builder b) {
-    this.config = b;
-    this.credentials = new Credentials(b.joinToken, b.adminToken);
-    this.limits = new Limits(b.maxBodyBytes, b.maxMachines, b.maxTasksPerRequest, b.requestsPerSecond, b.burst,
-        b.maxPollWait, b.mailboxCapacity);
-    this.deliveries = new Deliveries(b.mailboxCapacity);
+  private HttpCoordinator(CoordinatorSettings config) {
+    this.config = config;
+    this.credentials = new Credentials(config.joinToken(), config.adminToken());
+    this.deliveries = new Deliveries(config.mailboxCapacity());
   }
 
   /** Starts configuring a coordinator. */
@@ -133,98 +104,27 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
     if (this.fleet != null && this.fleet != fleet) {
       throw new IllegalStateException("this coordinator is the transport of another fleet; build a new one");
     }
-    boolean loopback = isLoopback(config.bindAddress);
-    if (!loopback && config.keyStore == null) {
-      if (!config.allowInsecure) {
-        throw new IllegalStateException("binding " + config.bindAddress + " without TLS would send credentials in the "
-            + "clear; give a keystore (tls(...)) or call allowInsecureNonLoopback()");
-      }
-      LOG.log(Level.WARNING, "serving " + config.bindAddress + " without TLS: join tokens and credentials travel in "
-          + "the clear; use this only on a network you trust");
-    }
-    QueuedThreadPool pool = new QueuedThreadPool(config.threads, Math.min(2, config.threads));
-    pool.setName("fleet-http");
-    pool.setDaemon(true);
-    Server s = new Server(pool);
-    HttpConfiguration http = new HttpConfiguration();
-    http.setSendServerVersion(false);
-    http.setSendXPoweredBy(false);
-    http.setRequestHeaderSize(config.maxHeaderBytes);
-    http.setIdleTimeout(config.idleTimeout.toMillis());
-    HeaderDeadline deadline = new HeaderDeadline(s.getScheduler(), config.ticker, config.headerTimeout);
-    ServerConnector c;
-    if (config.keyStore != null) {
-      SslContextFactory.Server ssl = new SslContextFactory.Server();
-      ssl.setKeyStorePath(config.keyStore.toString());
-      ssl.setKeyStorePassword(config.keyStorePassword);
-      ssl.setKeyStoreType("PKCS12");
-      HttpConfiguration https = new HttpConfiguration(http);
-      SecureRequestCustomizer secure = new SecureRequestCustomizer();
-      secure.setSniHostCheck(false);
-      https.addCustomizer(secure);
-      c = deadline.newConnector(s, SELECTORS, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
-    } else {
-      c = deadline.newConnector(s, SELECTORS, new HttpConnectionFactory(http));
-    }
-    c.setHost(config.bindAddress);
-    c.setPort(boundPort != 0 ? boundPort : config.port);
-    c.setIdleTimeout(config.idleTimeout.toMillis());
-    s.addConnector(c);
-    s.addBean(new NetworkConnectionLimit(config.maxConnections, c));
-    s.setErrorHandler(new ProblemErrorHandler());
-    EventStream stream = new EventStream(Math.max(config.wallClock.instant().getEpochSecond(), lastEventRun + 1),
-        config.wallClock, config.eventSettings, s.getScheduler(), pool);
-    // Before serving: the stream's memory holds every event from the first request on.
-    AutoCloseable streamSubscription = fleet.subscribe(stream);
-    Api handler = new Api(fleet, credentials, deliveries, new RateLimits(config.ticker, config.requestsPerSecond,
-        config.burst), limits, pool, s.getScheduler(), incarnation, config.joinTokenListener,
-        new ReadEndpoints(new TaskListing(fleet, config.ticker), new TaskOutput(fleet), stream));
-    s.setHandler(handler);
-    try {
-      s.start();
-    } catch (Exception e) {
-      try {
-        s.stop();
-        streamSubscription.close();
-      } catch (Exception suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw new UncheckedIOException("cannot serve on " + config.bindAddress + ":" + config.port + ": " + e.getMessage(),
-          e instanceof IOException io ? io : new IOException(e));
-    }
-    this.server = s;
+    CoordinatorServer started = CoordinatorServer.start(config, fleet, credentials, deliveries, incarnation,
+        boundPort != 0 ? boundPort : config.port(), lastEventRun);
+    this.server = started;
+    this.lastRun = started;
     this.fleet = fleet;
-    this.connector = c;
-    this.boundPort = c.getLocalPort();
-    this.headerDeadline = deadline;
-    this.api = handler;
-    this.subscription = fleet.subscribe(deliveries::onEvent);
-    this.events = stream;
-    this.lastEventRun = stream.run();
-    this.eventSubscription = streamSubscription;
+    this.boundPort = started.port();
+    this.lastEventRun = started.eventRun();
     LOG.log(Level.INFO, "fleet coordinator listening on " + uri());
     return this;
-  }
-
-  private static boolean isLoopback(String host) {
-    try {
-      return InetAddress.getByName(host).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("bind address '" + host + "' does not resolve", e);
-    }
   }
 
   /** Where agents and clients reach it, e.g. {@code http://127.0.0.1:41234}. */
   public synchronized URI uri() {
     requireStarted();
-    String host = config.bindAddress.contains(":") ? "[" + config.bindAddress + "]" : config.bindAddress;
-    return URI.create((config.keyStore == null ? "http" : "https") + "://" + host + ":" + connector.getLocalPort());
+    return config.uri(server.port());
   }
 
   /** The port it listens on; the one chosen when built with port 0. */
   public synchronized int port() {
     requireStarted();
-    return connector.getLocalPort();
+    return server.port();
   }
 
   /**
@@ -245,7 +145,7 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
 
   private void tell(Optional<String> joinToken) {
     try {
-      config.joinTokenListener.accept(joinToken);
+      config.joinTokenListener().accept(joinToken);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "the join token listener failed; the change stands", e);
     }
@@ -298,12 +198,12 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
    */
   public boolean removeMachine(MachineId machine) {
     Objects.requireNonNull(machine, "machine");
-    Api a;
+    CoordinatorServer s;
     synchronized (this) {
       requireStarted();
-      a = api;
+      s = server;
     }
-    return a.removeMachine(machine);
+    return s.api().removeMachine(machine);
   }
 
   /**
@@ -311,12 +211,12 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
    * open when it stopped.
    */
   public synchronized long eventStreamsDropped() {
-    return events == null ? 0 : events.dropped();
+    return lastRun == null ? 0 : lastRun.eventStreamsDropped();
   }
 
   /** How many connections were closed for not sending complete headers within the header timeout. */
   public synchronized long slowConnectionsClosed() {
-    return headerDeadline == null ? 0 : headerDeadline.closedConnections();
+    return lastRun == null ? 0 : lastRun.slowConnectionsClosed();
   }
 
   @Override
@@ -350,19 +250,7 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
     if (server == null) {
       return;
     }
-    try {
-      subscription.close();
-      eventSubscription.close();
-    } catch (Exception e) {
-      LOG.log(Level.WARNING, "unsubscribing from the fleet failed", e);
-    }
-    events.close();
-    deliveries.releaseWaiters();
-    try {
-      server.stop();
-    } catch (Exception e) {
-      LOG.log(Level.WARNING, "stopping the HTTP server failed", e);
-    }
+    server.close();
     server = null;
   }
 
@@ -406,8 +294,7 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
     private int mailboxCapacity = 10_000;
     private Consumer<Optional<String>> joinTokenListener = token -> { };
     private java.time.InstantSource wallClock = java.time.InstantSource.system();
-    private EventStream.Settings eventSettings = new EventStream.Settings(64, 10_000, 1_000, Duration.ofSeconds(15),
-        Duration.ofSeconds(2));
+    private EventStream.Settings eventSettings = CoordinatorSettings.DEFAULT_EVENT_STREAMS;
 
     private Builder() {}
 
@@ -506,10 +393,7 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
 
     /** Requests per second each credential may sustain, and how many it may send at once; 200 and 400 by default. */
     public Builder rateLimit(double perSecond, int burst) {
-      if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
-        throw new IllegalArgumentException("rateLimit must be a finite number > 0 per second, got " + perSecond);
-      }
-      this.requestsPerSecond = perSecond;
+      this.requestsPerSecond = CoordinatorSettings.perSecond(perSecond);
       this.burst = atLeast("burst", burst, 1);
       return this;
     }
@@ -557,15 +441,7 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
      * {@code queue} events a client may fall behind before it is dropped (1,000; at most {@code history}).
      */
     public Builder eventStreams(int maxStreams, int history, int queue) {
-      atLeast("maxStreams", maxStreams, 1);
-      atLeast("history", history, 1);
-      atLeast("queue", queue, 1);
-      if (queue > history) {
-        throw new IllegalArgumentException("an event stream's queue (" + queue + ") must not exceed the history ("
-            + history + ") it is read from");
-      }
-      this.eventSettings = new EventStream.Settings(maxStreams, history, queue, eventSettings.ping(),
-          eventSettings.dropGrace());
+      this.eventSettings = CoordinatorSettings.eventStreams(eventSettings, maxStreams, history, queue);
       return this;
     }
 
@@ -585,32 +461,18 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
      * @throws IllegalStateException if a token is missing or the timeouts contradict each other
      */
     public HttpCoordinator build() {
-      if (joinToken == null) {
-        throw new IllegalStateException("joinToken is required (HttpCoordinator.newSecret() makes one)");
-      }
-      if (adminToken == null) {
-        throw new IllegalStateException("adminToken is required (HttpCoordinator.newSecret() makes one)");
-      }
-      if (maxPollWait.compareTo(idleTimeout) >= 0) {
-        throw new IllegalStateException("maxPollWait " + maxPollWait + " must be shorter than idleTimeout "
-            + idleTimeout + ", or waiting polls would be cut off as idle");
-      }
-      return new HttpCoordinator(this);
+      return new HttpCoordinator(new CoordinatorSettings(bindAddress, port, joinToken, adminToken, keyStore,
+          keyStorePassword, allowInsecure, ticker, headerTimeout, idleTimeout, maxPollWait, maxBodyBytes, maxHeaderBytes,
+          maxMachines, maxTasksPerRequest, requestsPerSecond, burst, maxConnections, threads, mailboxCapacity,
+          joinTokenListener, wallClock, eventSettings));
     }
 
     private static Duration positive(String name, Duration d) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, got " + d);
-      }
-      return d;
+      return CoordinatorSettings.positive(name, d);
     }
 
     private static int atLeast(String name, int value, int min) {
-      if (value < min) {
-        throw new IllegalArgumentException(name + " must be >= " + min + ", got " + value);
-      }
-      return value;
+      return CoordinatorSettings.atLeast(name, value, min);
     }
   }
 }

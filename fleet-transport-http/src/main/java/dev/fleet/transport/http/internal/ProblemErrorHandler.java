@@ -28,13 +28,13 @@ public final class ProblemErrorHandler extends ErrorHandler {
       Callback callback) {
     Problem p = problem(code, message);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json");
-    response.write(true, ByteBuffer.wrap(Api.problemBytes(p)), callback);
+    response.write(true, ByteBuffer.wrap(Responses.problemBytes(p)), callback);
   }
 
   @Override
   public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
     fields.put(new HttpField(HttpHeader.CONTENT_TYPE, "application/problem+json"));
-    return ByteBuffer.wrap(Api.problemBytes(problem(status, reason)));
+    return ByteBuffer.wrap(Responses.problemBytes(problem(status, reason)));
   }
 
   private static Problem problem(int code, String message) {
