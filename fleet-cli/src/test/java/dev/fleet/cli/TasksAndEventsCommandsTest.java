@@ -136,8 +136,8 @@ class TasksAndEventsCommandsTest {
     assertTrue(since.out().startsWith("events missed after 5: "), since.out());
     Run unreachable = run("events", "--coordinator", "http://127.0.0.1:1", "--client-token", "x".repeat(30), "-f");
     assertEquals(1, unreachable.code());
-    assertTrue(unreachable.err().startsWith("fleet events: cannot reach the coordinator at http://127.0.0.1:1/: "
-        + "connection refused"), unreachable.err());
+    assertTrue(unreachable.err().startsWith("fleet events: cannot reach the coordinator at http://127.0.0.1:1 (from --coordinator): "
+        + "connection refused; is `fleet coordinator` running?"), unreachable.err());
 
     Running.stopAll();
     assertEquals(0, agent.get(30, TimeUnit.SECONDS).code());
