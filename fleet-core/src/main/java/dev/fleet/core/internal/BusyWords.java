@@ -26,23 +26,25 @@ final class BusyWords {
   /**
    * Why a machine at the ceiling is, e.g. {@code "busy with its own work: load 0.93 reported by its agent
    * (Fleet's tasks there: 0 of 2 slots) is at or over the ceiling 0.80; the task waits until it drops"}, or
-   * {@code "busy with Fleet's work: load 0.85 >= 0.80, of which 0.20 is reserved for 2 tasks Fleet sent there
-   * (2 of 4 slots)"}.
+   * {@code "busy with Fleet's work: load 0.85 >= 0.80, of which 0.50 is reserved for 2 tasks Fleet sent there
+   * until its agent reports them (2 of 4 slots in use)"}.
    */
   static String atCeiling(MachineSlot m, double ceiling) {
     if (reportedAtCeiling(m, ceiling)) {
       if (m.activeTasks == 0) {
         return "busy with its own work: load " + two(m.reportedLoad) + " reported by its agent (Fleet's tasks "
-            + "there: " + tasks(m) + ") is at or over the ceiling " + two(ceiling) + "; the task waits until it drops";
+            + "there: " + (m.slots > 0 ? "0 of " + m.slots + " slots" : "none") + ") is at or over the ceiling "
+            + two(ceiling) + "; the task waits until it drops";
       }
-      return "busy: load " + two(m.reportedLoad) + " reported by its agent, with Fleet's tasks there (" + tasks(m)
-          + "), is at or over the ceiling " + two(ceiling);
+      return "busy: load " + two(m.reportedLoad) + " reported by its agent, Fleet's " + m.activeTasks
+          + (m.activeTasks == 1 ? " task" : " tasks") + " there" + inUse(m, " (", ")") + " included, is at or over"
+          + " the ceiling " + two(ceiling);
     }
     String load = "load " + two(m.placementLoad()) + " >= " + two(ceiling);
     if (m.reservedMicros > 0 && m.reportedMicros + m.reservedMicros >= MachineSlot.micros(ceiling)) {
       return "busy with Fleet's work: " + load + ", of which " + two(m.reservedMicros / 1e6) + " is reserved for "
-          + m.reservations + (m.reservations == 1 ? " task" : " tasks") + " Fleet sent there (" + tasks(m)
-          + ") until its agent reports them";
+          + m.reservations + (m.reservations == 1 ? " task" : " tasks") + " Fleet sent there until its agent reports"
+          + (m.reservations == 1 ? " it" : " them") + inUse(m, " (", ")");
     }
     return load + " while throttling for heat (" + two(m.reportedLoad) + " reported by its agent)";
   }
@@ -67,8 +69,9 @@ final class BusyWords {
         + (one ? "its agent" : "their agents") + " with --no-probes";
   }
 
-  private static String tasks(MachineSlot m) {
-    return m.slots > 0 ? m.activeTasks + " of " + m.slots + " slots" : m.activeTasks + "";
+  /** E.g. {@code " (2 of 4 slots in use)"}, or nothing on a machine without slots. */
+  private static String inUse(MachineSlot m, String before, String after) {
+    return m.slots > 0 ? before + m.activeTasks + " of " + m.slots + " slots in use" + after : "";
   }
 
   private static String two(double load) {

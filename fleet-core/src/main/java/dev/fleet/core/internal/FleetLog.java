@@ -57,7 +57,8 @@ final class FleetLog implements FleetListener {
   void reregistered(Machine m) {
     if (on) {
       write("machine " + m.id() + " re-registered: role '" + m.role() + "', capabilities " + m.capabilities()
-          + (m.slots().isPresent() ? ", " + m.slots().getAsInt() + " slots" : ", no slots declared"));
+          + (m.slots().isEmpty() ? ", no slots declared" : m.slots().getAsInt() == 1 ? ", 1 slot"
+              : ", " + m.slots().getAsInt() + " slots"));
     }
   }
 
