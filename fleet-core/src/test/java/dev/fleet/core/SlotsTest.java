@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fleet.Decision;
 import dev.fleet.Explanation;
+import dev.fleet.Heartbeat;
+import dev.fleet.Signals;
 import dev.fleet.MachineId;
 import dev.fleet.MachineStatus;
 import dev.fleet.MachineVerdict;
@@ -25,6 +27,7 @@ import dev.fleet.testing.MemoryJournal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -320,6 +323,52 @@ class SlotsTest {
       t.beat("m1", 0.95);
       assertEquals("busy: load 0.95 reported by its agent, Fleet's 1 task there included, is at or over the ceiling "
           + "0.80", t.fleet.dispatcher().explain(TaskId.of("t2")).machines().get(0).detail());
+    }
+  }
+
+  @Test
+  void aReportedLoadExactlyAtTheCeilingIsTheOwnersAndFourOwnersAreNamedThreeAndOneMore() {
+    try (TestFleet t = fleet()) {
+      for (String id : List.of("m1", "m2", "m3", "m4")) {
+        t.fleet.registry().register(TestFleet.machine(id, "r", "x"));
+        t.beat(id, 0.8);
+      }
+      Decision.Queued q = assertInstanceOf(Decision.Queued.class, submit(t, "t"));
+      assertEquals("0/4 machines fit: 4 at load >= 0.80", q.why().summary());
+      assertEquals("busy with its own work: load 0.80 reported by its agent (Fleet's tasks there: none) is at or "
+          + "over the ceiling 0.80; the task waits until it drops", q.why().machines().get(0).detail());
+      assertEquals("m1 and m2 and m3 and 1 more are busy with their own work, not Fleet's: to run tasks there anyway, "
+          + "raise the ceiling (FleetBuilder.loadCeiling, `fleet coordinator --load-ceiling`) or run their agents "
+          + "with --no-probes", q.why().unblockers().get(1));
+    }
+  }
+
+  @Test
+  void aMachineOverTheCeilingOnlyWhileThrottlingSaysSo() {
+    try (TestFleet t = fleet()) {
+      t.fleet.registry().register(TestFleet.machine("m1", "r", "x"));
+      // 0.50 at half its clock counts as 1.00: neither its owner's load nor Fleet's puts it over, the heat does.
+      t.fleet.monitor().heartbeat(new Heartbeat(MachineId.of("m1"), 1, 0.5, new Signals(false, OptionalInt.empty(),
+          true, Optional.empty(), Map.of("cpu.clock_ratio", 0.5))));
+      Decision.Queued q = assertInstanceOf(Decision.Queued.class, submit(t, "t"));
+      assertEquals("load 1.00 >= 0.80 while throttling for heat (0.50 reported by its agent)",
+          q.why().machines().get(0).detail());
+      assertEquals(List.of("runs when m1 drops below load 0.80"), q.why().unblockers());
+    }
+  }
+
+  @Test
+  void anUrgentTaskEvictsTheOneTaskOfAOneSlotMachine() {
+    try (TestFleet t = fleet(b -> b.preemption(3))) {
+      register(t, "a", 1);
+      t.fleet.dispatcher().submit(Task.newBuilder("bg").requires("x").priority(Priority.BACKGROUND).build());
+      start(t, "bg");
+      t.beat("a", 0.0);
+      Decision.Dispatched d = assertInstanceOf(Decision.Dispatched.class, t.fleet.dispatcher().submit(
+          Task.newBuilder("u").requires("x").priority(Priority.URGENT).build()));
+      assertEquals(A, d.machine());
+      assertEquals(TaskState.QUEUED, status(t, "bg").state());
+      assertEquals(1, machine(t, A).activeTasks());
     }
   }
 

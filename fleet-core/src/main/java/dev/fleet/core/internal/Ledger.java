@@ -187,6 +187,7 @@ final class Ledger {
 
   /** Gives the task at the head of its queue (priority {@code priority}) an attempt on {@code slot}. */
   Decision.Dispatched assignHead(TaskRecord rec, MachineSlot slot, double ceiling, String note, long now) {
+    slot.requireFreeSlot(rec.task.id()); // before the task leaves its queue
     rec.index.queue.removeHead(rec.task.priority().ordinal());
     queued--;
     return assign(rec, slot, ceiling, note, now);
@@ -194,9 +195,7 @@ final class Ledger {
 
   /** Gives a task that is in no queue a new attempt on {@code slot}; a new submission is accepted with it. */
   Decision.Dispatched assign(TaskRecord rec, MachineSlot slot, double ceiling, String note, long now) {
-    if (slot.full()) { // every caller checked; this is the one place an attempt is added, so it holds here
-      throw new IllegalStateException(slot.id() + " has no free slot for task " + rec.task.id());
-    }
+    slot.requireFreeSlot(rec.task.id()); // every caller checked; this is where an attempt is added, so it holds here
     if (!rec.accepted) {
       live.put(rec.task.id(), rec);
       rec.accepted = true;

@@ -123,6 +123,14 @@ final class MachineSlot implements Candidate {
     return slots > 0 && activeTasks >= slots;
   }
 
+  /** Refuses a new attempt of {@code task} on a full machine: the one limit nothing may cross. */
+  void requireFreeSlot(Object task) {
+    if (full()) {
+      throw new IllegalStateException("no free slot on " + machine.id() + " for task " + task + " ("
+          + activeTasks + " of " + slots + " in use)");
+    }
+  }
+
   /**
    * The load a task of this weight adds here until a heartbeat reports it: its share of the machine's slots if
    * it declares them, else {@code loadPerTask} scaled by the weight.
