@@ -275,15 +275,15 @@ class SlotsTest {
   @Test
   void anUrgentTaskIsToldOfTheUrgentCeilingAndSeveralMachinesAreNamedTogether() {
     try (TestFleet t = fleet()) {
-      t.fleet.registry().register(TestFleet.machine("m1", "r", "x"));
-      t.fleet.registry().register(TestFleet.machine("m2", "r", "x"));
-      t.beat("m1", 0.97);
-      t.beat("m2", 0.99);
+      for (String id : List.of("m1", "m2", "m3")) {
+        t.fleet.registry().register(TestFleet.machine(id, "r", "x"));
+        t.beat(id, 0.97);
+      }
       Decision.Queued q = assertInstanceOf(Decision.Queued.class, t.fleet.dispatcher().submit(
           Task.newBuilder("u").requires("x").priority(Priority.URGENT).build()));
       assertEquals("busy with its own work: load 0.97 reported by its agent (Fleet's tasks there: none) is at or "
           + "over the ceiling 0.95; the task waits until it drops", q.why().machines().get(0).detail());
-      assertEquals("m1 and m2 are busy with their own work, not Fleet's: to run tasks there anyway, raise the "
+      assertEquals("m1 and m2 and m3 are busy with their own work, not Fleet's: to run tasks there anyway, raise the "
           + "ceiling (FleetBuilder.urgentLoadCeiling, `fleet coordinator --urgent-ceiling`) or run their agents with "
           + "--no-probes", q.why().unblockers().get(1));
     }

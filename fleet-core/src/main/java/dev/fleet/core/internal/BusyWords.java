@@ -41,7 +41,7 @@ final class BusyWords {
           + " the ceiling " + two(ceiling);
     }
     String load = "load " + two(m.placementLoad()) + " >= " + two(ceiling);
-    if (m.reservedMicros > 0 && m.reportedMicros + m.reservedMicros >= MachineSlot.micros(ceiling)) {
+    if (m.reportedMicros + m.reservedMicros >= MachineSlot.micros(ceiling)) { // the reported load alone is not
       return "busy with Fleet's work: " + load + ", of which " + two(m.reservedMicros / 1e6) + " is reserved for "
           + m.reservations + (m.reservations == 1 ? " task" : " tasks") + " Fleet sent there until its agent reports"
           + (m.reservations == 1 ? " it" : " them") + inUse(m, " (", ")");
