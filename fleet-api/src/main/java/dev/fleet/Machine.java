@@ -3,6 +3,7 @@ package dev.fleet;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -18,7 +19,8 @@ import java.util.Set;
  * @param specs its hardware as written by the owner
  * @param labels free-form facts. Two are understood by Fleet: {@code backup} names the machine that takes
  *     this machine's role-bound work while it is down ({@link #backup()}), and {@code form=laptop} marks a
- *     machine that may sleep ({@link #isLaptop()})
+ *     machine that may sleep ({@link #isLaptop()}), and {@code slots} says how many tasks it runs at once
+ *     ({@link #slots()})
  */
 public record Machine(
     MachineId id,
@@ -45,6 +47,10 @@ public record Machine(
         throw new IllegalArgumentException("machine " + id + " cannot be its own backup");
       }
     }
+    String slots = labels.get(LABEL_SLOTS);
+    if (slots != null) {
+      parseSlots(id, slots);
+    }
   }
 
   /** The label naming this machine's backup. */
@@ -52,6 +58,15 @@ public record Machine(
 
   /** The label giving the machine's form factor, e.g. {@code laptop}, {@code desktop}, {@code server}. */
   public static final String LABEL_FORM = "form";
+
+  /**
+   * The label saying how many tasks the machine runs at once, an integer from 1 to {@link #MAX_SLOTS}: the
+   * fleet never has more attempts in flight there, and counts each dispatched task as that share of its load.
+   */
+  public static final String LABEL_SLOTS = "slots";
+
+  /** The most slots a machine may declare. */
+  public static final int MAX_SLOTS = 4096;
 
   /** The machine that takes work bound to this machine's role while it is down, if it names one. */
   public java.util.Optional<MachineId> backup() {
@@ -62,6 +77,42 @@ public record Machine(
   /** Whether the owner labelled it a laptop ({@code form=laptop}): a long clean silence may be sleep. */
   public boolean isLaptop() {
     return "laptop".equalsIgnoreCase(labels.get(LABEL_FORM));
+  }
+
+  /** How many tasks it runs at once ({@code slots} label), or empty if it did not say: then only load counts. */
+  public OptionalInt slots() {
+    String s = labels.get(LABEL_SLOTS);
+    return s == null ? OptionalInt.empty() : OptionalInt.of(parseSlots(id, s));
+  }
+
+  /**
+   * A copy that runs {@code slots} tasks at once.
+   *
+   * @throws IllegalArgumentException unless 1 &lt;= slots &lt;= {@link #MAX_SLOTS}
+   */
+  public Machine withSlots(int slots) {
+    return withLabel(LABEL_SLOTS, Integer.toString(checkSlots(id, slots, Integer.toString(slots))));
+  }
+
+  private static int parseSlots(MachineId id, String text) {
+    int n;
+    try {
+      n = Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(slotsError(id, text));
+    }
+    return checkSlots(id, n, text);
+  }
+
+  private static int checkSlots(MachineId id, int n, String text) {
+    if (n < 1 || n > MAX_SLOTS) {
+      throw new IllegalArgumentException(slotsError(id, text));
+    }
+    return n;
+  }
+
+  private static String slotsError(MachineId id, String text) {
+    return "slots of " + id + " must be a whole number from 1 to " + MAX_SLOTS + ", got '" + text + "'";
   }
 
   /** A copy with one label set. */

@@ -3,6 +3,7 @@ package dev.fleet;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A point-in-time snapshot of one machine: its registration and what the fleet knows of it now.
@@ -16,7 +17,7 @@ import java.util.Optional;
  *     heartbeat has reported yet
  * @param signals power, heat and owner activity from the last heartbeat
  * @param lastHeartbeat wall-clock time of the last heartbeat, for display only
- * @param activeTasks tasks dispatched to it and not yet finished
+ * @param activeTasks tasks dispatched to it and not yet finished: its slots in use, if it declares slots
  * @param registrationOrder the order it joined in; ties in load go to the lowest
  */
 public record MachineStatus(
@@ -43,5 +44,14 @@ public record MachineStatus(
 
   public MachineId id() {
     return machine.id();
+  }
+
+  /**
+   * How many more tasks the fleet may dispatch to it now: its {@linkplain Machine#slots() slots} less
+   * {@link #activeTasks()}, never below 0; empty if it declares no slots (then only its load limits it).
+   */
+  public OptionalInt slotsFree() {
+    OptionalInt slots = machine.slots();
+    return slots.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Math.max(0, slots.getAsInt() - activeTasks));
   }
 }

@@ -16,6 +16,8 @@ public enum Reason {
   LACKS_CAPABILITY,
   /** The machine's load is at or over the ceiling for the task. */
   AT_CEILING,
+  /** Every one of the machine's {@linkplain Machine#slots() slots} holds an attempt already. */
+  SLOTS_FULL,
   /** The task's last attempt was lost on this machine, so this attempt goes elsewhere. */
   EXCLUDED,
   /** The task prefers another role, and a machine of that role (or its backup) can take it. */

@@ -7,8 +7,9 @@ import dev.fleet.Task;
  * {@link PlacementStrategy}.
  *
  * <p>It holds the online machines that have the task's rarest required capability (every machine, if
- * it requires none). {@link #eligible} applies the rest of the core filter: every required capability
- * and a load below {@link #ceiling()}. A strategy can only choose among eligible candidates.
+ * it requires none). {@link #eligible} applies the rest of the core filter: every required capability,
+ * a load below {@link #ceiling()}, and a free slot on a machine that declares
+ * {@linkplain dev.fleet.Machine#slots() slots}. A strategy can only choose among eligible candidates.
  *
  * <p>Valid only during the {@link PlacementStrategy#select} call; not thread-safe.
  */

@@ -77,12 +77,23 @@ final class CoordinatorCommand implements Callable<Integer> {
       description = "Stop after this long (default: run until stopped).")
   Duration stopAfter;
 
+  @Option(names = "--load-ceiling", paramLabel = "LOAD",
+      description = "Load at or over which a machine takes no new work, in (0, 10] (default 0.80); the load an "
+          + "agent reports includes its owner's own work.")
+  Double loadCeiling;
+
+  @Option(names = "--urgent-ceiling", paramLabel = "LOAD",
+      description = "The same for urgent tasks, in (0, 10] and at least --load-ceiling (default 0.95, or "
+          + "--load-ceiling if higher).")
+  Double urgentCeiling;
+
   @Override
   public Integer call() throws Exception {
     return CommandErrors.run(spec, this::execute);
   }
 
   private Integer execute() {
+    checkCeilings(); // before anything is written to the state directory
     PrintWriter out = spec.commandLine().getOut();
     StateDir state = new StateDir(stateDir == null ? StateDir.defaultPath() : stateDir);
     boolean first = state.read(StateDir.CLIENT_TOKEN).isEmpty();
@@ -110,6 +121,12 @@ final class CoordinatorCommand implements Callable<Integer> {
     }
     HttpCoordinator coordinator = b.build();
     FleetBuilder fb = Fleets.newBuilder().transport(coordinator);
+    if (loadCeiling != null) {
+      fb.loadCeiling(loadCeiling);
+    }
+    if (urgentCeiling != null) {
+      fb.urgentLoadCeiling(urgentCeiling);
+    }
     Path journalDir = state.path().resolve(StateDir.JOURNAL);
     if (!inMemory) {
       fb.journal(FileJournal.newBuilder(journalDir).build());
@@ -164,6 +181,22 @@ final class CoordinatorCommand implements Callable<Integer> {
     out.println("Coordinator stopped.");
     out.flush();
     return 0;
+  }
+
+  private void checkCeilings() {
+    checkCeiling("--load-ceiling", loadCeiling);
+    checkCeiling("--urgent-ceiling", urgentCeiling);
+    double ceiling = loadCeiling == null ? 0.8 : loadCeiling;
+    if (urgentCeiling != null && urgentCeiling < ceiling) {
+      throw new IllegalArgumentException("--urgent-ceiling " + urgentCeiling + " must be at least the load ceiling "
+          + ceiling + (loadCeiling == null ? " (the default; lower it with --load-ceiling)" : " (--load-ceiling)"));
+    }
+  }
+
+  private static void checkCeiling(String option, Double value) {
+    if (value != null && !(value > 0 && value <= 10)) {
+      throw new IllegalArgumentException(option + " must be a load in (0, 10], e.g. 0.8 or 1.5, got " + value);
+    }
   }
 
   /**

@@ -583,6 +583,7 @@ final class FleetDriver implements AutoCloseable {
         case OFFLINE, SUSPECT, ASLEEP, DRAINING -> hasCaps && Reason.of(h) == v.reason();
         case LACKS_CAPABILITY -> !hasCaps;
         case AT_CEILING -> hasCaps && h == Health.ONLINE && !belowCeiling(m, task);
+        case SLOTS_FULL -> hasCaps && h == Health.ONLINE && m.status().slotsFree().orElse(1) == 0;
         // Policies only veto heavy or background work on machines that report battery, heat or an owner, which
         // these fleets never do; the other codes are not explanations of a wait.
         case FITS, DECLINED, STRATEGY_FAILED, EXCLUDED, ROLE, ON_BATTERY, THROTTLED, OWNER_ACTIVE, THIN_CLIENT -> false;

@@ -76,6 +76,7 @@ class ReplayProperties {
     Run replayed = new Run(ticker, journal.reopen(), 0);
     State after = replayed.state(live.submitted);
     assertEquals(before.machines(), after.machines(), "machines, seed " + seed);
+    assertEquals(before.active(), after.active(), "attempts in flight per machine, seed " + seed);
     for (TaskId id : before.tasks().keySet()) {
       assertEquals(before.tasks().get(id), after.tasks().get(id), "task " + id + ", seed " + seed);
     }
@@ -95,7 +96,8 @@ class ReplayProperties {
 
   record TaskView(TaskState state, String machine, int attempt, List<String> history, String result) {}
 
-  record State(List<Machine> machines, Map<TaskId, TaskView> tasks, List<TaskId> queue) {}
+  /** {@code active}: each machine's attempts in flight, which its slots are counted by. */
+  record State(List<Machine> machines, List<Integer> active, Map<TaskId, TaskView> tasks, List<TaskId> queue) {}
 
   /** A fleet on hand-driven time, a transport that remembers each task's latest attempt, and random steps. */
   static final class Run implements Transport {
@@ -210,7 +212,13 @@ class ReplayProperties {
 
     private void register(Random r) {
       MachineId id = MachineId.of("m" + nextMachine++);
-      Map<String, String> labels = r.nextInt(4) == 0 ? Map.of("form", "laptop") : Map.of();
+      Map<String, String> labels = new java.util.HashMap<>();
+      if (r.nextInt(4) == 0) {
+        labels.put("form", "laptop");
+      }
+      if (r.nextInt(3) == 0) { // a slot's worth of reservation, and a machine that fills up
+        labels.put(Machine.LABEL_SLOTS, Integer.toString(1 + r.nextInt(3)));
+      }
       Machine m = new Machine(id, id.value() + ".local", r.nextBoolean() ? "primary" : "worker",
           new LinkedHashSet<>(caps(r)), Specs.NONE, labels);
       fleet.registry().register(m);
@@ -252,8 +260,10 @@ class ReplayProperties {
 
     State state(List<TaskId> submitted) {
       List<Machine> ms = new ArrayList<>();
+      List<Integer> active = new ArrayList<>();
       for (MachineStatus s : fleet.registry().list()) {
         ms.add(s.machine());
+        active.add(s.activeTasks());
       }
       Map<TaskId, TaskView> tasks = new LinkedHashMap<>();
       for (TaskId id : submitted) {
@@ -263,7 +273,7 @@ class ReplayProperties {
       for (TaskStatus s : fleet.dispatcher().queue()) {
         queue.add(s.task().id());
       }
-      return new State(ms, tasks, queue);
+      return new State(ms, active, tasks, queue);
     }
 
     private static TaskView view(TaskStatus s) {

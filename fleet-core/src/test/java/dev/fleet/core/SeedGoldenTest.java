@@ -57,7 +57,11 @@ class SeedGoldenTest {
       assertInstanceOf(Decision.Queued.class, d);
       assertEquals("0/3 machines fit: 1 offline, 1 lacks 'social', 1 at load 0.85 >= 0.80", d.why().summary());
       assertEquals(java.util.List.of("runs when m3-forge drops below load 0.80",
-          "runs when gcp-watcher comes back online"), d.why().unblockers());
+          "runs when gcp-watcher comes back online",
+          // Nothing of Fleet's runs there: the load is the owner's, and the owner is told how to change that.
+          "m3-forge is busy with its own work, not Fleet's: to run tasks there anyway, raise the ceiling "
+              + "(FleetBuilder.loadCeiling, `fleet coordinator --load-ceiling`) or run its agent with --no-probes"),
+          d.why().unblockers());
     }
   }
 }

@@ -63,6 +63,7 @@ final class CandidateView implements Candidates {
     return candidate instanceof MachineSlot s
         && s.health == Health.ONLINE
         && s.placementLoad() < ceiling
+        && !s.full()
         && s != avoid
         && (only == null || only.test(s))
         && s.memberOf(index);

@@ -27,9 +27,25 @@ final class EventBus {
     this.executor = executor;
   }
 
-  /** Whether anyone listens; callers skip building events when not. */
+  /** Sees every event after the listeners, though it is none of them: the fleet's log. */
+  private volatile FleetListener observer;
+
+  /**
+   * Whether anyone wants health events, a listener or the {@linkplain #observe observer}; callers skip building
+   * them when not.
+   */
   boolean active() {
+    return observer != null || !listeners.isEmpty();
+  }
+
+  /** Whether a listener is subscribed: task events, which only listeners want, are built only then. */
+  boolean listening() {
     return !listeners.isEmpty();
+  }
+
+  /** Sets the observer; called once, before the fleet takes its first change. */
+  void observe(FleetListener o) {
+    observer = o;
   }
 
   AutoCloseable subscribe(FleetListener listener) {
@@ -92,6 +108,14 @@ final class EventBus {
     }
   }
 
+  private static void deliver(FleetListener l, FleetEvent e) {
+    try {
+      l.onEvent(e);
+    } catch (RuntimeException ex) {
+      LOG.log(Level.WARNING, "listener " + l + " failed on " + e, ex);
+    }
+  }
+
   private void drain() {
     do {
       Object next;
@@ -109,11 +133,11 @@ final class EventBus {
         }
         FleetEvent e = (FleetEvent) next;
         for (FleetListener l : listeners) {
-          try {
-            l.onEvent(e);
-          } catch (RuntimeException ex) {
-            LOG.log(Level.WARNING, "listener " + l + " failed on " + e, ex);
-          }
+          deliver(l, e);
+        }
+        FleetListener o = observer;
+        if (o != null) {
+          deliver(o, e);
         }
       }
       draining.set(false);

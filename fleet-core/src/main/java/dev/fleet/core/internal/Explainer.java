@@ -41,6 +41,8 @@ final class Explainer {
     Map<Reason, List<MachineVerdict>> listed = new EnumMap<>(Reason.class);
     Map<Reason, Integer> counts = new EnumMap<>(Reason.class);
     List<MachineSlot> atCeiling = new ArrayList<>();
+    List<MachineSlot> full = new ArrayList<>();
+    List<MachineSlot> ownWork = new ArrayList<>();
     List<MachineSlot> away = new ArrayList<>();
     List<String> policyUnblockers = new ArrayList<>();
     boolean filtered = PlacementPolicies.applies(task);
@@ -53,10 +55,17 @@ final class Explainer {
         r = Reason.of(m.health);
         detail = m.health == Health.ASLEEP ? "asleep since " + clock(m) : m.health.word();
         away.add(m);
+      } else if (m.full()) {
+        r = Reason.SLOTS_FULL;
+        detail = BusyWords.slotsFull(m);
+        full.add(m);
       } else if (m.placementLoad() >= ceiling) {
         r = Reason.AT_CEILING;
-        detail = String.format(Locale.ROOT, "load %.2f >= %.2f", m.placementLoad(), ceiling);
+        detail = BusyWords.atCeiling(m, ceiling);
         atCeiling.add(m);
+        if (BusyWords.reportedAtCeiling(m, ceiling)) {
+          ownWork.add(m);
+        }
       } else if (filtered && policies.veto(task, m, wallMillis) != null) {
         r = policies.veto(task, m, wallMillis);
         detail = policies.detail(r, m);
@@ -97,8 +106,11 @@ final class Explainer {
     lacking.forEach((cap, n) -> parts.add(n + (n == 1 ? " lacks '" : " lack '") + cap + "'"));
     if (!atCeiling.isEmpty()) {
       parts.add(atCeiling.size() == 1
-          ? "1 at " + listed.get(Reason.AT_CEILING).get(0).detail()
+          ? String.format(Locale.ROOT, "1 at load %.2f >= %.2f", atCeiling.get(0).placementLoad(), ceiling)
           : String.format(Locale.ROOT, "%d at load >= %.2f", atCeiling.size(), ceiling));
+    }
+    if (!full.isEmpty()) {
+      parts.add(full.size() == 1 ? "1 with its " + BusyWords.slotsFull(full.get(0)) : full.size() + " with slots full");
     }
     addCount(parts, counts, Reason.ON_BATTERY, "on battery or recharging");
     addCount(parts, counts, Reason.THROTTLED, "throttling for heat");
@@ -116,7 +128,14 @@ final class Explainer {
       omitted += counts.get(e.getKey()) - e.getValue().size();
     }
     List<String> unblockers = unblockers(task, index, ceiling, atCeiling, away, strategyFailure);
+    if (!full.isEmpty()) {
+      unblockers.add("runs when a task ends on " + full.stream().limit(3).map(m -> m.id().value())
+          .collect(Collectors.joining(" or ")) + ", freeing a slot");
+    }
     unblockers.addAll(policyUnblockers);
+    if (!ownWork.isEmpty()) {
+      unblockers.add(BusyWords.ownWorkRemedy(ownWork, task.priority()));
+    }
     return new Explanation(summary, verdicts, omitted, unblockers);
   }
 

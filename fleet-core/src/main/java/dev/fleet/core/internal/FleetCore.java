@@ -62,6 +62,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   private final Matchmaker matchmaker;
   private final Answers answers;
   private final TimeBridge time;
+  private final FleetLog log;
   /** The journal room; null for a fleet that keeps nothing. */
   private final Durability durability;
   private volatile boolean closed;
@@ -93,13 +94,14 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     this.placer = new Placer(strategy, config.failbackAfter().toNanos(), policies);
     this.explainer = new Explainer(strategy, policies);
     this.events = new EventBus(config.eventExecutor());
+    this.log = new FleetLog(events);
     this.durability = journal == null ? null
         : new Durability(journal, parts, snapshotEvery, time, config, events, lock);
     Changes changes = durability != null ? durability.changes() : given;
     this.pacer = new SweepPacer(config.scheduler());
     pacer.runs(this::sweepNow);
     this.machines = new Machines(placer, Objects.requireNonNull(changes, "changes"));
-    this.ledger = new Ledger(config, machines, openings, pacer, explainer, events, changes);
+    this.ledger = new Ledger(config, machines, openings, pacer, explainer, events, changes, log);
     this.liveness = new Liveness(config, machines, ledger, openings, pacer, policies, events);
     this.ownerReturn = new OwnerReturn(config, ledger, openings, pacer, policies, explainer);
     this.answers = new Answers(config, machines, explainer);
@@ -345,6 +347,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     try {
       MachineSlot slot = machines.slot(machine.id());
       machines.update(slot, machine);
+      log.reregistered(machine);
       // A new role or backup can change where waiting work of any capability set belongs.
       openings.everywhere();
       matchmaker.match();
@@ -760,6 +763,10 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       }
       if (rec.machine == target && rec.state != TaskState.QUEUED) {
         return (Decision.Dispatched) answers.decision(rec);
+      }
+      if (target.full()) {
+        throw new IllegalStateException("cannot move task '" + id + "' to " + machineId + ": its slots are full ("
+            + target.activeTasks + " of " + target.slots + " in use)");
       }
       Decision.Dispatched d = ledger.reroute(rec, target, config.ticker().read());
       matchmaker.match();

@@ -39,11 +39,12 @@ final class Ledger {
   private final EventBus events;
   private final Transport transport;
   private final Changes changes;
+  private final FleetLog log;
   private final HashMap<TaskId, TaskRecord> live = new HashMap<>();
   private final FinishedTasks finished;
   private final IdempotencyKeys idempotencyKeys;
   private final PriorityQueue<TaskRecord> deadlines =
-      new PriorityQueue<>(Comparator.comparingLong(Ledger::deadlineNanos));
+      new PriorityQueue<>(Comparator.comparingLong(TaskRecord::deadlineNanos));
   /** Tasks waiting out a reschedule delay before they may be placed again. */
   private final PriorityQueue<TaskRecord> delayed =
       new PriorityQueue<>(Comparator.comparingLong((TaskRecord r) -> r.notBeforeNanos));
@@ -54,7 +55,7 @@ final class Ledger {
   private int queued;
 
   Ledger(FleetConfig config, Machines machines, Openings openings, SweepPacer pacer, Explainer explainer,
-      EventBus events, Changes changes) {
+      EventBus events, Changes changes, FleetLog log) {
     this.config = config;
     this.strategyName = config.strategy().name();
     this.machines = machines;
@@ -64,6 +65,7 @@ final class Ledger {
     this.events = events;
     this.transport = config.transport();
     this.changes = changes;
+    this.log = log;
     this.finished = new FinishedTasks(config.finishedTaskRetention());
     this.idempotencyKeys = new IdempotencyKeys(config);
   }
@@ -150,7 +152,7 @@ final class Ledger {
     live.put(rec.task.id(), rec);
     rec.state = TaskState.QUEUED;
     rec.why = Explanation.of("queued behind earlier tasks");
-    queueOf(rec.index).add(rec);
+    rec.index.queueMade().add(rec);
     queued++;
     openings.queueGrew(rec.index);
   }
@@ -185,6 +187,7 @@ final class Ledger {
 
   /** Gives the task at the head of its queue (priority {@code priority}) an attempt on {@code slot}. */
   Decision.Dispatched assignHead(TaskRecord rec, MachineSlot slot, double ceiling, String note, long now) {
+    slot.requireFreeSlot(rec.task.id()); // before the task leaves its queue
     rec.index.queue.removeHead(rec.task.priority().ordinal());
     queued--;
     return assign(rec, slot, ceiling, note, now);
@@ -192,6 +195,7 @@ final class Ledger {
 
   /** Gives a task that is in no queue a new attempt on {@code slot}; a new submission is accepted with it. */
   Decision.Dispatched assign(TaskRecord rec, MachineSlot slot, double ceiling, String note, long now) {
+    slot.requireFreeSlot(rec.task.id()); // every caller checked; this is where an attempt is added, so it holds here
     if (!rec.accepted) {
       live.put(rec.task.id(), rec);
       rec.accepted = true;
@@ -221,7 +225,7 @@ final class Ledger {
       Assignment a = new Assignment(rec.task, slot.machine.id(), rec.attempt, rec.token);
       events.post(() -> transport.deliver(a));
     }
-    if (events.active()) {
+    if (events.listening()) {
       taskEvent(rec, from, d.why().summary(), now);
     }
     return d;
@@ -256,6 +260,9 @@ final class Ledger {
     rec.why = Explanation.of((result.succeeded() ? "succeeded on " : "failed on ") + slot.id()
         + ", attempt " + rec.attempt + (result.message().isEmpty() ? "" : ": " + result.message()));
     retire(rec);
+    if (!result.succeeded()) {
+      log.endedBadly(rec);
+    }
     taskEvent(rec, from, rec.why.summary(), now);
   }
 
@@ -295,6 +302,7 @@ final class Ledger {
       rec.why = new Explanation("dead-lettered after " + rec.lost + " of " + rec.task.maxAttempts()
           + " attempts: " + reason, List.of(), 0, rec.history().stream().map(Object::toString).toList());
       retire(rec);
+      log.endedBadly(rec);
       taskEvent(rec, was, rec.why.summary(), now);
       return;
     }
@@ -327,6 +335,7 @@ final class Ledger {
     List<TaskRecord> moving = new ArrayList<>(slot.tasks);
     moving.sort(Comparator.comparingLong(r -> r.sequence));
     for (TaskRecord r : moving) {
+      log.failedOver(r, reason);
       requeue(r, reason, now, true);
     }
   }
@@ -335,7 +344,7 @@ final class Ledger {
   void preempt(TaskRecord victim, String reason, long now) {
     MachineSlot target = victim.machine;
     boolean reported = victim.reservation == 0; // its load is inside the machine's reported load by now
-    double share = taskLoad(victim);
+    double share = target.shareOf(victim.task.weight(), config.loadPerTask());
     requeue(victim, reason, now, false);
     if (reported) {
       target.report(Math.max(0, target.reportedLoad - share));
@@ -382,7 +391,7 @@ final class Ledger {
       slot.removeStartedUnreported(r);
     } else {
       // Its load is inside what the machine reported; take it out until the next heartbeat says afresh.
-      slot.report(Math.max(0, slot.reportedLoad - taskLoad(r)));
+      slot.report(Math.max(0, slot.reportedLoad - slot.shareOf(r.task.weight(), config.loadPerTask())));
     }
     slot.rekey();
     paused.add(r);
@@ -436,7 +445,7 @@ final class Ledger {
         deadlines.poll();
         continue;
       }
-      long due = deadlineNanos(r);
+      long due = r.deadlineNanos();
       if (due > now) {
         return due;
       }
@@ -467,7 +476,7 @@ final class Ledger {
         } else {
           enqueue(rec, rec.why);
           openings.queueGrew(rec.index);
-          rec.task.deadline().ifPresent(d -> pacer.noLaterThan(Math.max(now, deadlineNanos(rec)), now));
+          rec.task.deadline().ifPresent(d -> pacer.noLaterThan(Math.max(now, rec.deadlineNanos()), now));
         }
       }
       case DISPATCHED, RUNNING, PAUSED -> {
@@ -502,17 +511,10 @@ final class Ledger {
 
   // ---------------------------------------------------------------- bookkeeping
 
-  private static TaskQueue queueOf(LoadIndex index) {
-    if (index.queue == null) {
-      index.queue = new TaskQueue();
-    }
-    return index.queue;
-  }
-
   private void enqueue(TaskRecord rec, Explanation why) {
     rec.state = TaskState.QUEUED;
     rec.why = why;
-    queueOf(rec.index).add(rec);
+    rec.index.queueMade().add(rec);
     queued++;
     if (rec.task.deadline().isPresent()) {
       deadlines.add(rec);
@@ -550,7 +552,7 @@ final class Ledger {
 
   /** Counts the attempt's share of load against its machine until a heartbeat reports it. */
   private void reserve(MachineSlot slot, TaskRecord rec) {
-    rec.reservation = MachineSlot.micros(taskLoad(rec));
+    rec.reservation = MachineSlot.micros(slot.shareOf(rec.task.weight(), config.loadPerTask()));
     slot.reservedMicros += rec.reservation;
     slot.reservations++;
   }
@@ -582,18 +584,10 @@ final class Ledger {
     }
   }
 
-  private double taskLoad(TaskRecord t) {
-    return config.loadPerTask() * t.task.weight().factor();
-  }
-
   private void taskEvent(TaskRecord rec, TaskState from, String reason, long now) {
-    if (events.active()) {
+    if (events.listening()) {
       events.post(new FleetEvent.TaskChanged(rec.task.id(), from, rec.state, rec.machineId(), rec.attempt, reason,
           now));
     }
-  }
-
-  private static long deadlineNanos(TaskRecord r) {
-    return r.task.deadline().isEmpty() ? Long.MAX_VALUE : Nanos.plus(r.submittedNanos, Nanos.of(r.task.deadline().get()));
   }
 }

@@ -273,6 +273,14 @@ final class LoadIndex {
     capacity = cap;
   }
 
+  /** The queue, made now if this set had none yet. */
+  TaskQueue queueMade() {
+    if (queue == null) {
+      queue = new TaskQueue();
+    }
+    return queue;
+  }
+
   boolean hasQueuedTasks() {
     return queue != null && !queue.isEmpty();
   }

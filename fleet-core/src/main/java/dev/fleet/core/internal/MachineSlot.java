@@ -19,7 +19,10 @@ import java.util.Optional;
  */
 final class MachineSlot implements Candidate {
   final long registrationOrder;
+  /** Its registration; set through {@link #registeredAs}, which keeps {@link #slots} in step. */
   Machine machine;
+  /** The tasks it runs at once ({@link Machine#slots()}), or 0 if it declares none; read on every placement. */
+  int slots;
   Health health;
   /** Set by a drain; a returning machine comes back DRAINING rather than ONLINE. */
   boolean drainRequested;
@@ -61,7 +64,7 @@ final class MachineSlot implements Candidate {
    * machines most of the time have none and every machine pays for the field.
    */
   private List<TaskRecord> startedUnreported;
-  /** The index key: {@link #placementLoad()} when online, +infinity otherwise. */
+  /** The index key: {@link #placementLoad()} when online and not {@linkplain #full() full}, +infinity otherwise. */
   double key;
   /**
    * The key in millionths (capped at {@link #MAX_KEY_FIELD}, or {@link #OFFLINE_FIELD} when not online) above
@@ -98,7 +101,7 @@ final class MachineSlot implements Candidate {
     int expected = machine.capabilities().size() + 1;
     this.memberships = new LoadIndex[expected];
     this.positions = new int[expected];
-    this.machine = machine;
+    registeredAs(machine);
     this.registrationOrder = registrationOrder;
     this.health = health;
     report(load);
@@ -106,6 +109,36 @@ final class MachineSlot implements Candidate {
     // A machine that joins counts as settled: failback waits only after a recovery.
     this.onlineSinceNanos = Long.MIN_VALUE / 2;
     rekey();
+  }
+
+  /** Takes a (new) registration; the caller re-keys the machine, as its slots may have changed. */
+  void registeredAs(Machine m) {
+    machine = m;
+    slots = m.slots().orElse(0);
+  }
+
+  /**
+   * Whether it declares slots and every one holds an attempt: it takes no new work, whatever its load. Paused
+   * attempts count, as the machine still holds them.
+   */
+  boolean full() {
+    return slots > 0 && activeTasks >= slots;
+  }
+
+  /** Refuses a new attempt of {@code task} on a full machine: the one limit nothing may cross. */
+  void requireFreeSlot(Object task) {
+    if (full()) {
+      throw new IllegalStateException("no free slot on " + machine.id() + " for task " + task + " ("
+          + activeTasks + " of " + slots + " in use)");
+    }
+  }
+
+  /**
+   * The load a task of this weight adds here until a heartbeat reports it: its share of the machine's slots if
+   * it declares them, else {@code loadPerTask} scaled by the weight.
+   */
+  double shareOf(dev.fleet.Weight weight, double loadPerTask) {
+    return slots > 0 ? weight.factor() / slots : loadPerTask * weight.factor();
   }
 
   /** Reported plus reserved load, at a resolution of one millionth. */
@@ -148,7 +181,11 @@ final class MachineSlot implements Candidate {
   double rekey() {
     double old = key;
     long field;
-    if (health == Health.ONLINE) {
+    if (health == Health.ONLINE && full()) {
+      // Ranked after every machine with a free slot and above any ceiling (at most 10), so no index offers it.
+      key = Double.POSITIVE_INFINITY;
+      field = MAX_KEY_FIELD;
+    } else if (health == Health.ONLINE) {
       long micros = placementMicros();
       key = micros / 1e6;
       field = Math.min(micros, MAX_KEY_FIELD);

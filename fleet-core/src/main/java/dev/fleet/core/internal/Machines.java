@@ -76,11 +76,12 @@ final class Machines {
     placer.left(slot);
     if (capabilitiesChanged) {
       index.remove(slot);
-      slot.machine = machine;
+      slot.registeredAs(machine);
       index.add(slot);
     } else {
-      slot.machine = machine;
+      slot.registeredAs(machine);
     }
+    slot.rekey(); // its slots may have changed
     placer.joined(slot);
     changes.machineUpdated(slot);
   }

@@ -141,15 +141,18 @@ final class Matchmaker {
       evictable.sort(Comparator.comparingInt((TaskRecord t) -> -t.task.priority().ordinal())
           .thenComparingLong(t -> -t.sequence));
       double load = s.placementLoad();
+      // A machine with slots needs one free as well as room under the ceiling.
+      int over = s.slots > 0 ? s.activeTasks - s.slots + 1 : 0;
       List<TaskRecord> chosen = new ArrayList<>();
       for (TaskRecord t : evictable) {
-        if (load < ceiling) {
+        if (load < ceiling && chosen.size() >= over) {
           break;
         }
-        load -= config.loadPerTask() * t.task.weight().factor();
+        load -= s.shareOf(t.task.weight(), config.loadPerTask());
         chosen.add(t);
       }
-      if (load < ceiling && !chosen.isEmpty() && (victims == null || chosen.size() < victims.size())) {
+      if (load < ceiling && chosen.size() >= over && !chosen.isEmpty()
+          && (victims == null || chosen.size() < victims.size())) {
         target = s;
         victims = chosen;
       }

@@ -27,7 +27,9 @@ final class RulesPage {
         + " a priority.");
     rules.add(String.format(Locale.ROOT,
         "A dispatched task counts as load %.2f against its machine (light %.2f, heavy %.2f) until a heartbeat"
-            + " sent after it started reports it, so a burst of tasks spreads over the fleet.",
+            + " sent after it started reports it, so a burst of tasks spreads over the fleet. A machine that"
+            + " declares slots (label slots=N) never has more than N attempts in flight, and a task there counts"
+            + " as its share of them instead (1/N, times its weight).",
         c.loadPerTask(), c.loadPerTask() * Weight.LIGHT.factor(), c.loadPerTask() * Weight.HEAVY.factor()));
     rules.add("Machines heartbeat every " + time(c.heartbeatInterval()) + "; " + c.detector().describe()
         + ". A heartbeat brings it back online.");

@@ -66,6 +66,11 @@ final class TaskRecord {
     return p < 0 || (p == 0 && sequence < other.sequence);
   }
 
+  /** When its deadline passes, in ticker time; Long.MAX_VALUE if it has none. */
+  long deadlineNanos() {
+    return task.deadline().isEmpty() ? Long.MAX_VALUE : Nanos.plus(submittedNanos, Nanos.of(task.deadline().get()));
+  }
+
   int agedPriority(long now, long agingStepNanos) {
     int p = task.priority().ordinal();
     if (agingStepNanos <= 0 || p == 0) {
