@@ -32,7 +32,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -322,8 +321,6 @@ class AgentProcessTest {
   }
 
   @Test
-  @Disabled("needs the engine's slot limit (Machine.slots, the core helper's branch of issue 11): until it is merged "
-      + "the coordinator sends a 1-slot machine more than one attempt, which the agent queues")
   void aOneSlotAgentNeverHoldsTwoAttempts() throws Exception {
     AtomicInteger held = new AtomicInteger();
     AtomicInteger most = new AtomicInteger();
