@@ -94,16 +94,7 @@ final class StatusCommand implements Callable<Integer> {
    * {@code 1/-} when it reports none.
    */
   static String slots(MachineStatus s) {
-    String label = s.machine().labels().get("slots");
-    String total = "-";
-    if (label != null) {
-      try {
-        total = String.valueOf(Integer.parseInt(label.trim()));
-      } catch (NumberFormatException e) {
-        total = "-";
-      }
-    }
-    return s.activeTasks() + "/" + total;
+    return s.activeTasks() + "/" + s.machine().slots().stream().mapToObj(String::valueOf).findFirst().orElse("-");
   }
 
   private static String signals(MachineStatus s) {

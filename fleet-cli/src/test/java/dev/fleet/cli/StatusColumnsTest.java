@@ -28,7 +28,7 @@ class StatusColumnsTest {
     Machine m = Machine.of("m1", "m1.local", "worker", java.util.List.of("code"));
     assertEquals("2/-", StatusCommand.slots(status(m, 2)));
     assertEquals("1/4", StatusCommand.slots(status(m.withLabel("slots", "4"), 1)));
-    assertEquals("0/-", StatusCommand.slots(status(m.withLabel("slots", "many"), 0)));
+    assertEquals("0/1", StatusCommand.slots(status(m.withSlots(1), 0)));
   }
 
   private static MachineStatus status(Machine m, int active) {
