@@ -155,6 +155,8 @@ class ShellHandlerTest {
       left.destroyForcibly();
       reused.destroyForcibly();
       TaskGroups.stopGroup(left.pid(), Duration.ZERO);
+      // Killing the shell alone would leave its sleep running in the group.
+      TaskGroups.stopGroup(reused.pid(), Duration.ZERO);
     }
   }
 
