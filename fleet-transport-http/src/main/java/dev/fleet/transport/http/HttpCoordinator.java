@@ -115,7 +115,10 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
     return this;
   }
 
-  /** Where agents and clients reach it, e.g. {@code http://127.0.0.1:41234}. */
+  /**
+   * Where agents and clients reach it, e.g. {@code http://127.0.0.1:41234}; bound to a wildcard address
+   * ({@code 0.0.0.0}, {@code ::}), it names loopback, since a wildcard is not an address one can dial.
+   */
   public synchronized URI uri() {
     requireStarted();
     return config.uri(server.port());

@@ -112,6 +112,24 @@ class LimitsTest {
   }
 
   @Test
+  void aCoordinatorOnTheWildcardAddressNamesLoopbackAsWhereToReachIt() throws Exception {
+    HttpCoordinator c = HttpCoordinator.newBuilder().joinToken(HttpCoordinator.newSecret())
+        .adminToken(HttpCoordinator.newSecret()).bindAddress("0.0.0.0").allowInsecureNonLoopback().port(0).build();
+    try (var fleet = Fleets.newBuilder().transport(c).build()) {
+      c.start(fleet);
+      try {
+        assertEquals("http://127.0.0.1:" + c.port(), c.uri().toString());
+        var ping = java.net.http.HttpClient.newHttpClient().send(
+            java.net.http.HttpRequest.newBuilder(c.uri().resolve("/v1/ping")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ping.statusCode(), ping.body());
+      } finally {
+        c.close();
+      }
+    }
+  }
+
+  @Test
   void misconfigurationIsRefusedNamingTheValue() {
     IllegalArgumentException shortToken = assertThrows(IllegalArgumentException.class,
         () -> HttpCoordinator.newBuilder().joinToken("short"));

@@ -50,9 +50,15 @@ public record CoordinatorSettings(String bindAddress, int port, String joinToken
         mailboxCapacity);
   }
 
-  /** Where agents and clients reach a coordinator listening on this port. */
+  /** Where agents and clients reach a coordinator listening on this port; loopback for a wildcard address. */
   public URI uri(int localPort) {
-    String host = bindAddress.contains(":") ? "[" + bindAddress + "]" : bindAddress;
+    // A wildcard is where it listens, not an address to dial: a client on this machine reaches it on loopback.
+    String dial = switch (bindAddress) {
+      case "0.0.0.0" -> "127.0.0.1";
+      case "::", "::0", "0:0:0:0:0:0:0:0" -> "::1";
+      default -> bindAddress;
+    };
+    String host = dial.contains(":") ? "[" + dial + "]" : dial;
     return URI.create((keyStore == null ? "http" : "https") + "://" + host + ":" + localPort);
   }
 
