@@ -9,12 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code fleet backup FILE}: asks the running coordinator for a consistent copy of its durable state
@@ -23,22 +19,13 @@ import picocli.CommandLine.Spec;
  * <p>Runs on the calling thread.
  */
 @Command(name = "backup", description = "Write a consistent backup of a running coordinator's state to FILE.")
-final class BackupCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  ClientOptions client;
+final class BackupCommand extends ClientCommand {
 
   @Parameters(index = "0", paramLabel = "FILE", description = "Where to write the backup; replaced if it exists.")
   Path file;
 
   @Override
-  public Integer call() throws Exception {
-    return CommandErrors.run(spec, this::execute);
-  }
-
-  private Integer execute() {
+  Integer execute() {
     byte[] backup = client.client().backup();
     writeAtomically(file, backup);
     PrintWriter out = spec.commandLine().getOut();

@@ -5,12 +5,8 @@ import dev.fleet.TaskStatus;
 import dev.fleet.transport.http.HttpFleetClient;
 import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code fleet cancel TASK}: cancels a task that has not finished and says what it was doing; a finished task is
@@ -19,22 +15,13 @@ import picocli.CommandLine.Spec;
  * <p>Runs on the calling thread.
  */
 @Command(name = "cancel", description = "Cancel a task that has not finished.")
-final class CancelCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  ClientOptions client;
+final class CancelCommand extends ClientCommand {
 
   @Parameters(index = "0", paramLabel = "TASK", description = "The task's id.")
   String task;
 
   @Override
-  public Integer call() throws Exception {
-    return CommandErrors.run(spec, this::execute);
-  }
-
-  private Integer execute() {
+  Integer execute() {
     PrintWriter out = spec.commandLine().getOut();
     HttpFleetClient c = client.client();
     TaskId id = new TaskId(task);

@@ -5,13 +5,9 @@ import dev.fleet.transport.http.RemoteMachine;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code fleet drain MACHINE}: the machine takes no new work; what it runs finishes, or with {@code --deadline}
@@ -21,12 +17,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "drain", description = "Give a machine no new work; its running work finishes (or moves after "
     + "--deadline).")
-final class DrainCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  ClientOptions client;
+final class DrainCommand extends ClientCommand {
 
   @Parameters(index = "0", paramLabel = "MACHINE", description = "The machine's id, as `fleet status` lists it.")
   String machine;
@@ -37,11 +28,7 @@ final class DrainCommand implements Callable<Integer> {
   Duration deadline;
 
   @Override
-  public Integer call() throws Exception {
-    return CommandErrors.run(spec, this::execute);
-  }
-
-  private Integer execute() {
+  Integer execute() {
     PrintWriter out = spec.commandLine().getOut();
     RemoteMachine m = client.client().drain(new MachineId(machine), Optional.ofNullable(deadline));
     int running = m.tasks().size();

@@ -7,15 +7,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.OptionalLong;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code fleet events [-f]}: the fleet's recent events, one line each; with {@code -f} it keeps following them,
@@ -25,12 +21,7 @@ import picocli.CommandLine.Spec;
  * from that thread.
  */
 @Command(name = "events", description = "Print the fleet's recent events, one per line; -f keeps following them.")
-final class EventsCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  ClientOptions client;
+final class EventsCommand extends ClientCommand {
 
   @Option(names = {"-f", "--follow"}, description = "Keep printing events as they happen, until stopped (Ctrl-C).")
   boolean follow;
@@ -48,11 +39,7 @@ final class EventsCommand implements Callable<Integer> {
   Duration stopAfter;
 
   @Override
-  public Integer call() throws Exception {
-    return CommandErrors.run(spec, this::execute);
-  }
-
-  private Integer execute() throws InterruptedException {
+  Integer execute() throws InterruptedException {
     if (last < 0) {
       throw new IllegalArgumentException("--last must be >= 0, got " + last);
     }

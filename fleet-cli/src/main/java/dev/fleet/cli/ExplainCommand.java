@@ -6,12 +6,8 @@ import dev.fleet.TaskStatus;
 import dev.fleet.transport.http.HttpFleetClient;
 import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code fleet explain TASK}: where a task is and why, each machine's verdict, what would unblock it, and its
@@ -20,22 +16,13 @@ import picocli.CommandLine.Spec;
  * <p>Runs on the calling thread.
  */
 @Command(name = "explain", description = "Explain where a task is and why.")
-final class ExplainCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  ClientOptions client;
+final class ExplainCommand extends ClientCommand {
 
   @Parameters(index = "0", paramLabel = "TASK", description = "The task's id.")
   String task;
 
   @Override
-  public Integer call() throws Exception {
-    return CommandErrors.run(spec, this::execute);
-  }
-
-  private Integer execute() {
+  Integer execute() {
     PrintWriter out = spec.commandLine().getOut();
     HttpFleetClient c = client.client();
     TaskId id = new TaskId(task);

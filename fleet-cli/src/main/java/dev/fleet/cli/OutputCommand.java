@@ -7,13 +7,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code fleet output TASK}: the output of a task's result, byte for byte, on standard output or into a file; a
@@ -23,12 +19,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "output", description = "Write a task's output (what its result carried, byte for byte) to standard "
     + "output.")
-final class OutputCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  ClientOptions client;
+final class OutputCommand extends ClientCommand {
 
   @Parameters(index = "0", paramLabel = "TASK", description = "The task's id.")
   String task;
@@ -37,11 +28,7 @@ final class OutputCommand implements Callable<Integer> {
   Path to;
 
   @Override
-  public Integer call() throws Exception {
-    return CommandErrors.run(spec, this::execute);
-  }
-
-  private Integer execute() {
+  Integer execute() {
     Payload output = client.client().output(new TaskId(task));
     try {
       if (to != null) {

@@ -5,13 +5,9 @@ import dev.fleet.TaskId;
 import dev.fleet.transport.http.HttpFleetClient;
 import dev.fleet.transport.http.RemoteMachine;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code fleet rm MACHINE}: removes a machine from the fleet without asking, and says what that did: its
@@ -21,22 +17,13 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "rm", description = "Remove a machine from the fleet: its credential stops working, its unfinished "
     + "work moves.")
-final class RemoveCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  ClientOptions client;
+final class RemoveCommand extends ClientCommand {
 
   @Parameters(index = "0", paramLabel = "MACHINE", description = "The machine's id, as `fleet status` lists it.")
   String machine;
 
   @Override
-  public Integer call() throws Exception {
-    return CommandErrors.run(spec, this::execute);
-  }
-
-  private Integer execute() {
+  Integer execute() {
     PrintWriter out = spec.commandLine().getOut();
     HttpFleetClient c = client.client();
     MachineId id = new MachineId(machine);

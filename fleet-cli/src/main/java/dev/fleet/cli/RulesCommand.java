@@ -5,12 +5,8 @@ import dev.fleet.core.Fleets;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code fleet rules}: prints the dispatch rules as one page: the running coordinator's when one is known
@@ -21,12 +17,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "rules", description = "Print the rules the running coordinator follows, on one page "
     + "(--defaults: the built-in rules).")
-final class RulesCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  ClientOptions client;
+final class RulesCommand extends ClientCommand {
 
   @Option(names = "--defaults", description = "Print the built-in rules, not the running coordinator's.")
   boolean defaults;
@@ -36,11 +27,7 @@ final class RulesCommand implements Callable<Integer> {
   Double loadCeiling;
 
   @Override
-  public Integer call() throws Exception {
-    return CommandErrors.run(spec, this::execute);
-  }
-
-  private Integer execute() {
+  Integer execute() {
     PrintWriter out = spec.commandLine().getOut();
     Optional<CoordinatorAddress> known = client.knownCoordinator();
     if (defaults || loadCeiling != null || known.isEmpty()) {

@@ -12,12 +12,8 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code fleet status}: the machines of a running coordinator with health, when each was last heard from, slots in
@@ -26,22 +22,13 @@ import picocli.CommandLine.Spec;
  * <p>Runs on the calling thread.
  */
 @Command(name = "status", description = "Show the machines and the queue of a running coordinator.")
-final class StatusCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  ClientOptions client;
+final class StatusCommand extends ClientCommand {
 
   /** The wall clock LAST SEEN is measured against. */
   InstantSource clock = InstantSource.system();
 
   @Override
-  public Integer call() throws Exception {
-    return CommandErrors.run(spec, this::execute);
-  }
-
-  private Integer execute() {
+  Integer execute() {
     PrintWriter out = spec.commandLine().getOut();
     HttpFleetClient c = client.client();
     List<RemoteMachine> machines = c.machines();

@@ -12,14 +12,10 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code fleet submit}: submits one task to a running coordinator and prints where it went or why it waits;
@@ -28,12 +24,7 @@ import picocli.CommandLine.Spec;
  * <p>Runs on the calling thread.
  */
 @Command(name = "submit", description = "Submit a task to the coordinator.")
-final class SubmitCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  ClientOptions client;
+final class SubmitCommand extends ClientCommand {
 
   @Parameters(index = "0", paramLabel = "ID", description = "The task's id, unique in the fleet.")
   String id;
@@ -73,11 +64,7 @@ final class SubmitCommand implements Callable<Integer> {
   Duration wait;
 
   @Override
-  public Integer call() throws Exception {
-    return CommandErrors.run(spec, this::execute);
-  }
-
-  private Integer execute() {
+  Integer execute() {
     PrintWriter out = spec.commandLine().getOut();
     Task.Builder b = Task.newBuilder(id).requires(requires).priority(Priority.parse(priority))
         .weight(Weight.parse(weight));

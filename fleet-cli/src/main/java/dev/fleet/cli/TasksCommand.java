@@ -10,13 +10,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code fleet tasks}: the tasks a running coordinator knows (live ones and the finished ones it remembers), newest
@@ -26,12 +22,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "tasks", description = "List the tasks of a running coordinator, filtered by state, machine or "
     + "capability.")
-final class TasksCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  ClientOptions client;
+final class TasksCommand extends ClientCommand {
 
   @Option(names = "--state", split = ",", paramLabel = "STATE",
       description = "Only tasks in these states (queued, dispatched, running, paused, succeeded, failed, cancelled, "
@@ -49,11 +40,7 @@ final class TasksCommand implements Callable<Integer> {
   int limit;
 
   @Override
-  public Integer call() throws Exception {
-    return CommandErrors.run(spec, this::execute);
-  }
-
-  private Integer execute() {
+  Integer execute() {
     if (limit < 1 || limit > TaskFilter.MAX_LIMIT) {
       throw new IllegalArgumentException("--limit must be from 1 to " + TaskFilter.MAX_LIMIT + ", got " + limit);
     }

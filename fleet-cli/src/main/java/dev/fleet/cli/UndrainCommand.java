@@ -4,12 +4,8 @@ import dev.fleet.Health;
 import dev.fleet.MachineId;
 import dev.fleet.transport.http.RemoteMachine;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code fleet undrain MACHINE}: ends a drain; the machine takes work again once it is heard from.
@@ -17,22 +13,13 @@ import picocli.CommandLine.Spec;
  * <p>Runs on the calling thread.
  */
 @Command(name = "undrain", description = "End a drain: the machine takes work again.")
-final class UndrainCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  ClientOptions client;
+final class UndrainCommand extends ClientCommand {
 
   @Parameters(index = "0", paramLabel = "MACHINE", description = "The machine's id, as `fleet status` lists it.")
   String machine;
 
   @Override
-  public Integer call() throws Exception {
-    return CommandErrors.run(spec, this::execute);
-  }
-
-  private Integer execute() {
+  Integer execute() {
     PrintWriter out = spec.commandLine().getOut();
     RemoteMachine m = client.client().undrain(new MachineId(machine));
     Health h = m.status().health();
