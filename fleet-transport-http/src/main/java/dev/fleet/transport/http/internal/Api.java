@@ -75,6 +75,7 @@ public final class Api extends Handler.Abstract {
       rates.charge(who != null ? who.rateKey() : "address:" + Access.address(request));
       Access.authorize(route.endpoint(), who);
       if (route.endpoint().body() == Endpoint.Body.NONE) {
+        StrictBodies.requireNone(route.endpoint(), request);
         run(route, () -> dispatch(route, who, EMPTY, request, response, callback), response, callback);
         return true;
       }
@@ -84,7 +85,12 @@ public final class Api extends Handler.Abstract {
           problem(response, callback, failure);
           return;
         }
-        run(route, () -> dispatch(route, who, body, request, response, callback), response, callback);
+        run(route, () -> {
+          if (StrictBodies.takesNoFields(route.endpoint())) {
+            StrictBodies.requireNoFields(route.endpoint(), body);
+          }
+          dispatch(route, who, body, request, response, callback);
+        }, response, callback);
       });
     } catch (Throwable t) {
       if (hasBody(request)) {

@@ -205,4 +205,10 @@ public final class Wire {
    * gone, and its unfinished work moves at once. Exactly one of the two.
    */
   public record LeaveRequest(String grace, Boolean now) {}
+
+  /**
+   * The body of an action that takes no parameters (cancel, undrain, sleep, a join-token rotation), if one is sent
+   * at all: an empty object. Any field in it is refused, as unknown fields are everywhere.
+   */
+  public record NoFields() {}
 }

@@ -1,0 +1,45 @@
+package dev.fleet.transport.http.internal;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+
+/**
+ * The body rules every endpoint is held to before it acts: an endpoint that takes no body refuses one, and an
+ * action without parameters (cancel, undrain, sleep, rotating the join token) accepts nothing but no body or an
+ * empty JSON object {@code {}}. Malformed JSON, another type or any field is a 400 that names what was wrong, so a
+ * request its sender got wrong changes nothing. Endpoints with parameters read them strictly themselves
+ * ({@link Json#read}: unknown fields, wrong types and trailing data are refused).
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class StrictBodies {
+  private StrictBodies() {}
+
+  /** Refuses a request that carries a body to an endpoint that takes none. */
+  static void requireNone(Endpoint endpoint, Request request) {
+    long length = request.getLength();
+    boolean chunked = request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+    if (length > 0 || chunked) {
+      throw new Problem(400, "body-not-allowed", endpoint.label() + " takes no body, got "
+          + (length > 0 ? length + " bytes" : "a chunked one") + "; send the request without one");
+    }
+  }
+
+  /** Refuses a body other than none or {@code {}} to an action without parameters. */
+  static void requireNoFields(Endpoint endpoint, byte[] body) {
+    if (body.length == 0) {
+      return;
+    }
+    try {
+      Json.read(body, Wire.NoFields.class);
+    } catch (Problem p) {
+      throw new Problem(p.status(), p.type(), endpoint.label() + " takes no parameters: send no body or {}; "
+          + p.detail());
+    }
+  }
+
+  /** Whether an endpoint's optional body is an empty object rather than a document of parameters. */
+  static boolean takesNoFields(Endpoint endpoint) {
+    return endpoint.body() == Endpoint.Body.OPTIONAL && endpoint != Endpoint.DRAIN;
+  }
+}
