@@ -36,6 +36,12 @@ class BadInputProperties {
   private static TestCoordinator t;
   private static String credA;
   private static String token;
+  /** Join-token rotations and revocations seen; none may happen. */
+  private static final java.util.concurrent.atomic.AtomicInteger TOKEN_CHANGES =
+      new java.util.concurrent.atomic.AtomicInteger();
+  /** Per property, how many requests got each status. */
+  private static final java.util.Map<String, java.util.Map<Integer, Integer>> TALLY = new java.util.TreeMap<>();
+  private static String group = "setup";
 
   /** An endpoint with a valid body whose fields the properties break. */
   enum Endpoint {
@@ -182,7 +188,8 @@ class BadInputProperties {
   @BeforeContainer
   static void start() {
     FakeTicker ticker = new FakeTicker(1_000_000_000L);
-    t = new TestCoordinator(b -> b.maxBodyBytes(MAX_BODY).ticker(ticker).rateLimit(1e9, 1_000_000),
+    t = new TestCoordinator(b -> b.maxBodyBytes(MAX_BODY).ticker(ticker).rateLimit(1e9, 1_000_000)
+        .onJoinTokenChange(changed -> TOKEN_CHANGES.incrementAndGet()),
         f -> f.ticker(ticker));
     credA = CoordinatorApiTest.field(t.http.post("/v1/join", t.joinToken, CoordinatorApiTest.machineJson("a", "code"))
         .body(), "credential");
@@ -193,11 +200,49 @@ class BadInputProperties {
     assertEquals(200, t.http.post("/v1/tasks", t.adminToken, "{\"tasks\":[{\"id\":\"at\",\"requires\":[\"code\"]}]}")
         .status());
     token = CoordinatorApiTest.field(t.http.get("/v1/assignments?waitMillis=5000", credA).body(), "token");
+    // b is drained, so an undrain that acted would show.
+    assertEquals(200, t.http.post("/v1/machines/b/drain", t.adminToken, "{}").status());
   }
 
   @AfterContainer
-  static void stop() {
+  static void stop() throws java.io.IOException {
     t.close();
+    String figure = figure();
+    System.out.println("BadInputProperties, requests sent and how they were answered:\n" + figure);
+    java.nio.file.Files.writeString(java.nio.file.Path.of("target", "bad-input-figure.md"), figure);
+  }
+
+  /** Names the property whose requests {@link #tally} counts from now on. */
+  private static void group(String property) {
+    group = property;
+  }
+
+  /** Counts a request its property sent and the status it got, for the figure in docs/http.md. */
+  private static void tally(int status) {
+    synchronized (TALLY) {
+      TALLY.computeIfAbsent(group, g -> new java.util.TreeMap<>()).merge(status, 1, Integer::sum);
+    }
+  }
+
+  /** The figure: per property, the requests sent and how they were answered; also written to target/. */
+  private static String figure() {
+    StringBuilder out = new StringBuilder("| property | requests | answered |\n|---|---|---|\n");
+    int total = 0;
+    java.util.Map<Integer, Integer> all = new java.util.TreeMap<>();
+    synchronized (TALLY) {
+      for (var e : TALLY.entrySet()) {
+        int n = e.getValue().values().stream().mapToInt(Integer::intValue).sum();
+        total += n;
+        e.getValue().forEach((status, count) -> all.merge(status, count, Integer::sum));
+        out.append("| `").append(e.getKey()).append("` | ").append(n).append(" | ").append(statuses(e.getValue()))
+            .append(" |\n");
+      }
+    }
+    return out.append("| all | ").append(total).append(" | ").append(statuses(all)).append(" |\n").toString();
+  }
+
+  private static String statuses(java.util.Map<Integer, Integer> counts) {
+    return counts.entrySet().stream().map(c -> c.getValue() + " × " + c.getKey()).collect(Collectors.joining(", "));
   }
 
   private static String snapshot() {
@@ -205,10 +250,12 @@ class BadInputProperties {
         + " " + m.signals() + " " + m.lastHeartbeat() + " " + m.activeTasks()).collect(Collectors.joining("; "));
     TaskStatus at = t.fleet.dispatcher().status(TaskId.of("at")).orElseThrow();
     return machines + " | " + at.state() + " " + at.machine() + " " + at.attempt() + " | queue "
-        + t.fleet.dispatcher().queue().size() + " | new1 " + t.fleet.dispatcher().status(TaskId.of("new1")).isPresent();
+        + t.fleet.dispatcher().queue().size() + " | new1 " + t.fleet.dispatcher().status(TaskId.of("new1")).isPresent()
+        + " | join token changes " + TOKEN_CHANGES.get();
   }
 
   private static void assertRefused(Endpoint e, RawHttp.Reply r, String sent, int... allowed) {
+    tally(r.status());
     String why = e + " " + sent.substring(0, Math.min(200, sent.length())) + " -> " + r.status() + " " + r.body();
     assertTrue(r.status() >= 400 && r.status() < 500, why);
     if (allowed.length > 0) {
@@ -233,6 +280,7 @@ class BadInputProperties {
 
   @Property(tries = 500)
   void truncatedBodiesAreRefused(@ForAll("endpoints") Endpoint e, @ForAll("fractions") double cut) {
+    group("truncatedBodiesAreRefused");
     String valid = e.valid();
     int at = 1 + (int) (cut * (valid.length() - 1));
     check(e, valid.substring(0, Math.min(at, valid.length() - 1)), 400);
@@ -240,6 +288,7 @@ class BadInputProperties {
 
   @Property(tries = 500)
   void wronglyTypedFieldsAreRefused(@ForAll("wrongTypes") String[] mutation) {
+    group("wronglyTypedFieldsAreRefused");
     Endpoint e = Endpoint.valueOf(mutation[0]);
     String body = mutate(e.valid(), mutation[1], mutation[2]);
     check(e, body, 400);
@@ -247,6 +296,7 @@ class BadInputProperties {
 
   @Property(tries = 300)
   void valuesFleetRefusesAreRefused(@ForAll("invalidValues") Object[] mutation) {
+    group("valuesFleetRefusesAreRefused");
     Endpoint e = (Endpoint) mutation[0];
     String body = mutate(e.valid(), (String) mutation[1], (String) mutation[2]);
     check(e, body, 400, 404, 409, 413);
@@ -254,12 +304,14 @@ class BadInputProperties {
 
   @Property(tries = 500)
   void garbageIsRefused(@ForAll("endpoints") Endpoint e, @ForAll("garbage") String body) {
+    group("garbageIsRefused");
     check(e, body, 400);
   }
 
   @Property(tries = 200)
   void deepNestingIsRefused(@ForAll("endpoints") Endpoint e, @ForAll("depths") int depth,
       @ForAll("openers") String opener) {
+    group("deepNestingIsRefused");
     String body = opener.repeat(depth) + "1";
     check(e, body.length() > MAX_BODY ? body.substring(0, MAX_BODY) : body, 400);
     String inField = mutate(e.valid(), firstField(e), "1").replace(":1", ":" + opener.repeat(Math.min(depth, 600)) + "1");
@@ -269,6 +321,7 @@ class BadInputProperties {
   @Property(tries = 200)
   void oversizedBodiesAreRefused(@ForAll("endpoints") Endpoint e, @ForAll("sizes") int size,
       @ForAll boolean chunked) throws Exception {
+    group("oversizedBodiesAreRefused");
     String valid = e.valid();
     String body = valid.substring(0, valid.length() - 1) + ",\"padding\":\"" + "x".repeat(size) + "\"}";
     String before = snapshot();
@@ -289,6 +342,7 @@ class BadInputProperties {
 
   @Property(tries = 100)
   void bodiesOfOtherMediaTypesAreRefused(@ForAll("endpoints") Endpoint e, @ForAll("mediaTypes") String type) {
+    group("bodiesOfOtherMediaTypesAreRefused");
     String before = snapshot();
     byte[] body = e.valid().getBytes(StandardCharsets.UTF_8);
     RawHttp.Reply r = t.http.post(e.path, e.credential(), body, type.equals("none") ? null : type);
@@ -298,6 +352,7 @@ class BadInputProperties {
 
   @Property(tries = 200)
   void badPathsAndQueriesAreRefused(@ForAll("badTargets") String target) {
+    group("badPathsAndQueriesAreRefused");
     String before = snapshot();
     String credential = target.startsWith("/v1/assignments") ? credA : t.adminToken;
     RawHttp.Reply r = t.http.get(target, credential);
@@ -305,7 +360,116 @@ class BadInputProperties {
     assertEquals(before, snapshot());
   }
 
+  /** The actions without parameters: they take no body or {@code {}}, nothing else. */
+  enum Action {
+    CANCEL("/v1/tasks/at/cancel"), UNDRAIN("/v1/machines/b/undrain"), SLEEP("/v1/sleep"), ROTATE("/v1/join-token");
+
+    final String path;
+
+    Action(String path) {
+      this.path = path;
+    }
+  }
+
+  /** Endpoints that take no body at all, with the method they answer to. */
+  enum Bodiless {
+    PING("GET", "/v1/ping"), POLL("GET", "/v1/assignments?waitMillis=0"), TASK("GET", "/v1/tasks/at"),
+    LIST_TASKS("GET", "/v1/tasks"), OUTPUT("GET", "/v1/tasks/at/output"), EXPLAIN("GET", "/v1/tasks/at/explanation"),
+    MACHINES("GET", "/v1/machines"), MACHINE("GET", "/v1/machines/a"), QUEUE("GET", "/v1/queue"),
+    RULES("GET", "/v1/rules"), EVENTS("GET", "/v1/events"), BACKUP("GET", "/v1/backup"),
+    REMOVE_MACHINE("DELETE", "/v1/machines/b"), REVOKE_JOIN_TOKEN("DELETE", "/v1/join-token");
+
+    final String method;
+    final String path;
+
+    Bodiless(String method, String path) {
+      this.method = method;
+      this.path = path;
+    }
+  }
+
+  @Property(tries = 400)
+  void actionsWithoutParametersRefuseAnyBodyButAnEmptyObject(@ForAll("actions") Action a,
+      @ForAll("notEmptyObjects") String body) {
+    group("actionsWithoutParametersRefuseAnyBodyButAnEmptyObject");
+    String before = snapshot();
+    RawHttp.Reply r = t.http.post(a.path, a == Action.SLEEP ? credA : t.adminToken, body);
+    assertRefused(Endpoint.SUBMIT, r, a + " " + body, 400);
+    assertTrue(r.body().contains("takes no parameters"), r.body());
+    assertEquals(before, snapshot(), "state changed after " + a + " " + body);
+  }
+
+  @Property(tries = 300)
+  void endpointsWithoutABodyRefuseOne(@ForAll("bodiless") Bodiless e, @ForAll("garbage") String body,
+      @ForAll boolean chunked) throws Exception {
+    group("endpointsWithoutABodyRefuseOne");
+    String before = snapshot();
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    HttpRequest.Builder b = HttpRequest.newBuilder(t.coordinator.uri().resolve(e.path)).timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json").method(e.method, chunked
+            ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))
+            : HttpRequest.BodyPublishers.ofByteArray(bytes));
+    if (e != Bodiless.PING) {
+      b.header("Authorization", "Bearer " + (e == Bodiless.POLL ? credA : t.adminToken));
+    }
+    HttpResponse<String> resp = RawHttp.CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    RawHttp.Reply r = new RawHttp.Reply(resp.statusCode(), resp.headers().firstValue("Content-Type").orElse(""),
+        resp.body());
+    assertRefused(Endpoint.SUBMIT, r, e + " " + body, 400);
+    assertTrue(r.body().contains("takes no body"), r.body());
+    assertEquals(before, snapshot(), "state changed after " + e + " with a body");
+  }
+
+  @Property(tries = 400)
+  void oddRequestLinesAreAnsweredWithProblemsAndNever5xx(@ForAll("requestLines") String line) throws Exception {
+    group("oddRequestLinesAreAnsweredWithProblemsAndNever5xx");
+    String before = snapshot();
+    JettyProblemsTest.Answer a = JettyProblemsTest.send(t, line + "\r\nHost: x\r\nConnection: close\r\n\r\n");
+    tally(a.status());
+    String why = line.substring(0, Math.min(120, line.length())) + " -> " + a.raw();
+    assertTrue(a.status() >= 200 && a.status() < 500, why);
+    if (a.status() >= 400) {
+      assertTrue(a.contentType().startsWith("application/problem+json"), why);
+      assertTrue(a.type() != null && a.type().startsWith("urn:dev.fleet:problem:"), why);
+    }
+    assertEquals(before, snapshot(), "state changed after " + why);
+  }
+
   // ------------------------------------------------------------------ generators
+
+  @Provide
+  Arbitrary<Action> actions() {
+    return Arbitraries.of(Action.class);
+  }
+
+  @Provide
+  Arbitrary<Bodiless> bodiless() {
+    return Arbitraries.of(Bodiless.class);
+  }
+
+  @Provide
+  Arbitrary<String> notEmptyObjects() {
+    Arbitrary<String> fixed = Arbitraries.of("[]", "null", "1", "\"\"", "true", "{} {}", "{}}", "{\"\":1}", "[{}]",
+        "{\"force\":true}", "{\"reason\":\"x\"}", " ", "{");
+    Arbitrary<String> withField = Combinators.combine(Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1)
+        .ofMaxLength(12), Arbitraries.of("1", "\"x\"", "null", "[]", "{}", "true")).as((k, v) -> "{\"" + k + "\":" + v + "}");
+    return Arbitraries.oneOf(fixed, withField, garbage());
+  }
+
+  @Provide
+  Arbitrary<String> requestLines() {
+    Arbitrary<String> methods = Arbitraries.of("GET", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "PRI",
+        "get", "G\u00e9T", "X".repeat(300), "");
+    Arbitrary<String> targets = Arbitraries.of("/v1/ping", "*", "/", "/v1/tasks", "/v1/%zz", "/v1/../x",
+        "http://other/v1/ping", "//", "/v1/ping?%", "/v1/tasks/" + "x".repeat(20_000), "/v1/ping#frag",
+        "/v1/\u00e9", "", "/v1/join-token", "/v1/machines/a/undrain");
+    Arbitrary<String> versions = Arbitraries.of("HTTP/1.1", "HTTP/1.0", "HTTP/1.x", "HTTP/2.0", "HTTP/9.9", "HTTP/1",
+        "FOO/1.1", "http/1.1", "", "HTTP/1.1 x", "HTTP/01.1", "HTTP/1.1\u0000");
+    Arbitrary<String> separators = Arbitraries.of(" ", " ", " ", "  ", "\t");
+    return Combinators.combine(methods, targets, versions, separators).as((m, target, v, sep) ->
+        m + sep + target + (v.isEmpty() ? "" : sep + v));
+  }
+
 
   @Provide
   Arbitrary<Endpoint> endpoints() {

@@ -75,8 +75,13 @@ public final class Api extends Handler.Abstract {
       rates.charge(who != null ? who.rateKey() : "address:" + Access.address(request));
       Access.authorize(route.endpoint(), who);
       if (route.endpoint().body() == Endpoint.Body.NONE) {
-        StrictBodies.requireNone(route.endpoint(), request);
-        run(route, () -> dispatch(route, who, EMPTY, request, response, callback), response, callback);
+        Runnable endpoint = () -> run(route, () -> dispatch(route, who, EMPTY, request, response, callback), response,
+            callback);
+        if (hasBody(request)) {
+          refuseBody(request, route.endpoint(), response, callback, endpoint);
+          return true;
+        }
+        endpoint.run();
         return true;
       }
       readBody(request, route.endpoint(), (body, failure) -> {
@@ -157,6 +162,29 @@ public final class Api extends Handler.Abstract {
   /** Receives a body or why it could not be read. */
   private interface BodyConsumer {
     void accept(byte[] body, Throwable failure);
+  }
+
+  /**
+   * Answers a body sent to an endpoint that takes none with a 400, after reading it: an answer sent while the
+   * client is still sending can be lost to a reset connection. A chunked body that turns out empty is no body.
+   */
+  private void refuseBody(Request request, Endpoint endpoint, Response response, Callback callback,
+      Runnable ifEmpty) {
+    if (request.getLength() > limits.maxBodyBytes()) {
+      throw Problem.tooLarge("the body is " + request.getLength() + " bytes; at most " + limits.maxBodyBytes()
+          + " are accepted, and " + endpoint.label() + " takes none");
+    }
+    Content.Source.asByteArrayAsync(request, limits.maxBodyBytes()).whenComplete((bytes, failure) -> {
+      if (failure != null) {
+        closeAfter(response);
+        problem(response, callback, Problem.tooLarge("the body is over " + limits.maxBodyBytes() + " bytes, and "
+            + endpoint.label() + " takes none"));
+      } else if (bytes.length == 0) {
+        ifEmpty.run();
+      } else {
+        problem(response, callback, StrictBodies.notAllowed(endpoint, bytes.length));
+      }
+    });
   }
 
   private void readBody(Request request, Endpoint endpoint, BodyConsumer then) {

@@ -1,8 +1,5 @@
 package dev.fleet.transport.http.internal;
 
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.server.Request;
-
 /**
  * The body rules every endpoint is held to before it acts: an endpoint that takes no body refuses one, and an
  * action without parameters (cancel, undrain, sleep, rotating the join token) accepts nothing but no body or an
@@ -15,14 +12,10 @@ import org.eclipse.jetty.server.Request;
 final class StrictBodies {
   private StrictBodies() {}
 
-  /** Refuses a request that carries a body to an endpoint that takes none. */
-  static void requireNone(Endpoint endpoint, Request request) {
-    long length = request.getLength();
-    boolean chunked = request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
-    if (length > 0 || chunked) {
-      throw new Problem(400, "body-not-allowed", endpoint.label() + " takes no body, got "
-          + (length > 0 ? length + " bytes" : "a chunked one") + "; send the request without one");
-    }
+  /** The refusal of a body, read to its end so the client hears it, sent to an endpoint that takes none. */
+  static Problem notAllowed(Endpoint endpoint, int bytes) {
+    return new Problem(400, "body-not-allowed", endpoint.label() + " takes no body, got " + bytes + " bytes; send "
+        + "the request without one");
   }
 
   /** Refuses a body other than none or {@code {}} to an action without parameters. */
