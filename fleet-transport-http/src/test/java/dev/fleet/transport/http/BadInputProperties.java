@@ -405,8 +405,8 @@ class BadInputProperties {
     group("endpointsWithoutABodyRefuseOne");
     String before = snapshot();
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    HttpRequest.Builder b = HttpRequest.newBuilder(t.coordinator.uri().resolve(e.path)).timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json").method(e.method, chunked
+    HttpRequest.Builder b = HttpRequest.newBuilder(t.coordinator.uri().resolve(e.path))
+        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json").method(e.method, chunked
             ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))
             : HttpRequest.BodyPublishers.ofByteArray(bytes));
     if (e != Bodiless.PING) {
@@ -452,7 +452,8 @@ class BadInputProperties {
     Arbitrary<String> fixed = Arbitraries.of("[]", "null", "1", "\"\"", "true", "{} {}", "{}}", "{\"\":1}", "[{}]",
         "{\"force\":true}", "{\"reason\":\"x\"}", " ", "{");
     Arbitrary<String> withField = Combinators.combine(Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1)
-        .ofMaxLength(12), Arbitraries.of("1", "\"x\"", "null", "[]", "{}", "true")).as((k, v) -> "{\"" + k + "\":" + v + "}");
+        .ofMaxLength(12), Arbitraries.of("1", "\"x\"", "null", "[]", "{}", "true"))
+        .as((k, v) -> "{\"" + k + "\":" + v + "}");
     return Arbitraries.oneOf(fixed, withField, garbage());
   }
 

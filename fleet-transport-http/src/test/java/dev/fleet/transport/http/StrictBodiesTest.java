@@ -102,18 +102,21 @@ class StrictBodiesTest {
     try (TestCoordinator t = new TestCoordinator()) {
       String cred = joinAndBeat(t, "m");
       // It needs what no machine has, so it stays queued unless something cancels it.
-      assertEquals(200, t.http.post("/v1/tasks", t.adminToken, "{\"tasks\":[{\"id\":\"q\",\"requires\":[\"x\"]}]}")
-          .status());
+      assertEquals(200, t.http.post("/v1/tasks", t.adminToken,
+          "{\"tasks\":[{\"id\":\"q\",\"requires\":[\"x\"]}]}").status());
       // DELETE with a body: the join token is not revoked, the machine is not removed.
-      assertBadRequest(send(t, "DELETE", "/v1/join-token", t.adminToken, "{}", false), "{}", "revoke-join-token takes no body");
+      assertBadRequest(send(t, "DELETE", "/v1/join-token", t.adminToken, "{}", false), "{}",
+          "revoke-join-token takes no body");
       assertEquals(200, t.http.post("/v1/join", t.joinToken, machineJson("n", "code")).status());
-      assertBadRequest(send(t, "DELETE", "/v1/machines/m", t.adminToken, "x", false), "x", "remove-machine takes no body");
+      assertBadRequest(send(t, "DELETE", "/v1/machines/m", t.adminToken, "x", false), "x",
+          "remove-machine takes no body");
       assertTrue(t.fleet.registry().get(MachineId.of("m")).isPresent());
       // GETs with a body, by length and chunked.
       for (boolean chunked : new boolean[] {false, true}) {
         assertBadRequest(send(t, "GET", "/v1/machines", t.adminToken, "{}", chunked), "{}", "machines takes no body");
         assertBadRequest(send(t, "GET", "/v1/tasks/q", t.adminToken, "{}", chunked), "{}", "task takes no body");
-        assertBadRequest(send(t, "GET", "/v1/assignments?waitMillis=0", cred, "{}", chunked), "{}", "poll takes no body");
+        assertBadRequest(send(t, "GET", "/v1/assignments?waitMillis=0", cred, "{}", chunked), "{}",
+            "poll takes no body");
         assertBadRequest(send(t, "GET", "/v1/ping", null, "hello", chunked), "hello", "ping takes no body");
       }
       assertEquals(TaskState.QUEUED, t.fleet.dispatcher().status(TaskId.of("q")).orElseThrow().state());

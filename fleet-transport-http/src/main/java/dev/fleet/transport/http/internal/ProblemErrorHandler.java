@@ -48,7 +48,8 @@ public final class ProblemErrorHandler extends ErrorHandler {
     fields.put(new HttpField(HttpHeader.CONTENT_TYPE, "application/problem+json"));
     Problem p = problem(status, reason);
     // Here the status is Jetty's to send, so the document must say the same one.
-    return ByteBuffer.wrap(Responses.problemBytes(p.status() == status ? p : new Problem(status, p.type(), p.detail())));
+    Problem same = p.status() == status ? p : new Problem(status, p.type(), p.detail());
+    return ByteBuffer.wrap(Responses.problemBytes(same));
   }
 
   /** The problem a status Jetty chose stands for; its type depends on the status alone, so clients can rely on it. */
