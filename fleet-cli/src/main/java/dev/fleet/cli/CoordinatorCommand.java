@@ -176,7 +176,11 @@ final class CoordinatorCommand implements Callable<Integer> {
           out.println("  client token: " + client);
           out.println("Join a machine with:");
           out.println("  fleet agent --join " + coordinator.uri() + " --token " + join
-              + " --id NAME --capabilities a,b --role ROLE");
+              + " --id NAME --capabilities a,b --role ROLE" + (keystore == null ? "" : " --trust coordinator.pem"));
+          if (keystore != null) {
+            out.println("with this coordinator's certificate (not its keystore) from: fleet coordinator export-cert "
+                + "--tls-keystore " + keystore + " --tls-password-file FILE --out coordinator.pem");
+          }
         } else {
           out.println("Join token and client token are in " + state.path() + joinState);
         }
