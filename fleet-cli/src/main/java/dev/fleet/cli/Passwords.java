@@ -13,9 +13,6 @@ import picocli.CommandLine.Model.CommandSpec;
  * <p>Thread-safe: stateless.
  */
 final class Passwords {
-  /** Help text shared by the password options. */
-  static final String OUT_OF_PS = "; the environment variable or --%s keeps it out of `ps`";
-
   private Passwords() {}
 
   /**
