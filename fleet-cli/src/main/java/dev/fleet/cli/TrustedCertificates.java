@@ -67,7 +67,9 @@ final class TrustedCertificates {
     }
     List<Certificate> certs = text.contains(PEM_CERT) ? pem(file, bytes) : trustStore(file, bytes, password);
     if (certs.isEmpty()) {
-      throw new IllegalArgumentException("the --trust file " + file + " holds no certificate");
+      throw new IllegalArgumentException("the --trust file " + file + " holds no certificate"
+          + (password == null || password.isEmpty() ? " that opens without a password (a trust store's "
+          + "certificates may be encrypted: give --trust-password-file)" : ""));
     }
     return certs;
   }
