@@ -117,11 +117,14 @@ final class AgentCommand implements Callable<Integer> {
       + "keeps work away and you want work to run here anyway, or for a test.")
   boolean noProbes;
 
-  @Option(names = "--trust", paramLabel = "KEYSTORE", description = "A PKCS#12 keystore to trust, for https.")
+  @Option(names = "--trust", paramLabel = "FILE", description = ClientOptions.TRUST_HELP)
   Path trust;
 
-  @Option(names = "--trust-password", paramLabel = "PASSWORD", defaultValue = "", description = "Its password.")
+  @Option(names = "--trust-password", paramLabel = "PASSWORD", description = ClientOptions.TRUST_PASSWORD_HELP)
   String trustPassword;
+
+  @Option(names = "--trust-password-file", paramLabel = "FILE", description = ClientOptions.TRUST_PASSWORD_FILE_HELP)
+  Path trustPasswordFile;
 
   @Option(names = "--stop-after", converter = DurationConverter.class, paramLabel = "DURATION",
       description = "Leave after this long, as on Ctrl-C (default: run until stopped).")
@@ -134,6 +137,8 @@ final class AgentCommand implements Callable<Integer> {
 
   private Integer execute() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    // Before anything is written: a bad --trust or password file stops the agent here.
+    javax.net.ssl.SSLContext ssl = ClientOptions.trustContext(spec, trust, trustPassword, trustPasswordFile);
     String join = token != null ? token : tokenFile != null ? ClientOptions.readFile(tokenFile) : null;
     StateDir state = new StateDir(stateDir == null ? StateDir.defaultPath() : stateDir);
     Path credentialAt = forgetCredential ? null : credentialFile != null ? credentialFile
@@ -190,7 +195,7 @@ final class AgentCommand implements Callable<Integer> {
       }
     }
     if (trust != null) {
-      b.sslContext(ClientOptions.trusting(trust, trustPassword));
+      b.sslContext(ssl);
     }
     try (StopSignals signals = StopSignals.install(); HttpAgent agent = b.build().start()) {
       banner(out, agent, saved.isPresent(), signals);

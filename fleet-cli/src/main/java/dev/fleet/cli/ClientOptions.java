@@ -1,16 +1,11 @@
 package dev.fleet.cli;
 
 import dev.fleet.transport.http.HttpFleetClient;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.util.Collections;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -23,6 +18,13 @@ import picocli.CommandLine.Spec;
  * <p>Not thread-safe; picocli fills it on one thread.
  */
 final class ClientOptions {
+  static final String TRUST_HELP = "The coordinator's certificate to trust, for https: a PEM file (from `fleet "
+      + "coordinator export-cert`) or a PKCS#12 trust store of certificates only; a keystore with a private key is "
+      + "refused.";
+  static final String TRUST_PASSWORD_HELP = "The --trust store's password, if it has one (or $FLEET_TRUST_PASSWORD, "
+      + "or --trust-password-file, which keep it out of `ps`).";
+  static final String TRUST_PASSWORD_FILE_HELP = "Read the --trust store's password from this file.";
+
   /** The coordinator asked when nothing names one. */
   static final URI DEFAULT_COORDINATOR = URI.create("http://127.0.0.1:7070");
 
@@ -43,13 +45,14 @@ final class ClientOptions {
   @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the coordinator keeps its files (default ~/.fleet).")
   Path stateDir;
 
-  @Option(names = "--trust", paramLabel = "KEYSTORE",
-      description = "A PKCS#12 keystore whose certificates to trust, for an https coordinator.")
+  @Option(names = "--trust", paramLabel = "FILE", description = TRUST_HELP)
   Path trust;
 
-  @Option(names = "--trust-password", paramLabel = "PASSWORD", description = "The --trust keystore's password.",
-      defaultValue = "")
+  @Option(names = "--trust-password", paramLabel = "PASSWORD", description = TRUST_PASSWORD_HELP)
   String trustPassword;
+
+  @Option(names = "--trust-password-file", paramLabel = "FILE", description = TRUST_PASSWORD_FILE_HELP)
+  Path trustPasswordFile;
 
   /**
    * The coordinator named by {@code --coordinator} (from the command line, the environment or the config file) or
@@ -97,8 +100,8 @@ final class ClientOptions {
               + "coordinator` writes on its first start with that state directory; run this where the coordinator "
               + "runs (--state-dir for its directory), or give --client-token-file"));
     }
-    return trust == null ? HttpFleetClient.connect(uri, token)
-        : HttpFleetClient.connect(uri, token, trusting(trust, trustPassword));
+    SSLContext ssl = trustContext();
+    return ssl == null ? HttpFleetClient.connect(uri, token) : HttpFleetClient.connect(uri, token, ssl);
   }
 
   static String readFile(Path file) {
@@ -109,26 +112,14 @@ final class ClientOptions {
     }
   }
 
-  /** A TLS context trusting every certificate in a PKCS#12 keystore. */
-  static SSLContext trusting(Path keystore, String password) {
-    try (InputStream in = Files.newInputStream(keystore)) {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(in, password.toCharArray());
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      for (String alias : Collections.list(ks.aliases())) {
-        Certificate c = ks.getCertificate(alias);
-        if (c != null) {
-          trust.setCertificateEntry(alias, c);
-        }
-      }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, tmf.getTrustManagers(), null);
-      return ctx;
-    } catch (Exception e) {
-      throw new IllegalArgumentException("cannot read trust keystore " + keystore + ": " + e.getMessage(), e);
-    }
+  /** The TLS context for {@code --trust}, or null without it. */
+  SSLContext trustContext() {
+    return trustContext(command, trust, trustPassword, trustPasswordFile);
+  }
+
+  /** A TLS context trusting the certificates in {@code trust}, or null if it is null. */
+  static SSLContext trustContext(CommandSpec spec, Path trust, String password, Path passwordFile) {
+    String pw = Passwords.resolve(spec, "--trust-password", password, "--trust-password-file", passwordFile);
+    return trust == null ? null : TrustedCertificates.context(trust, pw);
   }
 }

@@ -30,8 +30,13 @@ import picocli.CommandLine.Spec;
  *
  * <p>Runs on the calling thread, which waits until the JVM is asked to stop.
  */
-@Command(name = "coordinator", description = "Run the fleet's coordinator: agents join it, clients submit to it.")
+@Command(name = "coordinator", subcommands = ExportCertCommand.class,
+    description = "Run the fleet's coordinator: agents join it, clients submit to it.")
 final class CoordinatorCommand implements Callable<Integer> {
+  static final String TLS_PASSWORD_HELP = "The keystore's password (or $FLEET_COORDINATOR_TLS_PASSWORD, or "
+      + "--tls-password-file, which keep it out of `ps`).";
+  static final String TLS_PASSWORD_FILE_HELP = "Read the keystore's password from this file.";
+
   @Spec
   CommandSpec spec;
 
@@ -54,12 +59,15 @@ final class CoordinatorCommand implements Callable<Integer> {
       description = "Keep the fleet only in memory: a restart forgets every machine, credential and task.")
   boolean inMemory;
 
-  @Option(names = "--tls-keystore", paramLabel = "FILE", description = "Serve HTTPS with this PKCS#12 keystore.")
+  @Option(names = "--tls-keystore", paramLabel = "FILE", description = "Serve HTTPS with this PKCS#12 keystore "
+      + "(agents and clients get only its certificate: `fleet coordinator export-cert`).")
   Path keystore;
 
-  @Option(names = "--tls-password", paramLabel = "PASSWORD", defaultValue = "",
-      description = "The keystore's password.")
+  @Option(names = "--tls-password", paramLabel = "PASSWORD", description = TLS_PASSWORD_HELP)
   String keystorePassword;
+
+  @Option(names = "--tls-password-file", paramLabel = "FILE", description = TLS_PASSWORD_FILE_HELP)
+  Path keystorePasswordFile;
 
   @Option(names = "--insecure-non-loopback",
       description = "Allow plain HTTP on an address other than loopback (credentials travel in the clear).")
@@ -94,6 +102,8 @@ final class CoordinatorCommand implements Callable<Integer> {
 
   private Integer execute() {
     checkCeilings(); // before anything is written to the state directory
+    String password = Passwords.resolve(spec, "--tls-password", keystorePassword, "--tls-password-file",
+        keystorePasswordFile);
     PrintWriter out = spec.commandLine().getOut();
     StateDir state = new StateDir(stateDir == null ? StateDir.defaultPath() : stateDir);
     boolean first = state.read(StateDir.CLIENT_TOKEN).isEmpty();
@@ -114,7 +124,7 @@ final class CoordinatorCommand implements Callable<Integer> {
           }
         });
     if (keystore != null) {
-      b.tls(keystore, keystorePassword);
+      b.tls(keystore, password);
     }
     if (insecure) {
       b.allowInsecureNonLoopback();
@@ -166,7 +176,11 @@ final class CoordinatorCommand implements Callable<Integer> {
           out.println("  client token: " + client);
           out.println("Join a machine with:");
           out.println("  fleet agent --join " + coordinator.uri() + " --token " + join
-              + " --id NAME --capabilities a,b --role ROLE");
+              + " --id NAME --capabilities a,b --role ROLE" + (keystore == null ? "" : " --trust coordinator.pem"));
+          if (keystore != null) {
+            out.println("with this coordinator's certificate (not its keystore) from: fleet coordinator export-cert "
+                + "--tls-keystore " + keystore + " --tls-password-file FILE --out coordinator.pem");
+          }
         } else {
           out.println("Join token and client token are in " + state.path() + joinState);
         }

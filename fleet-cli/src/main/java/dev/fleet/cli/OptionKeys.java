@@ -31,6 +31,7 @@ final class OptionKeys {
       "token-file", List.of("token-file"),
       "trust", List.of("trust"),
       "trust-password", List.of("trust-password"),
+      "trust-password-file", List.of("trust-password-file"),
       "verbose", List.of("verbose"));
 
   private OptionKeys() {}

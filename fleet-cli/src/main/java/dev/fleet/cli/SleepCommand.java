@@ -52,11 +52,14 @@ final class SleepCommand implements Callable<Integer> {
       description = "The coordinator's URL (default: the one the agent last joined, from its state directory).")
   URI coordinator;
 
-  @Option(names = "--trust", paramLabel = "KEYSTORE", description = "A PKCS#12 keystore to trust, for https.")
+  @Option(names = "--trust", paramLabel = "FILE", description = ClientOptions.TRUST_HELP)
   Path trust;
 
-  @Option(names = "--trust-password", paramLabel = "PASSWORD", defaultValue = "", description = "Its password.")
+  @Option(names = "--trust-password", paramLabel = "PASSWORD", description = ClientOptions.TRUST_PASSWORD_HELP)
   String trustPassword;
+
+  @Option(names = "--trust-password-file", paramLabel = "FILE", description = ClientOptions.TRUST_PASSWORD_FILE_HELP)
+  Path trustPasswordFile;
 
   @Option(names = "--timeout", converter = DurationConverter.class, defaultValue = "5s",
       description = "Longest to wait for the coordinator (default ${DEFAULT-VALUE}); a sleep hook must not hang.")
@@ -93,11 +96,12 @@ final class SleepCommand implements Callable<Integer> {
     URI url = coordinator != null ? coordinator : state.read(StateDir.agentCoordinator(machine)).map(URI::create)
         .orElseThrow(() -> new IllegalArgumentException("no coordinator URL for " + machine + " in " + dir
             + "; give --join URL"));
+    javax.net.ssl.SSLContext ssl = ClientOptions.trustContext(spec, trust, trustPassword, trustPasswordFile);
     // The mark first: from now on the agent sends no heartbeat that would wake the machine again.
     Files.createDirectories(dir);
     Files.writeString(mark, "sleep announced\n");
     try {
-      HttpAgent.announceSleep(url, credential, trust == null ? null : ClientOptions.trusting(trust, trustPassword),
+      HttpAgent.announceSleep(url, credential, ssl,
           timeout);
     } catch (RuntimeException e) {
       Files.deleteIfExists(mark); // it did not happen: the agent heartbeats on

@@ -47,7 +47,8 @@ final class Unreachable {
     Optional<SSLHandshakeException> handshake = CommandErrors.find(e, SSLHandshakeException.class);
     if (handshake.isPresent()) {
       return Optional.of("the TLS handshake failed: " + handshake.get().getMessage() + "; if the coordinator uses "
-          + "its own certificate, trust it with --trust KEYSTORE");
+          + "its own certificate, "
+          + "trust its certificate with --trust FILE (from `fleet coordinator export-cert`)");
     }
     Optional<SSLException> tls = CommandErrors.find(e, SSLException.class);
     if (tls.isPresent()) {

@@ -102,7 +102,11 @@ class SettingsTest {
       for (Settings settings : List.of(fileSettings(f), Settings.load(new String[0], env, dir))) {
         settings.check(root);
         Parsed p = parse(settings, args.toArray(String[]::new));
-        CommandSpec parsed = p.result().subcommand().commandSpec();
+        ParseResult deepest = p.result();
+        while (deepest.subcommand() != null) { // fleet coordinator export-cert is two levels down
+          deepest = deepest.subcommand();
+        }
+        CommandSpec parsed = deepest.commandSpec();
         for (Map.Entry<OptionSpec, Object> e : expected.entrySet()) {
           Object got = parsed.findOption(e.getKey().longestName()).getValue();
           assertEquals(e.getValue(), got, "fleet " + OptionKeys.commandPath(command) + " " + e.getKey().longestName()

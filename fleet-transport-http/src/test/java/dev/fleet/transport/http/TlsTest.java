@@ -89,4 +89,43 @@ class TlsTest {
       c.close();
     }
   }
+
+  @Test
+  void theCoordinatorLogsFailedHandshakesWithTheAddressAndAtMostOneLineAMinute(@TempDir Path dir) throws Exception {
+    Path ks = keystore(dir);
+    java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(HttpCoordinator.class.getName());
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        if (r.getMessage().startsWith("TLS handshake")) {
+          lines.add(r.getLevel().getName() + " " + r.getMessage());
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    logger.addHandler(capture);
+    HttpCoordinator c = HttpCoordinator.newBuilder().joinToken(HttpCoordinator.newSecret())
+        .adminToken(HttpCoordinator.newSecret()).tls(ks, PASSWORD).build();
+    try (Fleet fleet = Fleets.newBuilder().transport(c).build()) {
+      c.start(fleet);
+      HttpClient untrusting = HttpClient.newHttpClient();
+      for (int i = 0; i < 20; i++) {
+        assertThrows(javax.net.ssl.SSLHandshakeException.class, () -> untrusting.send(
+            HttpRequest.newBuilder(c.uri().resolve("/v1/ping")).build(), HttpResponse.BodyHandlers.ofString()));
+      }
+      Await.until(Duration.ofSeconds(20), () -> !lines.isEmpty(), () -> "a failed handshake logged");
+      assertEquals(1, lines.size(), "20 failures in a minute are one line: " + lines);
+      assertTrue(lines.get(0).startsWith("WARNING TLS handshake from /127.0.0.1:"), lines.get(0));
+      assertTrue(lines.get(0).contains("failed: "), lines.get(0));
+    } finally {
+      c.close();
+      logger.removeHandler(capture);
+    }
+  }
 }

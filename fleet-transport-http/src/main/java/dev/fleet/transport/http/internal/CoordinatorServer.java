@@ -139,8 +139,9 @@ public final class CoordinatorServer implements AutoCloseable {
     SecureRequestCustomizer secure = new SecureRequestCustomizer();
     secure.setSniHostCheck(false);
     https.addCustomizer(secure);
-    return deadline.newConnector(s, SELECTORS, new SslConnectionFactory(ssl, "http/1.1"),
-        new HttpConnectionFactory(https));
+    SslConnectionFactory tls = new SslConnectionFactory(ssl, "http/1.1");
+    tls.addBean(HandshakeFailures.logging(config.ticker())); // each TLS connection gets it as a handshake listener
+    return deadline.newConnector(s, SELECTORS, tls, new HttpConnectionFactory(https));
   }
 
   /** The port it listens on. */
