@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -53,14 +51,8 @@ class ClientVerbsTest {
     }
   }
 
-  private record Run(int code, String out, String err) {}
-
   private Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Cli.execute(args, Map.copyOf(env), dir.resolve("home"), new PrintWriter(out, true),
-        new PrintWriter(err, true), false);
-    return new Run(code, out.toString(), err.toString());
+    return Run.of(env, dir.resolve("home"), args);
   }
 
   /** Runs a command until its output passes, for states that follow heartbeats and timeouts. */

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,14 +45,8 @@ class SettingsTest {
   }
 
   /** A command's output, error and exit status, run as main runs it but with this environment and home. */
-  private record Run(int code, String out, String err) {}
-
   private Run run(Map<String, String> env, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Cli.execute(args, env, dir.resolve("home"), new PrintWriter(out, true), new PrintWriter(err, true),
-        false);
-    return new Run(code, out.toString(), err.toString());
+    return Run.of(env, dir.resolve("home"), args);
   }
 
   private Path file(String... lines) throws Exception {

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -37,14 +35,8 @@ class TrustTest {
     Running.stopAll();
   }
 
-  private record Run(int code, String out, String err) {}
-
   private Run run(Map<String, String> env, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Cli.execute(args, env, dir.resolve("home"), new PrintWriter(out, true), new PrintWriter(err, true),
-        false);
-    return new Run(code, out.toString(), err.toString());
+    return Run.of(env, dir.resolve("home"), args);
   }
 
   private Run run(String... args) {
