@@ -63,6 +63,7 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     out = spec.commandLine().getOut();
+    Logs.narrated();
     if (network) {
       return new NetworkDemo(out).run();
     }

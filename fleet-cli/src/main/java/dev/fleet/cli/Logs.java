@@ -33,4 +33,14 @@ final class Logs {
     FLEET.setLevel(verbose ? Level.FINE : Level.INFO);
     JETTY.setLevel(verbose ? Level.INFO : Level.WARNING);
   }
+
+  /**
+   * For commands that narrate what happens themselves (the demos): the fleet's INFO records would say it twice,
+   * so only its warnings show, unless {@code --verbose} asked for more.
+   */
+  static void narrated() {
+    if (FLEET.getLevel() == null || FLEET.getLevel().intValue() >= Level.INFO.intValue()) {
+      FLEET.setLevel(Level.WARNING);
+    }
+  }
 }
