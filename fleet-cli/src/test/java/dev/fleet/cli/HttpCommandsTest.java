@@ -46,7 +46,7 @@ class HttpCommandsTest {
     String url = Files.readString(dir.resolve("state").resolve(StateDir.URL)).trim();
     assertTrue(url.startsWith("http://127.0.0.1:"), url);
     Path tokenFile = dir.resolve("state").resolve(StateDir.JOIN_TOKEN);
-    CompletableFuture<Run> agent = CompletableFuture.supplyAsync(() -> run("agent", "--join", url, "--token-file",
+    CompletableFuture<Run> agent = CompletableFuture.supplyAsync(() -> run("agent", "--join", url, "--state-dir", dir.resolve("agent").toString(), "--token-file",
         tokenFile.toString(), "--id", "laptop", "--capabilities", "code,social", "--role", "primary", "--no-probes",
         "--slots", "2", "--credential-file", dir.resolve("laptop.credential").toString(), "--stop-after", "2m"));
     waitFor(dir.resolve("laptop.credential"));

@@ -45,7 +45,7 @@ class TasksAndEventsCommandsTest {
         "--state-dir", state, "--heartbeat-interval", "500ms", "--stop-after", "2m"));
     waitFor(dir.resolve("state").resolve(StateDir.URL));
     String url = Files.readString(dir.resolve("state").resolve(StateDir.URL)).trim();
-    CompletableFuture<Run> agent = CompletableFuture.supplyAsync(() -> run("agent", "--join", url, "--token-file",
+    CompletableFuture<Run> agent = CompletableFuture.supplyAsync(() -> run("agent", "--join", url, "--state-dir", dir.resolve("agent").toString(), "--token-file",
         dir.resolve("state").resolve(StateDir.JOIN_TOKEN).toString(), "--id", "laptop", "--capabilities", "code",
         "--role", "primary", "--no-probes", "--slots", "2", "--allow-shell", "--credential-file",
         dir.resolve("laptop.credential").toString(), "--stop-after", "2m"));
