@@ -45,6 +45,36 @@ class LimitsTest {
   }
 
   @Test
+  void refusedCredentialsCountAgainstTheirAddressAndMeet429WhileKnownMachinesGoOn() {
+    FakeTicker ticker = new FakeTicker(5_000_000_000L);
+    String join = HttpCoordinator.newSecret();
+    String admin = HttpCoordinator.newSecret();
+    HttpCoordinator c = HttpCoordinator.newBuilder().joinToken(join).adminToken(admin).ticker(ticker)
+        .rateLimit(2, 3).build();
+    try (var fleet = Fleets.newBuilder().ticker(ticker).transport(c).build()) {
+      c.start(fleet);
+      RawHttp http = new RawHttp(c.uri());
+      String cred = field(http.post("/v1/join", join, machineJson("m", "code")).body(), "credential");
+      String wrong = HttpCoordinator.newSecret();
+      for (int i = 0; i < 3; i++) {
+        assertEquals(401, http.get("/v1/machines", wrong).status());
+      }
+      RawHttp.Reply limited = http.get("/v1/machines", wrong);
+      assertEquals(429, limited.status(), limited.body());
+      assertTrue(limited.isProblem());
+      assertTrue(limited.body().contains("too many requests from address:"), limited.body());
+      // The guesses cost only their address: the joined machine and the client keep their own buckets.
+      assertEquals(200, http.post("/v1/heartbeat", cred, "{\"sequence\":1,\"load\":0.1}").status());
+      assertEquals(200, http.get("/v1/machines", admin).status());
+      ticker.advance(Duration.ofMillis(500));
+      assertEquals(401, http.get("/v1/machines", wrong).status(), "a refilled token lets one more guess be answered");
+      assertEquals(429, http.get("/v1/machines", wrong).status());
+    } finally {
+      c.close();
+    }
+  }
+
+  @Test
   void theFleetHoldsAtMostMaxMachines() {
     try (TestCoordinator t = new TestCoordinator(b -> b.maxMachines(2), f -> { })) {
       assertEquals(200, t.http.post("/v1/join", t.joinToken, machineJson("a", "x")).status());

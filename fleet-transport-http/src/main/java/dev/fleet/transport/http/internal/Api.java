@@ -71,7 +71,16 @@ public final class Api extends Handler.Abstract {
     Callback callback = HeaderDeadline.requestArrived(request, jettyCallback);
     try {
       Routes.Route route = Routes.route(request.getMethod(), Request.getPathInContext(request));
-      Principal who = access.authenticate(request, route.endpoint());
+      Principal who;
+      try {
+        who = access.authenticate(request, route.endpoint());
+      } catch (Problem refused) {
+        if (refused.status() == 401) {
+          // A refused credential costs its address a token, so guessing credentials meets 429 like any flood.
+          rates.charge("address:" + Access.address(request));
+        }
+        throw refused;
+      }
       rates.charge(who != null ? who.rateKey() : "address:" + Access.address(request));
       Access.authorize(route.endpoint(), who);
       if (route.endpoint().body() == Endpoint.Body.NONE) {
