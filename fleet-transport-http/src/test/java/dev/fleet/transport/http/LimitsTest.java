@@ -75,6 +75,37 @@ class LimitsTest {
   }
 
   @Test
+  void aMachineDeclaresBoundedCapabilitiesLabelsAndMetricsAndAnOversizedJoinChangesNothing() {
+    try (TestCoordinator t = new TestCoordinator()) {
+      StringBuilder caps = new StringBuilder();
+      for (int i = 0; i < 65; i++) {
+        caps.append(i == 0 ? "" : ",").append("\"c").append(i).append('"');
+      }
+      RawHttp.Reply many = t.http.post("/v1/join", t.joinToken, "{\"machine\":{\"id\":\"m\",\"hostname\":\"m\","
+          + "\"role\":\"worker\",\"capabilities\":[" + caps + "]}}");
+      assertEquals(400, many.status(), many.body());
+      assertTrue(many.body().contains("'machine.capabilities' has 65 entries, at most 64"), many.body());
+      RawHttp.Reply lengthy = t.http.post("/v1/join", t.joinToken, "{\"machine\":{\"id\":\"m\",\"hostname\":\"m\","
+          + "\"role\":\"worker\",\"labels\":{\"note\":\"" + "x".repeat(300) + "\"}}}");
+      assertEquals(400, lengthy.status(), lengthy.body());
+      assertTrue(lengthy.body().contains("machine.labels 'note' is 300 characters long, at most 256"), lengthy.body());
+      assertEquals(0, t.fleet.registry().size(), "nothing was registered");
+
+      String cred = field(t.http.post("/v1/join", t.joinToken, machineJson("m", "code")).body(), "credential");
+      StringBuilder metrics = new StringBuilder();
+      for (int i = 0; i < 65; i++) {
+        metrics.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":1");
+      }
+      RawHttp.Reply heartbeat = t.http.post("/v1/heartbeat", cred, "{\"sequence\":1,\"load\":0.5,"
+          + "\"signals\":{\"metrics\":{" + metrics + "}}}");
+      assertEquals(400, heartbeat.status(), heartbeat.body());
+      assertTrue(heartbeat.body().contains("'signals.metrics' has 65 entries, at most 64"), heartbeat.body());
+      assertEquals(0.0, t.fleet.registry().get(new dev.fleet.MachineId("m")).orElseThrow().load(),
+          "the refused heartbeat changed nothing");
+    }
+  }
+
+  @Test
   void theFleetHoldsAtMostMaxMachines() {
     try (TestCoordinator t = new TestCoordinator(b -> b.maxMachines(2), f -> { })) {
       assertEquals(200, t.http.post("/v1/join", t.joinToken, machineJson("a", "x")).status());

@@ -108,6 +108,7 @@ public final class WireMapping {
 
   public static Machine machine(MachineDto d) {
     required(d, "machine");
+    MachineCaps.check(d);
     String id = required(d.id(), "machine.id");
     return new Machine(new MachineId(id), required(d.hostname(), "machine.hostname"), required(d.role(), "machine.role"),
         new LinkedHashSet<>(d.capabilities() == null ? List.of() : d.capabilities()),
@@ -136,6 +137,7 @@ public final class WireMapping {
     if (d == null) {
       return Signals.NONE;
     }
+    MachineCaps.check(d);
     Optional<Duration> idle = Optional.empty();
     if (d.ownerIdleMillis() != null) {
       if (d.ownerIdleMillis() < 0) {
