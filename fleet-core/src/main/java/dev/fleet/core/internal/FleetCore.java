@@ -27,7 +27,6 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -324,7 +323,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     if (!(load >= 0) || Double.isInfinite(load)) {
       throw new IllegalArgumentException("load of " + machine.id() + " must be a finite number >= 0, got " + load);
     }
-    validateLabels(machine);
+    Refusals.labels(machine);
     enter();
     try {
       long now = config.ticker().read();
@@ -342,7 +341,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   @Override
   public MachineStatus update(Machine machine) {
     Objects.requireNonNull(machine, "machine");
-    validateLabels(machine);
+    Refusals.labels(machine);
     enter();
     try {
       MachineSlot slot = machines.slot(machine.id());
@@ -452,15 +451,6 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     } finally {
       exit();
     }
-  }
-
-  /** Labels Fleet reads must parse before anything is stored, so a typo is an error and not a silent rule. */
-  private static void validateLabels(Machine m) {
-    String q = m.labels().get(PlacementPolicies.LABEL_QUIET_HOURS);
-    if (q != null) {
-      PlacementPolicies.parseWindow(q);
-    }
-    PlacementPolicies.zone(m.labels().get(PlacementPolicies.LABEL_TIME_ZONE));
   }
 
   // ---------------------------------------------------------------- HeartbeatMonitor
@@ -723,51 +713,13 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   public boolean cancel(TaskId id) {
     enter();
     try {
-      TaskRecord rec = ledger.live(Objects.requireNonNull(id, "task id"));
-      if (rec == null) {
-        if (ledger.finished(id) != null) {
-          return false;
-        }
-        throw new UnknownTaskException(id);
-      }
-      ledger.cancel(rec, "cancelled by request", config.ticker().read());
-      matchmaker.match();
-      return true;
-    } finally {
-      exit();
-    }
-  }
-
-  @Override
-  public Decision.Dispatched reroute(TaskId id, MachineId machineId) {
-    enter();
-    try {
-      TaskRecord rec = ledger.live(Objects.requireNonNull(id, "task id"));
-      if (rec == null) {
-        TaskRecord done = ledger.finished(id);
-        if (done == null) {
-          throw new UnknownTaskException(id);
-        }
-        throw new IllegalStateException("cannot move task '" + id + "': it is already "
-            + done.state.name().toLowerCase(Locale.ROOT));
-      }
+      TaskRecord rec = Refusals.movable(ledger, Objects.requireNonNull(id, "task id"));
       MachineSlot target = machines.slot(Objects.requireNonNull(machineId, "machine id"));
-      if (target.health != Health.ONLINE) {
-        throw new IllegalStateException("cannot move task '" + id + "' to " + machineId + ": it is "
-            + target.health.word());
-      }
-      if (!target.memberOf(rec.index)) {
-        String missing = rec.task.requires().stream().filter(c -> !target.machine.can(c)).findFirst().orElse("?");
-        throw new IllegalStateException("cannot move task '" + id + "' to " + machineId + ": it lacks '" + missing
-            + "'");
-      }
+      Refusals.canTake(target, rec);
       if (rec.machine == target && rec.state != TaskState.QUEUED) {
         return (Decision.Dispatched) answers.decision(rec);
       }
-      if (target.full()) {
-        throw new IllegalStateException("cannot move task '" + id + "' to " + machineId + ": its slots are full ("
-            + target.activeTasks + " of " + target.slots + " in use)");
-      }
+      Refusals.hasFreeSlot(target, rec);
       Decision.Dispatched d = ledger.reroute(rec, target, config.ticker().read());
       matchmaker.match();
       return d;
