@@ -713,6 +713,25 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   public boolean cancel(TaskId id) {
     enter();
     try {
+      TaskRecord rec = ledger.live(Objects.requireNonNull(id, "task id"));
+      if (rec == null) {
+        if (ledger.finished(id) != null) {
+          return false;
+        }
+        throw new UnknownTaskException(id);
+      }
+      ledger.cancel(rec, "cancelled by request", config.ticker().read());
+      matchmaker.match();
+      return true;
+    } finally {
+      exit();
+    }
+  }
+
+  @Override
+  public Decision.Dispatched reroute(TaskId id, MachineId machineId) {
+    enter();
+    try {
       TaskRecord rec = Refusals.movable(ledger, Objects.requireNonNull(id, "task id"));
       MachineSlot target = machines.slot(Objects.requireNonNull(machineId, "machine id"));
       Refusals.canTake(target, rec);
