@@ -2,12 +2,9 @@ package dev.fleet.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fleet.Decision;
 import dev.fleet.FleetEvent;
-import dev.fleet.Heartbeat;
-import dev.fleet.HeartbeatMonitor;
 import dev.fleet.Health;
 import dev.fleet.MachineId;
 import dev.fleet.ReschedulePolicy;
@@ -73,51 +70,6 @@ class SilenceAndSleepTest {
       assertEquals(A, p.machine().orElseThrow());
       assertEquals(1, p.attempt());
       assertEquals(Health.ASLEEP, t.fleet.monitor().health(A));
-    }
-  }
-
-  @Test
-  void theHeartbeatInFlightWhenSleepIsAnnouncedDoesNotWakeTheMachineButTheNextOneDoes() {
-    try (TestFleet t = new TestFleet()) {
-      t.fleet.registry().register(TestFleet.machine("a", "r", "x"));
-      HeartbeatMonitor monitor = t.fleet.monitor();
-      monitor.heartbeat(Heartbeat.of(A, 5, 0.1));
-      monitor.announceSleep(A);
-      t.advance(Duration.ofMillis(4_999)); // the interval is 5 s
-      assertTrue(monitor.heartbeat(Heartbeat.of(A, 6, 0.1)), "taken in, for its sequence and load");
-      assertEquals(Health.ASLEEP, monitor.health(A));
-      monitor.heartbeat(Heartbeat.of(A, 7, 0.1));
-      assertEquals(Health.ONLINE, monitor.health(A));
-    }
-  }
-
-  @Test
-  void aHeartbeatNextInSequenceWakesTheMachineOnceAnIntervalHasPassedSinceItAnnouncedSleep() {
-    try (TestFleet t = new TestFleet()) {
-      t.fleet.registry().register(TestFleet.machine("a", "r", "x"));
-      HeartbeatMonitor monitor = t.fleet.monitor();
-      monitor.heartbeat(Heartbeat.of(A, 5, 0.1));
-      monitor.announceSleep(A);
-      t.advance(Duration.ofMillis(5_000));
-      monitor.heartbeat(Heartbeat.of(A, 6, 0.1));
-      assertEquals(Health.ONLINE, monitor.health(A));
-    }
-  }
-
-  @Test
-  void eachAnnouncementRemembersTheSequenceHeardThenSoAHeartbeatThatIsNotNextWakesTheMachineAtOnce() {
-    try (TestFleet t = new TestFleet()) {
-      t.fleet.registry().register(TestFleet.machine("a", "r", "x"));
-      HeartbeatMonitor monitor = t.fleet.monitor();
-      monitor.heartbeat(Heartbeat.of(A, 5, 0.1));
-      monitor.announceSleep(A);
-      monitor.heartbeat(Heartbeat.of(A, 6, 0.1)); // in flight: still asleep
-      monitor.heartbeat(Heartbeat.of(A, 7, 0.1));
-      assertEquals(Health.ONLINE, monitor.health(A));
-      t.advance(Duration.ofMillis(1));
-      monitor.announceSleep(A);
-      monitor.heartbeat(Heartbeat.of(A, 9, 0.1)); // not the next in sequence: a wake
-      assertEquals(Health.ONLINE, monitor.health(A));
     }
   }
 }

@@ -125,9 +125,6 @@ final class Liveness {
     if (h != Health.SUSPECT && h != Health.UNKNOWN && h != Health.OFFLINE && h != Health.ASLEEP) {
       return false;
     }
-    if (h == Health.ASLEEP && sentBeforeSleep(slot, now)) {
-      return false;
-    }
     if (h == Health.OFFLINE || h == Health.ASLEEP) {
       slot.onlineSinceNanos = now; // a recovery: role-bound work fails back only after failbackAfter
       if (slot.drainForShutdown) {
@@ -140,17 +137,6 @@ final class Liveness {
     transition(slot, slot.drainRequested ? Health.DRAINING : Health.ONLINE,
         h == Health.ASLEEP ? "woke up" : "heartbeat received", now);
     return true;
-  }
-
-  /**
-   * Whether the heartbeat just heard from an asleep machine is the one that was in flight when it announced
-   * sleep: the next in sequence, landing within one heartbeat interval of the announcement. Waking on it would
-   * leave the machine online but silent, and its work would fail over instead of waiting. A real wake comes
-   * later, or sends a second heartbeat one interval on.
-   */
-  private boolean sentBeforeSleep(MachineSlot slot, long now) {
-    return slot.sequenceAtSleep >= 0 && slot.lastSequence == slot.sequenceAtSleep + 1
-        && now - slot.asleepSinceNanos < Nanos.of(config.heartbeatInterval());
   }
 
   /** Moves a machine's work elsewhere; every waiting task is to be matched afresh. */
@@ -191,7 +177,6 @@ final class Liveness {
       return;
     }
     transition(slot, Health.ASLEEP, "announced it is going to sleep", now);
-    slot.sequenceAtSleep = slot.lastSequence;
     machines.asleep(slot);
     for (TaskRecord r : slot.tasks) {
       pacer.noLaterThan(Nanos.plus(now, Nanos.of(r.task.reschedule().asleepGrace())), now);
@@ -348,7 +333,6 @@ final class Liveness {
     if (to == Health.ASLEEP) {
       slot.asleepSinceNanos = now;
       slot.asleepSinceMillis = config.wallClock().millis();
-      slot.sequenceAtSleep = -1; // judged asleep from its silence: nothing was announced
     }
     slot.rekey();
     healthEvent(slot, from, to, reason, now);

@@ -35,11 +35,6 @@ final class MachineSlot implements Candidate {
   /** When it fell asleep, while ASLEEP: ticker time for graces, wall time for people. */
   long asleepSinceNanos;
   long asleepSinceMillis;
-  /**
-   * The last heartbeat sequence heard when it announced sleep: the next one may have been in flight then (sent
-   * before the agent learned of the sleep), and must not wake it.
-   */
-  long sequenceAtSleep = -1;
   /** When it said it left (wall time), while it is away since; -1 otherwise. */
   long departedAtMillis = -1;
   dev.fleet.spi.FailureDetector.Monitor monitor;
