@@ -133,6 +133,7 @@ final class Heartbeats {
         holding = true;
         LOG.log(Level.INFO, machine + ": the machine announced it is going to sleep; holding heartbeats, which "
             + "would wake it at the coordinator");
+        confirmSleep();
       }
       return;
     }
@@ -154,6 +155,22 @@ final class Heartbeats {
     int epoch = session.epoch();
     http.exchange("POST", "v1/heartbeat", session.credential(), req, Wire.HeartbeatResponse.class, requestTimeout,
         control, (r, err) -> done(r, err, epoch, number));
+  }
+
+  /**
+   * Tells the coordinator again that the machine goes to sleep, now that no heartbeat is in flight: one sent
+   * just before {@code fleet sleep} left its mark can land after that command's announcement and wake the
+   * machine there, which would leave it online but silent, so its work would fail over instead of waiting.
+   * Said again after the last heartbeat's answer came, the announcement has the last word.
+   */
+  private void confirmSleep() {
+    http.exchange("POST", "v1/sleep", session.credential(), null, Void.class, requestTimeout, control,
+        (r, err) -> {
+          if (err != null) {
+            LOG.log(Level.DEBUG, () -> machine + ": could not confirm the sleep to the coordinator: "
+                + Reachability.describe(err));
+          }
+        });
   }
 
   /**

@@ -177,4 +177,21 @@ class AgentStandingTest {
     Await.until(LIMIT, () -> t.fleet.monitor().health(id) == Health.ONLINE, () -> "awake: " + t.fleet.registry().list());
     assertEquals(1, log.matching("INFO", "resumed after sleep").size(), log.lines::toString);
   }
+
+  @Test
+  void anAgentThatStartsHoldingItsHeartbeatsTellsTheCoordinatorItSleepsSoAHeartbeatThatLandedLateCannotWakeIt() {
+    AgentLog log = keep(new AgentLog());
+    TestCoordinator t = keep(new TestCoordinator(b -> { }, TestCoordinator.fastHeartbeats()));
+    AtomicBoolean announced = new AtomicBoolean();
+    keep(agent(t.coordinator.uri(), "laptop", t.joinToken).asleepWhile(announced::get).build()).start();
+    MachineId id = MachineId.of("laptop");
+    Await.until(LIMIT, () -> t.fleet.registry().get(id).map(s -> s.health() == Health.ONLINE).orElse(false),
+        () -> "online: " + t.fleet.registry().list());
+
+    // As when `fleet sleep`'s announcement was overtaken by a heartbeat in flight: the coordinator thinks the
+    // machine awake, and the agent holds its heartbeats. Unless the agent speaks, it stays online and silent.
+    announced.set(true);
+    Await.until(LIMIT, () -> !log.matching("INFO", "holding heartbeats").isEmpty(), log.lines::toString);
+    Await.until(LIMIT, () -> t.fleet.monitor().health(id) == Health.ASLEEP, () -> "asleep: " + t.fleet.registry().list());
+  }
 }
