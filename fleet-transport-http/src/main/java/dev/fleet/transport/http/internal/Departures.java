@@ -65,7 +65,11 @@ final class Departures {
     } finally {
       draining.set(false);
       if (!gone.isEmpty() && draining.compareAndSet(false, true)) {
-        executor.execute(this::drain); // one arrived after the loop looked
+        try {
+          executor.execute(this::drain); // one arrived after the loop looked
+        } catch (RuntimeException e) {
+          draining.set(false);
+        }
       }
     }
   }
