@@ -1,6 +1,7 @@
 package dev.fleet;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Knows from heartbeats which machines are alive.
@@ -68,4 +69,20 @@ public interface HeartbeatMonitor {
   Duration suspectAfter();
 
   Duration offlineAfter();
+
+  /**
+   * How long a machine that registered may stay without a first heartbeat before the fleet removes it; empty if
+   * such machines are kept (the default).
+   */
+  default Optional<Duration> pruneNeverHeardAfter() {
+    return Optional.empty();
+  }
+
+  /**
+   * How long a machine may stay silent (offline or asleep) before the fleet removes it; empty if silent
+   * machines are kept (the default).
+   */
+  default Optional<Duration> pruneOfflineAfter() {
+    return Optional.empty();
+  }
 }

@@ -95,6 +95,20 @@ final class CoordinatorCommand implements Callable<Integer> {
           + "--load-ceiling if higher).")
   Double urgentCeiling;
 
+  @Option(names = "--max-machines", paramLabel = "N",
+      description = "The most machines the fleet may hold; joins beyond it are refused (default 1000).")
+  Integer maxMachines;
+
+  @Option(names = "--prune-never-heard-after", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Remove a machine that joined and sent no heartbeat within this long (default 10m, or the "
+          + "offline time if longer; 0s keeps them).")
+  Duration pruneNeverHeardAfter;
+
+  @Option(names = "--prune-offline-after", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Remove a machine offline or asleep and silent this long; its agent joins afresh when it is "
+          + "back (default 7d; 0s keeps them).")
+  Duration pruneOfflineAfter;
+
   @Override
   public Integer call() throws Exception {
     return CommandErrors.run(spec, this::execute);
@@ -102,6 +116,11 @@ final class CoordinatorCommand implements Callable<Integer> {
 
   private Integer execute() {
     checkCeilings(); // before anything is written to the state directory
+    if (maxMachines != null && maxMachines < 1) {
+      throw new IllegalArgumentException("--max-machines must be at least 1, got " + maxMachines);
+    }
+    PruneTimes prune = PruneTimes.choose(pruneNeverHeardAfter, pruneOfflineAfter, offlineAfter != null
+        ? offlineAfter : (heartbeatInterval == null ? Duration.ofSeconds(5) : heartbeatInterval).multipliedBy(6));
     String password = Passwords.resolve(spec, "--tls-password", keystorePassword, "--tls-password-file",
         keystorePasswordFile);
     PrintWriter out = spec.commandLine().getOut();
@@ -129,6 +148,9 @@ final class CoordinatorCommand implements Callable<Integer> {
     if (insecure) {
       b.allowInsecureNonLoopback();
     }
+    if (maxMachines != null) {
+      b.maxMachines(maxMachines);
+    }
     HttpCoordinator coordinator = b.build();
     FleetBuilder fb = Fleets.newBuilder().transport(coordinator);
     if (loadCeiling != null) {
@@ -152,6 +174,7 @@ final class CoordinatorCommand implements Callable<Integer> {
       fb.suspectAfter(offlineAfter.dividedBy(2).compareTo(interval) > 0 ? offlineAfter.dividedBy(2)
           : interval.plusMillis(1)).offlineAfter(offlineAfter);
     }
+    prune.applyTo(fb);
     try (Fleet fleet = fb.build()) {
       if (registry != null) {
         List<RegistryEntry> entries = RegistryJson.read(registry);

@@ -5,7 +5,7 @@ import java.util.Locale;
 import picocli.CommandLine;
 
 /**
- * Reads durations as people write them: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, or ISO-8601
+ * Reads durations as people write them: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 7d}, or ISO-8601
  * ({@code PT5S}).
  *
  * <p>Thread-safe: stateless.
@@ -26,11 +26,12 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         case 's': return Duration.ofSeconds(n);
         case 'm': return Duration.ofMinutes(n);
         case 'h': return Duration.ofHours(n);
+        case 'd': return Duration.ofDays(n);
         default: break;
       }
     } catch (RuntimeException e) {
       // fall through to the message below
     }
-    throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 500ms, 5s, 2m or 1h");
+    throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 500ms, 5s, 2m, 1h or 7d");
   }
 }

@@ -31,7 +31,7 @@ import java.util.concurrent.Executors;
  * silence taken for sleep after 2 min of owner idleness, the least-loaded strategy, a queue of at most
  * 100,000 tasks, the last 100,000 finished tasks kept for
  * status queries, idempotency keys remembered for 24 h, events delivered on one daemon thread, sweeps
- * on another.
+ * on another, and no machine ever removed but by {@link dev.fleet.Registry#deregister} (pruning is off).
  *
  * <p>Not thread-safe; build on one thread. The built fleet is thread-safe.
  */
@@ -63,6 +63,8 @@ public final class FleetBuilder {
   private dev.fleet.spi.Journal journal;
   private final List<dev.fleet.spi.DurablePart> durableParts = new ArrayList<>();
   private Long snapshotEvery;
+  private Duration pruneNeverHeardAfter;
+  private Duration pruneOfflineAfter;
   private boolean built;
 
   FleetBuilder() {}
@@ -297,6 +299,31 @@ public final class FleetBuilder {
     return this;
   }
 
+  /**
+   * Removes a machine that registered and sent no heartbeat within {@code wait}, as its registration was then
+   * likely never meant to run anything (a join flood, an agent that died at once): the sweep deregisters it with
+   * the reason {@code "pruned: ..."} on its {@link dev.fleet.FleetEvent.HealthChanged} to LEFT, and its work moves
+   * as for any removal. Machines brought back by the journal after a restart are judged by
+   * {@link #pruneOfflineAfter} only. Must be at least {@link #offlineAfter}. Off by default.
+   */
+  public FleetBuilder pruneNeverHeardAfter(Duration wait) {
+    this.pruneNeverHeardAfter = once(this.pruneNeverHeardAfter, positive("pruneNeverHeardAfter", wait),
+        "pruneNeverHeardAfter");
+    return this;
+  }
+
+  /**
+   * Removes a machine that is offline or asleep and has been silent for {@code silence}, counted from its last
+   * heartbeat (for a machine brought back by the journal, from the restart): the sweep deregisters it with the
+   * reason {@code "pruned: ..."}, and its work moves as for any removal. Its agent joins afresh when it is back.
+   * Must be at least {@link #offlineAfter}. Off by default.
+   */
+  public FleetBuilder pruneOfflineAfter(Duration silence) {
+    this.pruneOfflineAfter = once(this.pruneOfflineAfter, positive("pruneOfflineAfter", silence),
+        "pruneOfflineAfter");
+    return this;
+  }
+
   /** Adds a listener from the start, so no event is missed. May be called more than once. */
   public FleetBuilder listener(FleetListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -327,6 +354,8 @@ public final class FleetBuilder {
     if (offline.compareTo(suspect) <= 0) {
       throw new IllegalStateException("offlineAfter " + offline + " must be longer than suspectAfter " + suspect);
     }
+    notBeforeOffline("pruneNeverHeardAfter", pruneNeverHeardAfter, offline);
+    notBeforeOffline("pruneOfflineAfter", pruneOfflineAfter, offline);
     FailureDetector chosenDetector = detector != null ? detector : detectorByName(
         detectorName == null ? "fixed-timeout" : detectorName, suspect, offline);
     List<AutoCloseable> owned = new ArrayList<>();
@@ -370,7 +399,9 @@ public final class FleetBuilder {
         maxQueuedTasks == null ? 100_000 : maxQueuedTasks,
         finishedTaskRetention == null ? 100_000 : finishedTaskRetention,
         idempotencyWindow == null ? Duration.ofHours(24) : idempotencyWindow,
-        owned);
+        owned,
+        pruneNeverHeardAfter == null ? Duration.ZERO : pruneNeverHeardAfter,
+        pruneOfflineAfter == null ? Duration.ZERO : pruneOfflineAfter);
     if (journal == null && (!durableParts.isEmpty() || snapshotEvery != null)) {
       throw new IllegalStateException("durablePart and snapshotEvery need a journal; set journal(...) first");
     }
@@ -420,6 +451,13 @@ public final class FleetBuilder {
       throw new IllegalStateException(name + " was already set to " + shown + "; each setting may be given once");
     }
     return value;
+  }
+
+  private static void notBeforeOffline(String name, Duration prune, Duration offline) {
+    if (prune != null && prune.compareTo(offline) < 0) {
+      throw new IllegalStateException(name + " " + prune + " must be at least offlineAfter " + offline
+          + ": a machine is not removed before it would be offline");
+    }
   }
 
   private static double range(String name, double v, double lowExclusive, double highInclusive) {

@@ -27,6 +27,9 @@ import java.util.concurrent.Executor;
  * @param preemptionGap an urgent task that fits nowhere may evict work at least this many priority levels
  *     lower; zero turns preemption off
  * @param onClose resources the builder created and the fleet must release when closed
+ * @param pruneNeverHeardAfter a machine registered in this run and never heard from this long is removed; zero
+ *     keeps such machines
+ * @param pruneOfflineAfter a machine offline or asleep and silent this long is removed; zero keeps such machines
  */
 public record FleetConfig(
     Ticker ticker,
@@ -52,7 +55,9 @@ public record FleetConfig(
     int maxQueuedTasks,
     int finishedTaskRetention,
     Duration idempotencyWindow,
-    List<AutoCloseable> onClose) {
+    List<AutoCloseable> onClose,
+    Duration pruneNeverHeardAfter,
+    Duration pruneOfflineAfter) {
 
   public FleetConfig {
     Objects.requireNonNull(ticker, "ticker");
@@ -62,6 +67,8 @@ public record FleetConfig(
     Objects.requireNonNull(strategy, "strategy");
     Objects.requireNonNull(detector, "detector");
     onClose = List.copyOf(onClose);
+    Objects.requireNonNull(pruneNeverHeardAfter, "pruneNeverHeardAfter");
+    Objects.requireNonNull(pruneOfflineAfter, "pruneOfflineAfter");
   }
 
   /** The load a machine must stay below to take a task of this priority. */

@@ -57,6 +57,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   private final Machines machines;
   private final Ledger ledger;
   private final Liveness liveness;
+  private final Pruner pruner;
   private final OwnerReturn ownerReturn;
   private final Matchmaker matchmaker;
   private final Answers answers;
@@ -102,6 +103,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     this.machines = new Machines(placer, Objects.requireNonNull(changes, "changes"));
     this.ledger = new Ledger(config, machines, openings, pacer, explainer, events, changes, log);
     this.liveness = new Liveness(config, machines, ledger, openings, pacer, policies, events);
+    this.pruner = new Pruner(config, machines, liveness);
     this.ownerReturn = new OwnerReturn(config, ledger, openings, pacer, policies, explainer);
     this.answers = new Answers(config, machines, explainer);
     this.matchmaker = new Matchmaker(config, machines, ledger, openings, placer, policies);
@@ -503,7 +505,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     try {
       liveness.anchorClocks(nowNanos);
       List<MachineSlot> all = new ArrayList<>(machines.all());
-      long next = liveness.sweep(all, nowNanos);
+      long next = Math.min(liveness.sweep(all, nowNanos), pruner.sweep(all, nowNanos));
       boolean movedBackground = false;
       for (MachineSlot s : all) {
         // Quiet hours end by the clock, not by a heartbeat: background work there pauses or moves now.
@@ -585,6 +587,16 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
   @Override
   public Duration offlineAfter() {
     return config.offlineAfter();
+  }
+
+  @Override
+  public Optional<Duration> pruneNeverHeardAfter() {
+    return Optional.of(config.pruneNeverHeardAfter()).filter(d -> !d.isZero());
+  }
+
+  @Override
+  public Optional<Duration> pruneOfflineAfter() {
+    return Optional.of(config.pruneOfflineAfter()).filter(d -> !d.isZero());
   }
 
   // ---------------------------------------------------------------- Dispatcher

@@ -74,16 +74,22 @@ final class Liveness {
 
   /** A machine came back from the journal after a restart: its silence is counted from now. */
   void restored(MachineSlot slot, Health health, long now) {
+    slot.restored = true;
     slot.heard(now, anchorWallMillis, anchorNanos);
     healthEvent(slot, Health.LEFT, health, "restored from the journal; not heard from since the restart", now);
   }
 
   /** A machine left: its health is LEFT and it takes no work; the caller moves what it had. */
   void left(MachineSlot slot, long now) {
+    left(slot, "deregistered", now);
+  }
+
+  /** A machine left for {@code reason}, e.g. it was pruned: its health is LEFT; the caller moves what it had. */
+  void left(MachineSlot slot, String reason, long now) {
     Health from = slot.health;
     slot.health = Health.LEFT;
     slot.key = Double.POSITIVE_INFINITY;
-    healthEvent(slot, from, Health.LEFT, "deregistered", now);
+    healthEvent(slot, from, Health.LEFT, reason, now);
   }
 
   /** Whether the heartbeat is news: a sequence at or below the last one is a duplicate, unless it is a restart. */

@@ -58,6 +58,11 @@ final class MachineSlot implements Candidate {
   Signals signals = Signals.NONE;
   long lastHeardNanos;
   long lastSequence = -1;
+  /**
+   * Brought back by the journal after a restart: whether it was ever heard from before is not known, so the
+   * never-heard prune leaves it to the offline one.
+   */
+  boolean restored;
   int activeTasks;
   /**
    * Tasks confirmed started whose load the next heartbeat will include; null until the first, since most

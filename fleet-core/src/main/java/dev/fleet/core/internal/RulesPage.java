@@ -69,11 +69,26 @@ final class RulesPage {
     rules.add("A waiting task whose deadline passes is cancelled. The queue holds at most " + c.maxQueuedTasks()
         + " tasks; beyond that a submission is rejected. A resubmission with the same idempotency key within "
         + time(c.idempotencyWindow()) + " returns the first task.");
+    rules.add(pruning(c));
     StringBuilder sb = new StringBuilder("Fleet rules (generated from the live configuration)\n");
     for (int i = 0; i < rules.size(); i++) {
       sb.append('\n').append(i + 1).append(". ").append(rules.get(i));
     }
     return sb.append('\n').toString();
+  }
+
+  /** What the sweep removes on its own, if anything. */
+  private static String pruning(FleetConfig c) {
+    boolean neverHeard = !c.pruneNeverHeardAfter().isZero();
+    boolean offline = !c.pruneOfflineAfter().isZero();
+    if (!neverHeard && !offline) {
+      return "A machine stays registered until it is removed, however long it is silent.";
+    }
+    return "A machine is removed from the fleet (pruned), its work moved as for any removal, when "
+        + (neverHeard ? "it sent no heartbeat within " + time(c.pruneNeverHeardAfter()) + " of registering" : "")
+        + (neverHeard && offline ? ", or " : "")
+        + (offline ? "it has been offline or asleep and silent for " + time(c.pruneOfflineAfter()) : "")
+        + "; its agent joins afresh when it is back.";
   }
 
   static String time(Duration d) {

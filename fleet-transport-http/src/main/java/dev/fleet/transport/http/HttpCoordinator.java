@@ -11,6 +11,7 @@ import dev.fleet.transport.http.internal.CoordinatorSettings;
 import dev.fleet.transport.http.internal.Credentials;
 import dev.fleet.transport.http.internal.Deliveries;
 import dev.fleet.transport.http.internal.EventStream;
+import dev.fleet.transport.http.internal.JoinRates;
 import dev.fleet.transport.http.internal.Secrets;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -298,6 +299,7 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
     private Consumer<Optional<String>> joinTokenListener = token -> { };
     private java.time.InstantSource wallClock = java.time.InstantSource.system();
     private EventStream.Settings eventSettings = CoordinatorSettings.DEFAULT_EVENT_STREAMS;
+    private JoinRates joinRates = JoinRates.DEFAULT;
 
     private Builder() {}
 
@@ -401,6 +403,26 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
       return this;
     }
 
+    /**
+     * How many joins with the join token one remote address may make: {@code burst} at once, then
+     * {@code perSecond}; beyond it a join is answered 429 {@code join-rate-limited} with a Retry-After. A burst of
+     * 20, then 1 a second, by default. Machines that joined reconnect with their own credential and are not counted.
+     */
+    public Builder joinRateLimitPerAddress(double perSecond, int burst) {
+      this.joinRates = new JoinRates(perSecond, burst, joinRates.perToken(), joinRates.tokenBurst());
+      return this;
+    }
+
+    /**
+     * How many joins one join token may make, from every address together: {@code burst} at once, then
+     * {@code perSecond}; beyond it a join is answered 429 {@code join-rate-limited}. A burst of 60, then 1 a second,
+     * by default, so a flood of joins with a leaked token adds machines slowly enough for pruning to keep up.
+     */
+    public Builder joinRateLimitPerToken(double perSecond, int burst) {
+      this.joinRates = new JoinRates(joinRates.perAddress(), joinRates.addressBurst(), perSecond, burst);
+      return this;
+    }
+
     /** The most open connections; more wait to be accepted. 1024 by default. */
     public Builder maxConnections(int connections) {
       this.maxConnections = atLeast("maxConnections", connections, 1);
@@ -467,7 +489,7 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
       return new HttpCoordinator(new CoordinatorSettings(bindAddress, port, joinToken, adminToken, keyStore,
           keyStorePassword, allowInsecure, ticker, headerTimeout, idleTimeout, maxPollWait, maxBodyBytes, maxHeaderBytes,
           maxMachines, maxTasksPerRequest, requestsPerSecond, burst, maxConnections, threads, mailboxCapacity,
-          joinTokenListener, wallClock, eventSettings));
+          joinTokenListener, wallClock, eventSettings, joinRates));
     }
 
     private static Duration positive(String name, Duration d) {

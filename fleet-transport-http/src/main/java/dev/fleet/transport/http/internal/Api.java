@@ -36,6 +36,7 @@ public final class Api extends Handler.Abstract {
   private final Limits limits;
   private final Executor executor;
   private final Joins joins;
+  private final Departures departures;
   private final MachineEndpoints machines;
   private final AdminEndpoints admin;
 
@@ -53,7 +54,9 @@ public final class Api extends Handler.Abstract {
     this.rates = rates;
     this.limits = limits;
     this.executor = executor;
-    this.joins = new Joins(fleet, credentials, deliveries, limits, incarnation);
+    this.joins = new Joins(fleet, credentials, deliveries, limits, new JoinLimits(rates.ticker(), limits.joinRates()),
+        incarnation);
+    this.departures = new Departures(fleet, joins, executor);
     MachineViews views = new MachineViews(fleet, credentials, deliveries);
     this.machines = new MachineEndpoints(fleet, deliveries, limits, joins,
         new MailboxEndpoints(fleet, deliveries, limits, scheduler, incarnation), views);
@@ -151,6 +154,14 @@ public final class Api extends Handler.Abstract {
   /** Removes a machine from the fleet and invalidates its credential; false if it was unknown. */
   public boolean removeMachine(MachineId id) {
     return joins.removeMachine(id);
+  }
+
+  /**
+   * Told of every fleet event, on the fleet's event executor: a machine that left the fleet without the API's
+   * removal (pruned, or deregistered by the embedder) loses its credential too.
+   */
+  public void onFleetEvent(dev.fleet.FleetEvent event) {
+    departures.onEvent(event);
   }
 
   /** Whether a Content-Type is {@code application/json}, with or without parameters such as a charset. */

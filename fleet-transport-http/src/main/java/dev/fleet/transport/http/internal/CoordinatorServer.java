@@ -99,7 +99,10 @@ public final class CoordinatorServer implements AutoCloseable {
           + e.getMessage(), e instanceof IOException io ? io : new IOException(e));
     }
     return new CoordinatorServer(s, c, deadline, handler, stream, streamSubscription,
-        fleet.subscribe(deliveries::onEvent), deliveries);
+        fleet.subscribe(event -> {
+          deliveries.onEvent(event);
+          handler.onFleetEvent(event);
+        }), deliveries);
   }
 
   private static void checkTransportSecurity(CoordinatorSettings config) {

@@ -19,12 +19,14 @@ import java.util.function.Consumer;
  * @param allowInsecure whether plain HTTP may bind an address other than loopback
  * @param joinTokenListener told of each new join token once it is durable
  * @param wallClock stamps events and numbers event stream runs
+ * @param joinRates how fast new machines may join, per address and per join token
  */
 public record CoordinatorSettings(String bindAddress, int port, String joinToken, String adminToken, Path keyStore,
     String keyStorePassword, boolean allowInsecure, Ticker ticker, Duration headerTimeout, Duration idleTimeout,
     Duration maxPollWait, int maxBodyBytes, int maxHeaderBytes, int maxMachines, int maxTasksPerRequest,
     double requestsPerSecond, int burst, int maxConnections, int threads, int mailboxCapacity,
-    Consumer<Optional<String>> joinTokenListener, InstantSource wallClock, EventStream.Settings eventSettings) {
+    Consumer<Optional<String>> joinTokenListener, InstantSource wallClock, EventStream.Settings eventSettings,
+    JoinRates joinRates) {
 
   /** The event stream bounds a coordinator has unless told otherwise. */
   public static final EventStream.Settings DEFAULT_EVENT_STREAMS = new EventStream.Settings(64, 10_000, 1_000,
@@ -47,7 +49,7 @@ public record CoordinatorSettings(String bindAddress, int port, String joinToken
   /** The limits the API enforces. */
   public Limits limits() {
     return new Limits(maxBodyBytes, maxMachines, maxTasksPerRequest, requestsPerSecond, burst, maxPollWait,
-        mailboxCapacity);
+        mailboxCapacity, joinRates);
   }
 
   /** Where agents and clients reach a coordinator listening on this port; loopback for a wildcard address. */

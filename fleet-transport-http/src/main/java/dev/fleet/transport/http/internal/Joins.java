@@ -32,14 +32,17 @@ final class Joins {
   private final Credentials credentials;
   private final Deliveries deliveries;
   private final Limits limits;
+  private final JoinLimits joinLimits;
   private final String incarnation;
   private final Object joinLock = new Object();
 
-  Joins(Fleet fleet, Credentials credentials, Deliveries deliveries, Limits limits, String incarnation) {
+  Joins(Fleet fleet, Credentials credentials, Deliveries deliveries, Limits limits, JoinLimits joinLimits,
+      String incarnation) {
     this.fleet = fleet;
     this.credentials = credentials;
     this.deliveries = deliveries;
     this.limits = limits;
+    this.joinLimits = joinLimits;
     this.incarnation = incarnation;
   }
 
@@ -53,10 +56,28 @@ final class Joins {
     }
   }
 
+  /**
+   * Revokes the credential of a machine that left the fleet without {@link #removeMachine} (pruned, or
+   * deregistered by the embedder), unless it is registered again by now.
+   */
+  void forgetIfGone(MachineId id) {
+    synchronized (joinLock) {
+      if (fleet.registry().get(id).isEmpty()) {
+        credentials.revoke(id);
+        deliveries.forget(id);
+      }
+    }
+  }
+
   Wire.JoinResponse join(Principal who, Wire.JoinRequest req, Request request) {
     Machine m = WireMapping.input(() -> WireMapping.machine(req.machine()));
     String joinKey = req.joinKey() == null ? null : WireMapping.input(() -> Secrets.checkConfigured("joinKey",
         req.joinKey()));
+    if (!(who instanceof MachinePrincipal)) {
+      // A new machine, or one that lost its credential: counted, before anything changes. A reconnect with the
+      // machine's own credential is not a new machine and is held only to the credential's request rate.
+      joinLimits.charge(who.rateKey(), Access.address(request));
+    }
     String credential;
     boolean reconnected;
     synchronized (joinLock) {
@@ -64,6 +85,9 @@ final class Joins {
       if (who instanceof MachinePrincipal p) {
         if (!p.id().equals(m.id())) {
           throw Problem.forbidden("the credential is machine '" + p.id() + "''s; it cannot join as '" + m.id() + "'");
+        }
+        if (!credentials.hasCredential(p.id())) { // revoked since the request was authenticated: removed or pruned
+          throw Problem.unauthorized("the credential is not valid: the machine was removed from the fleet");
         }
         credential = Access.bearer(request);
         reconnected = true;
@@ -82,8 +106,7 @@ final class Joins {
         fleet.registry().update(m);
       } else {
         if (fleet.registry().size() >= limits.maxMachines()) {
-          throw Problem.conflict("fleet-full", "the fleet has " + fleet.registry().size() + " machines, the most "
-              + "allowed (" + limits.maxMachines() + "); remove one first");
+          throw FleetFull.problem(fleet, limits.maxMachines());
         }
         fleet.registry().register(m);
       }

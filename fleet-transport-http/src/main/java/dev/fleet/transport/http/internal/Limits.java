@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param burst requests a credential may send at once
  * @param maxPollWait longest a long-poll is held open
  * @param mailboxCapacity unacknowledged messages kept per machine
+ * @param joinRates how fast new machines may join, per address and per join token
  */
 public record Limits(int maxBodyBytes, int maxMachines, int maxTasksPerRequest, double requestsPerSecond, int burst,
-    Duration maxPollWait, int mailboxCapacity) {}
+    Duration maxPollWait, int mailboxCapacity, JoinRates joinRates) {}

@@ -24,6 +24,11 @@ public final class RateLimits {
     new TokenBucket(perSecond, burst, 0); // validates the settings now
   }
 
+  /** The time source its buckets are timed by. */
+  public Ticker ticker() {
+    return ticker;
+  }
+
   /**
    * Counts one request by {@code key}.
    *
