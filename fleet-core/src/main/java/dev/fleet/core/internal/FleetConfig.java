@@ -27,6 +27,7 @@ import java.util.concurrent.Executor;
  * @param preemptionGap an urgent task that fits nowhere may evict work at least this many priority levels
  *     lower; zero turns preemption off
  * @param onClose resources the builder created and the fleet must release when closed
+ * @param payloads the payload bytes one task may carry and the fleet holds for unfinished tasks
  */
 public record FleetConfig(
     Ticker ticker,
@@ -52,7 +53,8 @@ public record FleetConfig(
     int maxQueuedTasks,
     int finishedTaskRetention,
     Duration idempotencyWindow,
-    List<AutoCloseable> onClose) {
+    List<AutoCloseable> onClose,
+    PayloadBudget payloads) {
 
   public FleetConfig {
     Objects.requireNonNull(ticker, "ticker");
@@ -62,6 +64,20 @@ public record FleetConfig(
     Objects.requireNonNull(strategy, "strategy");
     Objects.requireNonNull(detector, "detector");
     onClose = List.copyOf(onClose);
+    Objects.requireNonNull(payloads, "payloads");
+  }
+
+  /** A configuration with the {@linkplain PayloadBudget#DEFAULT default payload budget}. */
+  public FleetConfig(Ticker ticker, InstantSource wallClock, Executor eventExecutor, Scheduler scheduler,
+      PlacementStrategy strategy, double loadCeiling, double urgentLoadCeiling, double loadPerTask,
+      Duration heartbeatInterval, Duration suspectAfter, Duration offlineAfter, FailureDetector detector,
+      dev.fleet.spi.Transport transport, Duration failbackAfter, Duration sleepHint, int batteryStopBelow,
+      int batteryResumeAt, Duration ownerAway, Duration agingStep, int preemptionGap, int maxQueuedTasks,
+      int finishedTaskRetention, Duration idempotencyWindow, List<AutoCloseable> onClose) {
+    this(ticker, wallClock, eventExecutor, scheduler, strategy, loadCeiling, urgentLoadCeiling, loadPerTask,
+        heartbeatInterval, suspectAfter, offlineAfter, detector, transport, failbackAfter, sleepHint,
+        batteryStopBelow, batteryResumeAt, ownerAway, agingStep, preemptionGap, maxQueuedTasks,
+        finishedTaskRetention, idempotencyWindow, onClose, PayloadBudget.DEFAULT);
   }
 
   /** The load a machine must stay below to take a task of this priority. */
