@@ -95,6 +95,16 @@ final class CoordinatorCommand implements Callable<Integer> {
           + "--load-ceiling if higher).")
   Double urgentCeiling;
 
+  @Option(names = "--max-payload-bytes", paramLabel = "SIZE", converter = ByteSizeConverter.class,
+      description = "The largest payload one task may carry, e.g. 64KiB (default 1MiB, at most 16MiB); a larger "
+          + "one is refused with 413.")
+  Long maxPayloadBytes;
+
+  @Option(names = "--max-payload-bytes-held", paramLabel = "SIZE", converter = ByteSizeConverter.class,
+      description = "The payload bytes held at once for tasks not yet finished (default 256MiB); a submission "
+          + "beyond it is refused with 507 until work finishes.")
+  Long maxPayloadBytesHeld;
+
   @Override
   public Integer call() throws Exception {
     return CommandErrors.run(spec, this::execute);
@@ -102,6 +112,7 @@ final class CoordinatorCommand implements Callable<Integer> {
 
   private Integer execute() {
     checkCeilings(); // before anything is written to the state directory
+    PayloadLimits payloads = PayloadLimits.of(maxPayloadBytes, maxPayloadBytesHeld);
     String password = Passwords.resolve(spec, "--tls-password", keystorePassword, "--tls-password-file",
         keystorePasswordFile);
     PrintWriter out = spec.commandLine().getOut();
@@ -129,8 +140,10 @@ final class CoordinatorCommand implements Callable<Integer> {
     if (insecure) {
       b.allowInsecureNonLoopback();
     }
+    b.maxBodyBytes(payloads.bodyBytes());
     HttpCoordinator coordinator = b.build();
-    FleetBuilder fb = Fleets.newBuilder().transport(coordinator);
+    FleetBuilder fb = Fleets.newBuilder().transport(coordinator).maxPayloadBytes(payloads.perTask())
+        .maxPayloadBytesHeld(payloads.held());
     if (loadCeiling != null) {
       fb.loadCeiling(loadCeiling);
     }
