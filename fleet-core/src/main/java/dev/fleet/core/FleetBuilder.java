@@ -186,7 +186,9 @@ public final class FleetBuilder {
   /**
    * The payload bytes the fleet holds at once for tasks not yet finished (waiting, placed or running), 256 MiB
    * unless told otherwise: the queue's memory budget. A submission that would go over it is refused with a
-   * {@link dev.fleet.PayloadLimitException} and nothing is submitted; a task's bytes are freed when it ends.
+   * {@link dev.fleet.PayloadLimitException} and nothing is submitted; a task's bytes are freed when it ends. The
+   * finished tasks kept for status queries are held to the same number of bytes (payloads and result outputs),
+   * besides {@link #finishedTaskRetention}: beyond it the longest finished is forgotten first.
    */
   public FleetBuilder maxPayloadBytesHeld(long bytes) {
     if (bytes < 0) {

@@ -193,6 +193,34 @@ class PayloadBudgetTest {
   }
 
   @Test
+  void finishedTasksAreForgottenOldestFirstOnceTheirPayloadsAndOutputsPassTheBudget() {
+    try (TestFleet t = fleet()) {
+      // Submitting and cancelling in a loop frees the budget each time; what is kept for status must not grow.
+      for (int i = 0; i < 6; i++) {
+        submit(t, "f" + i, PER_TASK);
+        t.fleet.dispatcher().cancel(TaskId.of("f" + i));
+      }
+      for (int i = 0; i < 3; i++) {
+        assertTrue(t.fleet.dispatcher().status(TaskId.of("f" + i)).isEmpty(), "f" + i + " is forgotten");
+      }
+      for (int i = 3; i < 6; i++) {
+        assertEquals(TaskState.CANCELLED, state(t, "f" + i));
+      }
+      // A result's output counts too.
+      t.fleet.registry().register(TestFleet.machine("a", "worker", "cpu"));
+      t.beat("a", 0.0);
+      Decision.Dispatched d = assertInstanceOf(Decision.Dispatched.class, submit(t, "out", 0));
+      t.fleet.dispatcher().complete(d.task().id(), d.token(),
+          TaskResult.success(new Payload(new byte[2_000], "application/octet-stream")));
+      assertEquals(TaskState.SUCCEEDED, state(t, "out"));
+      assertEquals(TaskState.CANCELLED, state(t, "f5"));
+      assertTrue(t.fleet.dispatcher().status(TaskId.of("f4")).isEmpty(), "2,000 + 1,000 bytes fill the budget");
+      // A forgotten task's id may be used again.
+      assertInstanceOf(Decision.Dispatched.class, submit(t, "f0", PER_TASK));
+    }
+  }
+
+  @Test
   void theLimitsAreCheckedWhenTheFleetIsBuilt() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Fleets.newBuilder().maxPayloadBytes(Payload.MAX_BYTES + 1));

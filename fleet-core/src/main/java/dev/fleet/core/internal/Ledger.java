@@ -65,7 +65,7 @@ final class Ledger {
     this.transport = config.transport();
     this.changes = changes;
     this.log = log;
-    this.finished = new FinishedTasks(config.finishedTaskRetention());
+    this.finished = new FinishedTasks(config.finishedTaskRetention(), config.payloads().maxHeldBytes());
     this.idempotencyKeys = new IdempotencyKeys(config);
   }
 
