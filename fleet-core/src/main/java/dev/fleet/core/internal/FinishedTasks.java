@@ -22,10 +22,6 @@ final class FinishedTasks {
   /** A remembered task and the payload bytes it was counted with. */
   private record Kept(TaskRecord rec, long bytes) {}
 
-  FinishedTasks(int capacity) {
-    this(capacity, Long.MAX_VALUE);
-  }
-
   FinishedTasks(int capacity, long maxPayloadBytes) {
     if (capacity < 0) {
       throw new IllegalArgumentException("finished task retention must be >= 0, got " + capacity);
@@ -75,10 +71,5 @@ final class FinishedTasks {
   TaskRecord getIfPresent(TaskId id) {
     Kept kept = byId.get(id);
     return kept == null ? null : kept.rec();
-  }
-
-  /** The payload bytes of the tasks remembered. */
-  long payloadBytes() {
-    return payloadBytes;
   }
 }
