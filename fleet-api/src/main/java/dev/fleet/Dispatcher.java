@@ -19,6 +19,8 @@ public interface Dispatcher {
    * current decision and submits nothing.
    *
    * @throws IllegalStateException if a different task with the same id was submitted already
+   * @throws PayloadLimitException if its payload is larger than one task may carry, or would take the payload
+   *     bytes held for unfinished tasks over the fleet's budget; nothing is submitted
    */
   Decision submit(Task task);
 
@@ -28,6 +30,8 @@ public interface Dispatcher {
    *
    * @throws IllegalStateException if a task's id was submitted already with different content; the tasks
    *     before it are submitted, those after it are not
+   * @throws PayloadLimitException as {@link #submit} does; a fleet that checks payloads checks the whole batch
+   *     first and submits none of it
    */
   default java.util.List<Decision> submitAll(java.util.List<Task> tasks) {
     java.util.List<Decision> out = new java.util.ArrayList<>(tasks.size());

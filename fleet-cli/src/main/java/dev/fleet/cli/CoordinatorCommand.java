@@ -109,6 +109,16 @@ final class CoordinatorCommand implements Callable<Integer> {
           + "back (default 7d; 0s keeps them).")
   Duration pruneOfflineAfter;
 
+  @Option(names = "--max-payload-bytes", paramLabel = "SIZE", converter = ByteSizeConverter.class,
+      description = "The largest payload one task may carry, e.g. 64KiB (default 1MiB, at most 16MiB); a larger "
+          + "one is refused with 413.")
+  Long maxPayloadBytes;
+
+  @Option(names = "--max-payload-bytes-held", paramLabel = "SIZE", converter = ByteSizeConverter.class,
+      description = "The payload bytes held at once for tasks not yet finished (default 256MiB); a submission "
+          + "beyond it is refused with 507 until work finishes.")
+  Long maxPayloadBytesHeld;
+
   @Override
   public Integer call() throws Exception {
     return CommandErrors.run(spec, this::execute);
@@ -121,6 +131,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     }
     PruneTimes prune = PruneTimes.choose(pruneNeverHeardAfter, pruneOfflineAfter, offlineAfter != null
         ? offlineAfter : (heartbeatInterval == null ? Duration.ofSeconds(5) : heartbeatInterval).multipliedBy(6));
+    PayloadLimits payloads = PayloadLimits.of(maxPayloadBytes, maxPayloadBytesHeld);
     String password = Passwords.resolve(spec, "--tls-password", keystorePassword, "--tls-password-file",
         keystorePasswordFile);
     PrintWriter out = spec.commandLine().getOut();
@@ -151,8 +162,10 @@ final class CoordinatorCommand implements Callable<Integer> {
     if (maxMachines != null) {
       b.maxMachines(maxMachines);
     }
+    b.maxBodyBytes(payloads.bodyBytes());
     HttpCoordinator coordinator = b.build();
-    FleetBuilder fb = Fleets.newBuilder().transport(coordinator);
+    FleetBuilder fb = Fleets.newBuilder().transport(coordinator).maxPayloadBytes(payloads.perTask())
+        .maxPayloadBytesHeld(payloads.held());
     if (loadCeiling != null) {
       fb.loadCeiling(loadCeiling);
     }

@@ -6,6 +6,7 @@ import dev.fleet.core.internal.DaemonScheduler;
 import dev.fleet.core.internal.FleetConfig;
 import dev.fleet.core.internal.FleetCore;
 import dev.fleet.core.internal.LeastLoaded;
+import dev.fleet.core.internal.PayloadBudget;
 import dev.fleet.spi.FailureDetector;
 import dev.fleet.spi.PlacementStrategy;
 import dev.fleet.spi.Scheduler;
@@ -30,7 +31,8 @@ import java.util.concurrent.Executors;
  * fixed-timeout failure detector, work of a role failing back 1 min after its machine recovers, a laptop's
  * silence taken for sleep after 2 min of owner idleness, the least-loaded strategy, a queue of at most
  * 100,000 tasks, the last 100,000 finished tasks kept for
- * status queries, idempotency keys remembered for 24 h, events delivered on one daemon thread, sweeps
+ * status queries, idempotency keys remembered for 24 h, payloads of up to {@link dev.fleet.Payload#MAX_BYTES}
+ * (16 MiB) per task and 256 MiB in all for unfinished tasks, events delivered on one daemon thread, sweeps
  * on another, and no machine ever removed but by {@link dev.fleet.Registry#deregister} (pruning is off).
  *
  * <p>Not thread-safe; build on one thread. The built fleet is thread-safe.
@@ -49,6 +51,8 @@ public final class FleetBuilder {
   private Duration offlineAfter;
   private Integer maxQueuedTasks;
   private Integer finishedTaskRetention;
+  private Integer maxPayloadBytes;
+  private Long maxPayloadBytesHeld;
   private Duration idempotencyWindow;
   private FailureDetector detector;
   private String detectorName;
@@ -165,6 +169,34 @@ public final class FleetBuilder {
       throw new IllegalArgumentException("finishedTaskRetention must be >= 0, got " + count);
     }
     this.finishedTaskRetention = once(this.finishedTaskRetention, count, "finishedTaskRetention");
+    return this;
+  }
+
+  /**
+   * The largest payload one task may carry, in bytes, at most {@link dev.fleet.Payload#MAX_BYTES} (the default); a
+   * larger one is refused with a {@link dev.fleet.PayloadLimitException} and nothing is submitted.
+   */
+  public FleetBuilder maxPayloadBytes(int bytes) {
+    if (bytes < 0 || bytes > dev.fleet.Payload.MAX_BYTES) {
+      throw new IllegalArgumentException("maxPayloadBytes must be in [0, " + dev.fleet.Payload.MAX_BYTES + "], got "
+          + bytes);
+    }
+    this.maxPayloadBytes = once(this.maxPayloadBytes, bytes, "maxPayloadBytes");
+    return this;
+  }
+
+  /**
+   * The payload bytes the fleet holds at once for tasks not yet finished (waiting, placed or running), 256 MiB
+   * unless told otherwise: the queue's memory budget. A submission that would go over it is refused with a
+   * {@link dev.fleet.PayloadLimitException} and nothing is submitted; a task's bytes are freed when it ends. The
+   * finished tasks kept for status queries are held to the same number of bytes (payloads and result outputs),
+   * besides {@link #finishedTaskRetention}: beyond it the longest finished is forgotten first.
+   */
+  public FleetBuilder maxPayloadBytesHeld(long bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("maxPayloadBytesHeld must be >= 0, got " + bytes);
+    }
+    this.maxPayloadBytesHeld = once(this.maxPayloadBytesHeld, bytes, "maxPayloadBytesHeld");
     return this;
   }
 
@@ -401,7 +433,10 @@ public final class FleetBuilder {
         idempotencyWindow == null ? Duration.ofHours(24) : idempotencyWindow,
         owned,
         pruneNeverHeardAfter == null ? Duration.ZERO : pruneNeverHeardAfter,
-        pruneOfflineAfter == null ? Duration.ZERO : pruneOfflineAfter);
+        pruneOfflineAfter == null ? Duration.ZERO : pruneOfflineAfter,
+        new PayloadBudget(
+            maxPayloadBytes == null ? PayloadBudget.DEFAULT.maxPayloadBytes() : maxPayloadBytes,
+            maxPayloadBytesHeld == null ? PayloadBudget.DEFAULT.maxHeldBytes() : maxPayloadBytesHeld));
     if (journal == null && (!durableParts.isEmpty() || snapshotEvery != null)) {
       throw new IllegalStateException("durablePart and snapshotEvery need a journal; set journal(...) first");
     }

@@ -30,6 +30,7 @@ import java.util.concurrent.Executor;
  * @param pruneNeverHeardAfter a machine registered in this run and never heard from this long is removed; zero
  *     keeps such machines
  * @param pruneOfflineAfter a machine offline or asleep and silent this long is removed; zero keeps such machines
+ * @param payloads the payload bytes one task may carry and the fleet holds for unfinished tasks
  */
 public record FleetConfig(
     Ticker ticker,
@@ -57,7 +58,8 @@ public record FleetConfig(
     Duration idempotencyWindow,
     List<AutoCloseable> onClose,
     Duration pruneNeverHeardAfter,
-    Duration pruneOfflineAfter) {
+    Duration pruneOfflineAfter,
+    PayloadBudget payloads) {
 
   public FleetConfig {
     Objects.requireNonNull(ticker, "ticker");
@@ -69,6 +71,7 @@ public record FleetConfig(
     onClose = List.copyOf(onClose);
     Objects.requireNonNull(pruneNeverHeardAfter, "pruneNeverHeardAfter");
     Objects.requireNonNull(pruneOfflineAfter, "pruneOfflineAfter");
+    Objects.requireNonNull(payloads, "payloads");
   }
 
   /** The load a machine must stay below to take a task of this priority. */

@@ -618,6 +618,9 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     List<Decision> out = new ArrayList<>(all.size());
     enter();
     try {
+      // The whole batch or none of it, as far as payload memory goes.
+      config.payloads().admitAll(all, ledger.payloadBytesHeld(),
+          t -> ledger.find(t.id()) == null && ledger.firstWithKey(t) == null);
       for (Task task : all) {
         out.add(submitLocked(task));
         matchmaker.match(); // each submission is a whole operation, as if submitted alone
@@ -640,6 +643,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     if (first != null) {
       return answers.decision(first);
     }
+    config.payloads().admit(task, ledger.payloadBytesHeld()); // before anything, even its key, is taken
     long now = config.ticker().read();
     LoadIndex where = machines.forSet(task.requires());
     TaskRecord rec = ledger.newRecord(task, now, where);
@@ -678,6 +682,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     Objects.requireNonNull(task, "task");
     enter();
     try {
+      config.payloads().admit(task, ledger.payloadBytesHeld());
       LoadIndex where = machines.forSet(task.requires());
       double ceiling = config.ceiling(task.priority());
       MachineSlot chosen = placer.choose(task, where, ceiling, null, config.ticker().read(), config.wallClock());

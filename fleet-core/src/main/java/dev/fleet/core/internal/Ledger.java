@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +39,7 @@ final class Ledger {
   private final Transport transport;
   private final Changes changes;
   private final FleetLog log;
-  private final HashMap<TaskId, TaskRecord> live = new HashMap<>();
+  private final LiveTasks live = new LiveTasks();
   private final FinishedTasks finished;
   private final IdempotencyKeys idempotencyKeys;
   private final PriorityQueue<TaskRecord> deadlines =
@@ -66,7 +65,7 @@ final class Ledger {
     this.transport = config.transport();
     this.changes = changes;
     this.log = log;
-    this.finished = new FinishedTasks(config.finishedTaskRetention());
+    this.finished = new FinishedTasks(config.finishedTaskRetention(), config.payloads().maxHeldBytes());
     this.idempotencyKeys = new IdempotencyKeys(config);
   }
 
@@ -114,6 +113,11 @@ final class Ledger {
   TaskRecord firstWithKey(Task task) {
     TaskId first = idempotencyKeys.first(task);
     return first == null ? null : find(first);
+  }
+
+  /** The payload bytes of the tasks not yet finished: what the payload budget counts. */
+  long payloadBytesHeld() {
+    return live.payloadBytes();
   }
 
   /** Tasks in the queues, ready to be placed. */

@@ -66,7 +66,7 @@ class ChangesTest {
         LeastLoaded.INSTANCE, 0.8, 0.95, 0.1, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(20),
         Detectors.fixedTimeout(Duration.ofSeconds(10), Duration.ofSeconds(20)), null, Duration.ofMinutes(1),
         Duration.ofMinutes(2), 20, 40, Duration.ofMinutes(10), Duration.ofMinutes(5), 0, maxQueued, 1000,
-        Duration.ofHours(1), List.of(), Duration.ZERO, Duration.ZERO);
+        Duration.ofHours(1), List.of(), Duration.ZERO, Duration.ZERO, PayloadBudget.DEFAULT);
     FleetCore f = new FleetCore(config, changes);
     f.start();
     return f;
@@ -182,7 +182,7 @@ class ChangesTest {
         scheduler, LeastLoaded.INSTANCE, 0.8, 0.95, 0.4, Duration.ofSeconds(5), Duration.ofSeconds(10),
         Duration.ofSeconds(20), Detectors.fixedTimeout(Duration.ofSeconds(10), Duration.ofSeconds(20)), null,
         Duration.ofMinutes(1), Duration.ofMinutes(2), 20, 40, Duration.ofMinutes(10), Duration.ofMinutes(5), 3, 10,
-        1000, Duration.ofHours(1), List.of(), Duration.ZERO, Duration.ZERO), changes)) {
+        1000, Duration.ofHours(1), List.of(), Duration.ZERO, Duration.ZERO, PayloadBudget.DEFAULT), changes)) {
       f.register(machine("a"));
       for (String id : List.of("bg", "normal")) {
         Decision.Dispatched d = assertInstanceOf(Decision.Dispatched.class, f.submit(Task.newBuilder(id)

@@ -188,8 +188,14 @@ final class AdminEndpoints {
       tasks.add(t);
     }
     List<Wire.DecisionDto> out = new ArrayList<>(tasks.size());
-    for (dev.fleet.Task t : tasks) {
-      out.add(WireMapping.dto(fleet.dispatcher().submit(t)));
+    List<Decision> decisions;
+    try {
+      decisions = fleet.dispatcher().submitAll(tasks); // refused for payload memory as a whole, or not at all
+    } catch (dev.fleet.PayloadLimitException e) {
+      throw PayloadProblems.of(e, PayloadProblems.where(tasks, e.task()));
+    }
+    for (Decision d : decisions) {
+      out.add(WireMapping.dto(d));
     }
     return new Wire.SubmitResponse(out);
   }

@@ -69,6 +69,7 @@ public final class Problem extends RuntimeException {
       case 431 -> "Request Header Fields Too Large";
       case 500 -> "Internal Server Error";
       case 503 -> "Service Unavailable";
+      case 507 -> "Insufficient Storage";
       default -> status < 500 ? "Client Error" : "Server Error";
     };
   }

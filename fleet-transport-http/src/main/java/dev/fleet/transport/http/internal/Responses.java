@@ -70,6 +70,9 @@ final class Responses {
     if (t instanceof Problem p) {
       return p;
     }
+    if (t instanceof dev.fleet.PayloadLimitException e) {
+      return PayloadProblems.of(e, "");
+    }
     if (t instanceof UnknownTaskException e) {
       return Problem.notFound("unknown-task", e.getMessage());
     }
