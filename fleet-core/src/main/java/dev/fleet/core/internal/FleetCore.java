@@ -1,38 +1,23 @@
 package dev.fleet.core.internal;
 
-import dev.fleet.Decision;
 import dev.fleet.Dispatcher;
-import dev.fleet.Explanation;
 import dev.fleet.Fleet;
 import dev.fleet.FleetListener;
 import dev.fleet.Health;
-import dev.fleet.Heartbeat;
 import dev.fleet.HeartbeatMonitor;
-import dev.fleet.Machine;
-import dev.fleet.MachineId;
-import dev.fleet.MachineStatus;
-import dev.fleet.Priority;
 import dev.fleet.Registry;
-import dev.fleet.Task;
-import dev.fleet.TaskId;
-import dev.fleet.TaskResult;
-import dev.fleet.TaskState;
-import dev.fleet.TaskStatus;
-import dev.fleet.UnknownTaskException;
 import dev.fleet.core.internal.facts.Recovered;
 import dev.fleet.spi.DurablePart;
 import dev.fleet.spi.Journal;
 import dev.fleet.spi.PlacementStrategy;
 import java.lang.System.Logger.Level;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One fleet: registry, heartbeat monitor and dispatcher, as a façade over the rooms that hold its state.
+ * One fleet: the rooms that hold its state, the one lock, the journal and the lifecycle, behind its three
+ * faces ({@link FleetRegistry}, {@link FleetMonitor}, {@link FleetDispatcher}).
  *
  * <p>Every entry point takes the one lock, has the rooms record what happened ({@link Machines},
  * {@link Liveness}, {@link OwnerReturn}, {@link Ledger}, each the only writer of its own state), and at its
@@ -41,30 +26,33 @@ import java.util.concurrent.locks.ReentrantLock;
  * one place, load counted exactly once) easy to see; the hot path holds it for well under a microsecond.
  * Thread-safe.
  */
-public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMonitor {
+public final class FleetCore implements Fleet {
   private static final System.Logger LOG = System.getLogger(FleetCore.class.getName());
 
-  private final FleetConfig config;
-  private final PlacementStrategy strategy;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Placer placer;
-  private final PlacementPolicies policies;
-  private final Explainer explainer;
-  private final EventBus events;
-  private final boolean indexedStrategy;
-  private final SweepPacer pacer;
-  private final Openings openings = new Openings();
-  private final Machines machines;
-  private final Ledger ledger;
-  private final Liveness liveness;
-  private final Pruner pruner;
-  private final OwnerReturn ownerReturn;
-  private final Matchmaker matchmaker;
-  private final Answers answers;
-  private final TimeBridge time;
-  private final FleetLog log;
+  final FleetConfig config;
+  final PlacementStrategy strategy;
+  final ReentrantLock lock = new ReentrantLock();
+  final Placer placer;
+  final PlacementPolicies policies;
+  final Explainer explainer;
+  final EventBus events;
+  final boolean indexedStrategy;
+  final SweepPacer pacer;
+  final Openings openings = new Openings();
+  final Machines machines;
+  final Ledger ledger;
+  final Liveness liveness;
+  final Pruner pruner;
+  final OwnerReturn ownerReturn;
+  final Matchmaker matchmaker;
+  final Answers answers;
+  final TimeBridge time;
+  final FleetLog log;
   /** The journal room; null for a fleet that keeps nothing. */
-  private final Durability durability;
+  final Durability durability;
+  private final FleetRegistry registry;
+  private final FleetMonitor monitor;
+  private final FleetDispatcher dispatcher;
   private volatile boolean closed;
 
   public FleetCore(FleetConfig config) {
@@ -107,6 +95,9 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     this.ownerReturn = new OwnerReturn(config, ledger, openings, pacer, policies, explainer);
     this.answers = new Answers(config, machines, explainer);
     this.matchmaker = new Matchmaker(config, machines, ledger, openings, placer, policies);
+    this.registry = new FleetRegistry(this);
+    this.monitor = new FleetMonitor(this);
+    this.dispatcher = new FleetDispatcher(this);
   }
 
   /**
@@ -164,7 +155,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     long now = config.ticker().read();
     long next;
     try {
-      next = sweep(now);
+      next = monitor.sweep(now);
     } catch (RuntimeException e) {
       // The sweep must outlive any bug in it, or machines would never be declared offline again.
       LOG.log(Level.ERROR, "heartbeat sweep failed; retrying after one interval", e);
@@ -186,17 +177,17 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
 
   @Override
   public Registry registry() {
-    return this;
+    return registry;
   }
 
   @Override
   public Dispatcher dispatcher() {
-    return this;
+    return dispatcher;
   }
 
   @Override
   public HeartbeatMonitor monitor() {
-    return this;
+    return monitor;
   }
 
   @Override
@@ -240,7 +231,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
     }
   }
 
-  private void enter() {
+  void enter() {
     ensureOpen();
     if (durability != null) {
       durability.checkTakingChanges();
@@ -253,7 +244,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
    * matched now, so no task is left waiting for a change that already happened. With a journal, the
    * operation returns only once what it changed is on disk, and nothing it posted is delivered before that.
    */
-  private void exit() {
+  void exit() {
     exit(-1);
   }
 
@@ -262,7 +253,7 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
    * (the journal was at {@code before} when it began; -1 to always wait): a heartbeat answers nothing that
    * depends on them, and should not queue behind their disk sync.
    */
-  private void exit(long before) {
+  void exit(long before) {
     long position = 0;
     try {
       matchmaker.match();
@@ -306,511 +297,6 @@ public final class FleetCore implements Fleet, Registry, Dispatcher, HeartbeatMo
       exit();
     }
     dev.fleet.core.FileJournal.writeBackup(out, records);
-  }
-
-  // ---------------------------------------------------------------- Registry
-
-  @Override
-  public MachineStatus register(Machine machine) {
-    return register(machine, Health.ONLINE, 0.0);
-  }
-
-  @Override
-  public MachineStatus register(Machine machine, Health health, double load) {
-    Objects.requireNonNull(machine, "machine");
-    Objects.requireNonNull(health, "health");
-    if (health == Health.LEFT || health == Health.UNKNOWN) {
-      throw new IllegalArgumentException("cannot register " + machine.id() + " as " + health.word());
-    }
-    if (!(load >= 0) || Double.isInfinite(load)) {
-      throw new IllegalArgumentException("load of " + machine.id() + " must be a finite number >= 0, got " + load);
-    }
-    Refusals.labels(machine);
-    enter();
-    try {
-      long now = config.ticker().read();
-      machines.requireAbsent(machine.id());
-      MachineSlot slot = machines.add(machine, health, load, now, liveness.newMonitor(now));
-      liveness.joined(slot, health, now);
-      openings.roomOn(slot);
-      matchmaker.match();
-      return slot.snapshot();
-    } finally {
-      exit();
-    }
-  }
-
-  @Override
-  public MachineStatus update(Machine machine) {
-    Objects.requireNonNull(machine, "machine");
-    Refusals.labels(machine);
-    enter();
-    try {
-      MachineSlot slot = machines.slot(machine.id());
-      machines.update(slot, machine);
-      log.reregistered(machine);
-      // A new role or backup can change where waiting work of any capability set belongs.
-      openings.everywhere();
-      matchmaker.match();
-      return slot.snapshot();
-    } finally {
-      exit();
-    }
-  }
-
-  @Override
-  public MachineStatus drain(MachineId id) {
-    return drain(id, null, false);
-  }
-
-  @Override
-  public MachineStatus drain(MachineId id, Duration deadline) {
-    return drain(id, Objects.requireNonNull(deadline, "deadline"), false);
-  }
-
-  @Override
-  public MachineStatus drainForShutdown(MachineId id, Duration deadline) {
-    return drain(id, Objects.requireNonNull(deadline, "deadline"), true);
-  }
-
-  private MachineStatus drain(MachineId id, Duration deadline, boolean forShutdown) {
-    if (deadline != null && deadline.isNegative()) {
-      throw new IllegalArgumentException("drain deadline must not be negative, got " + deadline);
-    }
-    enter();
-    try {
-      MachineSlot slot = machines.slot(id);
-      liveness.drain(slot, deadline, forShutdown, config.ticker().read());
-      matchmaker.match();
-      return slot.snapshot();
-    } finally {
-      exit();
-    }
-  }
-
-  @Override
-  public MachineStatus undrain(MachineId id) {
-    enter();
-    try {
-      MachineSlot slot = machines.slot(id);
-      liveness.undrain(slot, config.ticker().read());
-      matchmaker.match();
-      return slot.snapshot();
-    } finally {
-      exit();
-    }
-  }
-
-  @Override
-  public boolean deregister(MachineId id) {
-    enter();
-    try {
-      MachineSlot slot = machines.remove(id);
-      if (slot == null) {
-        return false;
-      }
-      long now = config.ticker().read();
-      liveness.left(slot, now);
-      liveness.moveWorkOf(slot, id + " left the fleet", now);
-      machines.removed(slot);
-      matchmaker.match();
-      return true;
-    } finally {
-      exit();
-    }
-  }
-
-  @Override
-  public Optional<MachineStatus> get(MachineId id) {
-    enter();
-    try {
-      MachineSlot slot = machines.find(id);
-      return slot == null ? Optional.empty() : Optional.of(slot.snapshot());
-    } finally {
-      exit();
-    }
-  }
-
-  @Override
-  public List<MachineStatus> list() {
-    enter();
-    try {
-      List<MachineStatus> out = new ArrayList<>(machines.size());
-      for (MachineSlot s : machines.all()) {
-        out.add(s.snapshot());
-      }
-      return out;
-    } finally {
-      exit();
-    }
-  }
-
-  @Override
-  public int size() {
-    enter();
-    try {
-      return machines.size();
-    } finally {
-      exit();
-    }
-  }
-
-  // ---------------------------------------------------------------- HeartbeatMonitor
-
-  @Override
-  public boolean heartbeat(Heartbeat hb) {
-    Objects.requireNonNull(hb, "heartbeat");
-    enter();
-    long before = durability == null ? 0 : durability.position();
-    try {
-      MachineSlot slot = machines.slot(hb.machine());
-      if (!Liveness.isNews(slot, hb)) {
-        return false;
-      }
-      long now = config.ticker().read();
-      // A new run of an agent that was heard from before knows nothing of the attempts of its last run: they
-      // are lost and must move, or they would stay "running" on a machine that never finishes them.
-      boolean restarted = hb.sequence() == 0 && slot.lastSequence >= 0;
-      boolean signalsChanged = liveness.heard(slot, hb, now);
-      if (slot.hasStartedUnreported()) {
-        // Work confirmed started before this heartbeat is now part of the load it reports.
-        ledger.loadReported(slot);
-      }
-      if (restarted && !slot.tasks.isEmpty()) { // not even the reason is built for an idle machine
-        liveness.moveWorkOf(slot, slot.id() + " restarted and lost its work", now);
-      }
-      boolean cameBack = liveness.cameBack(slot, now);
-      // After the clearing above, so work resumed here stays counted until the next heartbeat reports it.
-      if (signalsChanged || ledger.anyPaused()) {
-        ownerReturn.follow(slot, now);
-      }
-      if (cameBack) {
-        openings.roomOn(slot);
-      } else {
-        double oldKey = slot.rekey();
-        if (ledger.queued() > 0 && (slot.key < oldKey || !indexedStrategy || signalsChanged)) {
-          openings.roomOn(slot);
-        }
-      }
-      matchmaker.match();
-      return true;
-    } finally {
-      exit(before);
-    }
-  }
-
-  @Override
-  public long sweep(long nowNanos) {
-    enter();
-    try {
-      liveness.anchorClocks(nowNanos);
-      List<MachineSlot> all = new ArrayList<>(machines.all());
-      long next = Math.min(liveness.sweep(all, nowNanos), pruner.sweep(all, nowNanos));
-      boolean movedBackground = false;
-      for (MachineSlot s : all) {
-        // Quiet hours end by the clock, not by a heartbeat: background work there pauses or moves now.
-        if ((s.health == Health.ONLINE || s.health == Health.DRAINING) && !s.tasks.isEmpty()
-            && s.machine.labels().containsKey(PlacementPolicies.LABEL_QUIET_HOURS)) {
-          movedBackground |= ownerReturn.follow(s, nowNanos);
-        }
-      }
-      if (movedBackground) {
-        openings.everywhere();
-      }
-      if (ledger.anyPaused()) {
-        next = Math.min(next, ownerReturn.resumeOrMovePaused(nowNanos));
-      }
-      next = Math.min(next, ledger.releaseDelayed(nowNanos));
-      next = Math.min(next, ledger.expireDeadlines(nowNanos));
-      matchmaker.match();
-      return next;
-    } finally {
-      exit();
-    }
-  }
-
-  @Override
-  public MachineStatus announceSleep(MachineId id) {
-    enter();
-    try {
-      MachineSlot slot = machines.slot(id);
-      liveness.announceSleep(slot, config.ticker().read());
-      return slot.snapshot();
-    } finally {
-      exit();
-    }
-  }
-
-  @Override
-  public MachineStatus announceLeave(MachineId id) {
-    enter();
-    try {
-      MachineSlot slot = machines.slot(id);
-      liveness.announceLeave(slot, config.ticker().read());
-      matchmaker.match();
-      return slot.snapshot();
-    } finally {
-      exit();
-    }
-  }
-
-  @Override
-  public double suspicion(MachineId id) {
-    enter();
-    try {
-      return liveness.suspicion(machines.slot(id), config.ticker().read());
-    } finally {
-      exit();
-    }
-  }
-
-  @Override
-  public Health health(MachineId machine) {
-    enter();
-    try {
-      return machines.slot(machine).health;
-    } finally {
-      exit();
-    }
-  }
-
-  @Override
-  public Duration interval() {
-    return config.heartbeatInterval();
-  }
-
-  @Override
-  public Duration suspectAfter() {
-    return config.suspectAfter();
-  }
-
-  @Override
-  public Duration offlineAfter() {
-    return config.offlineAfter();
-  }
-
-  @Override
-  public Optional<Duration> pruneNeverHeardAfter() {
-    return Optional.of(config.pruneNeverHeardAfter()).filter(d -> !d.isZero());
-  }
-
-  @Override
-  public Optional<Duration> pruneOfflineAfter() {
-    return Optional.of(config.pruneOfflineAfter()).filter(d -> !d.isZero());
-  }
-
-  // ---------------------------------------------------------------- Dispatcher
-
-  @Override
-  public Decision submit(Task task) {
-    Objects.requireNonNull(task, "task");
-    enter();
-    try {
-      return submitLocked(task);
-    } finally {
-      exit();
-    }
-  }
-
-  @Override
-  public List<Decision> submitAll(List<Task> tasks) {
-    List<Task> all = List.copyOf(tasks);
-    List<Decision> out = new ArrayList<>(all.size());
-    enter();
-    try {
-      // The whole batch or none of it, as far as payload memory goes.
-      config.payloads().admitAll(all, ledger.payloadBytesHeld(),
-          t -> ledger.find(t.id()) == null && ledger.firstWithKey(t) == null);
-      for (Task task : all) {
-        out.add(submitLocked(task));
-        matchmaker.match(); // each submission is a whole operation, as if submitted alone
-      }
-      return out;
-    } finally {
-      exit();
-    }
-  }
-
-  private Decision submitLocked(Task task) {
-    TaskRecord existing = ledger.find(task.id());
-    if (existing != null) {
-      if (!existing.task.equals(task)) {
-        throw new IllegalStateException("task '" + task.id() + "' was already submitted with different content");
-      }
-      return answers.decision(existing);
-    }
-    TaskRecord first = ledger.firstWithKey(task);
-    if (first != null) {
-      return answers.decision(first);
-    }
-    config.payloads().admit(task, ledger.payloadBytesHeld()); // before anything, even its key, is taken
-    long now = config.ticker().read();
-    LoadIndex where = machines.forSet(task.requires());
-    TaskRecord rec = ledger.newRecord(task, now, where);
-    double ceiling = config.ceiling(task.priority());
-    if (matchmaker.queuedAhead(where, rec, now)) {
-      // Earlier waiting work that ranks ahead gets first pick; then this task, if anything is left. This is
-      // the operation's match: it runs before the new task's own placement, not after.
-      ledger.queueToTry(rec);
-      matchmaker.match();
-      if (rec.state == TaskState.DISPATCHED) {
-        return (Decision.Dispatched) answers.decision(rec);
-      }
-      ledger.withdrawTry(rec);
-    }
-    MachineSlot chosen = placer.choose(task, where, ceiling, null, now, config.wallClock());
-    if (chosen != null) {
-      return ledger.assign(rec, chosen, ceiling, placer.note, now);
-    }
-    if (placer.failure == null && config.preemptionGap() > 0 && task.priority() == Priority.URGENT) {
-      Decision.Dispatched d = matchmaker.preemptFor(rec, where, ceiling, now);
-      if (d != null) {
-        matchmaker.match(); // the evicted work may fit elsewhere
-        return d;
-      }
-    }
-    Explanation why = explainer.queued(task, where, ceiling, machines.all(), placer.failure, wallMillis());
-    if (ledger.waiting() >= config.maxQueuedTasks()) {
-      return ledger.reject(rec, Explanation.of("rejected: the queue is full (" + ledger.waiting()
-          + " tasks waiting, at most " + config.maxQueuedTasks() + "); " + why.summary()), now);
-    }
-    return ledger.queue(rec, why, now);
-  }
-
-  @Override
-  public Decision plan(Task task) {
-    Objects.requireNonNull(task, "task");
-    enter();
-    try {
-      config.payloads().admit(task, ledger.payloadBytesHeld());
-      LoadIndex where = machines.forSet(task.requires());
-      double ceiling = config.ceiling(task.priority());
-      MachineSlot chosen = placer.choose(task, where, ceiling, null, config.ticker().read(), config.wallClock());
-      if (chosen != null) {
-        return new Decision.Dispatched(task, chosen.id(), 1, 0L, chosen.placementLoad(), ceiling, strategy.name(),
-            placer.note);
-      }
-      Explanation why = explainer.queued(task, where, ceiling, machines.all(), placer.failure, wallMillis());
-      if (ledger.waiting() >= config.maxQueuedTasks()) {
-        return new Decision.Rejected(task, Explanation.of("rejected: the queue is full; " + why.summary()));
-      }
-      return new Decision.Queued(task, why);
-    } finally {
-      exit();
-    }
-  }
-
-  @Override
-  public TaskStatus started(TaskId id, long token) {
-    enter();
-    try {
-      TaskRecord rec = ledger.current(id, token, "start");
-      ledger.started(rec, config.ticker().read());
-      return rec.snapshot(answers.why(rec));
-    } finally {
-      exit();
-    }
-  }
-
-  @Override
-  public TaskStatus complete(TaskId id, long token, TaskResult result) {
-    Objects.requireNonNull(result, "result");
-    enter();
-    try {
-      TaskRecord rec = ledger.current(id, token, "result");
-      ledger.complete(rec, result, config.ticker().read());
-      matchmaker.match();
-      return rec.snapshot(rec.why);
-    } finally {
-      exit();
-    }
-  }
-
-  @Override
-  public boolean cancel(TaskId id) {
-    enter();
-    try {
-      TaskRecord rec = ledger.live(Objects.requireNonNull(id, "task id"));
-      if (rec == null) {
-        if (ledger.finished(id) != null) {
-          return false;
-        }
-        throw new UnknownTaskException(id);
-      }
-      ledger.cancel(rec, "cancelled by request", config.ticker().read());
-      matchmaker.match();
-      return true;
-    } finally {
-      exit();
-    }
-  }
-
-  @Override
-  public Decision.Dispatched reroute(TaskId id, MachineId machineId) {
-    enter();
-    try {
-      TaskRecord rec = Refusals.movable(ledger, Objects.requireNonNull(id, "task id"));
-      MachineSlot target = machines.slot(Objects.requireNonNull(machineId, "machine id"));
-      Refusals.canTake(target, rec);
-      if (rec.machine == target && rec.state != TaskState.QUEUED) {
-        return (Decision.Dispatched) answers.decision(rec);
-      }
-      Refusals.hasFreeSlot(target, rec);
-      Decision.Dispatched d = ledger.reroute(rec, target, config.ticker().read());
-      matchmaker.match();
-      return d;
-    } finally {
-      exit();
-    }
-  }
-
-  @Override
-  public Optional<TaskStatus> status(TaskId id) {
-    enter();
-    try {
-      TaskRecord rec = ledger.find(Objects.requireNonNull(id, "task id"));
-      return rec == null ? Optional.empty() : Optional.of(rec.snapshot(answers.why(rec)));
-    } finally {
-      exit();
-    }
-  }
-
-  @Override
-  public Explanation explain(TaskId id) {
-    enter();
-    try {
-      TaskRecord rec = ledger.find(Objects.requireNonNull(id, "task id"));
-      if (rec == null) {
-        throw new UnknownTaskException(id);
-      }
-      return answers.why(rec);
-    } finally {
-      exit();
-    }
-  }
-
-  @Override
-  public List<TaskStatus> queue() {
-    enter();
-    try {
-      return answers.queue(ledger, config.ticker().read());
-    } finally {
-      exit();
-    }
-  }
-
-  @Override
-  public List<TaskStatus> tasks() {
-    enter();
-    try {
-      return answers.tasks(ledger);
-    } finally {
-      exit();
-    }
-  }
-
-  private long wallMillis() {
-    return config.wallClock().millis();
   }
 
 }

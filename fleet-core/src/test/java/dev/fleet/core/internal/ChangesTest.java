@@ -81,16 +81,16 @@ class ChangesTest {
   }
 
   private void beat(FleetCore f, String m, Signals s) {
-    f.heartbeat(new Heartbeat(MachineId.of(m), ++seq, 0.0, s));
+    f.monitor().heartbeat(new Heartbeat(MachineId.of(m), ++seq, 0.0, s));
   }
 
   @Test
   void aTaskRunsToItsEnd() {
     try (FleetCore f = fleet(10)) {
-      f.register(machine("a"));
-      Decision.Dispatched d = assertInstanceOf(Decision.Dispatched.class, f.submit(task("job")));
-      f.started(d.task().id(), d.token());
-      f.complete(d.task().id(), d.token(), TaskResult.success());
+      f.registry().register(machine("a"));
+      Decision.Dispatched d = assertInstanceOf(Decision.Dispatched.class, f.dispatcher().submit(task("job")));
+      f.dispatcher().started(d.task().id(), d.token());
+      f.dispatcher().complete(d.task().id(), d.token(), TaskResult.success());
       assertEquals(List.of("registered a", "submitted job", "assigned job#1 a", "started job#1 a",
           "finished job SUCCEEDED"), changes.lines);
     }
@@ -99,16 +99,16 @@ class ChangesTest {
   @Test
   void workOfAMachineThatGoesOfflineIsRequeuedAndAssignedElsewhere() {
     try (FleetCore f = fleet(10)) {
-      f.register(machine("a"));
-      f.submit(task("job"));
-      f.register(machine("b"));
+      f.registry().register(machine("a"));
+      f.dispatcher().submit(task("job"));
+      f.registry().register(machine("b"));
       for (int i = 0; i < 6; i++) { // a falls silent; b keeps talking
         scheduler.advance(Duration.ofSeconds(5));
         beat(f, "b", Signals.NONE);
       }
       assertEquals(List.of("registered a", "submitted job", "assigned job#1 a", "registered b",
           "requeued job: a went offline", "assigned job#2 b"), changes.lines);
-      f.deregister(MachineId.of("a"));
+      f.registry().deregister(MachineId.of("a"));
       assertEquals("removed a", changes.lines.get(changes.lines.size() - 1));
     }
   }
@@ -116,10 +116,10 @@ class ChangesTest {
   @Test
   void aCancelledOrExpiredWaitingTaskFinishesAndARejectedOneIsNeverAccepted() {
     try (FleetCore f = fleet(1)) {
-      assertInstanceOf(Decision.Queued.class, f.submit(task("waits")));
-      assertInstanceOf(Decision.Rejected.class, f.submit(task("refused")));
-      f.cancel(TaskId.of("waits"));
-      f.submit(Task.newBuilder("late").requires("x").deadline(Duration.ofSeconds(3)).build());
+      assertInstanceOf(Decision.Queued.class, f.dispatcher().submit(task("waits")));
+      assertInstanceOf(Decision.Rejected.class, f.dispatcher().submit(task("refused")));
+      f.dispatcher().cancel(TaskId.of("waits"));
+      f.dispatcher().submit(Task.newBuilder("late").requires("x").deadline(Duration.ofSeconds(3)).build());
       scheduler.advance(Duration.ofSeconds(5));
       assertEquals(List.of("submitted waits", "finished waits CANCELLED", "submitted late", "finished late CANCELLED"),
           changes.lines);
@@ -129,14 +129,14 @@ class ChangesTest {
   @Test
   void drainsSleepAndUpdatesAreMachineChanges() {
     try (FleetCore f = fleet(10)) {
-      f.register(machine("a"));
-      f.drain(MachineId.of("a"));
-      f.undrain(MachineId.of("a"));
-      f.update(new Machine(MachineId.of("a"), "a.lan", "r", new LinkedHashSet<>(List.of("x")), Specs.NONE, Map.of()));
-      f.drainForShutdown(MachineId.of("a"), Duration.ofMinutes(1));
+      f.registry().register(machine("a"));
+      f.registry().drain(MachineId.of("a"));
+      f.registry().undrain(MachineId.of("a"));
+      f.registry().update(new Machine(MachineId.of("a"), "a.lan", "r", new LinkedHashSet<>(List.of("x")), Specs.NONE, Map.of()));
+      f.registry().drainForShutdown(MachineId.of("a"), Duration.ofMinutes(1));
       scheduler.advance(Duration.ofSeconds(30)); // silent: offline
       beat(f, "a", Signals.NONE); // back from being offline: the drain for shutdown is over
-      f.announceSleep(MachineId.of("a"));
+      f.monitor().announceSleep(MachineId.of("a"));
       assertEquals(List.of("registered a", "drain a true", "drain a false", "updated a", "drain a true",
           "drain a false", "asleep a"), changes.lines);
     }
@@ -145,15 +145,15 @@ class ChangesTest {
   @Test
   void aLeaveAndTheReturnAfterItAreMachineChangesAndTheMovedWorkIsTooInOrder() {
     try (FleetCore f = fleet(10)) {
-      f.register(machine("a"));
-      f.register(machine("b"));
+      f.registry().register(machine("a"));
+      f.registry().register(machine("b"));
       beat(f, "a", Signals.NONE);
       beat(f, "b", Signals.NONE);
-      Decision.Dispatched d = assertInstanceOf(Decision.Dispatched.class, f.submit(task("job")));
+      Decision.Dispatched d = assertInstanceOf(Decision.Dispatched.class, f.dispatcher().submit(task("job")));
       assertEquals(MachineId.of("a"), d.machine());
       changes.lines.clear();
-      f.announceLeave(d.machine());
-      f.announceLeave(d.machine()); // away already: nothing new
+      f.monitor().announceLeave(d.machine());
+      f.monitor().announceLeave(d.machine()); // away already: nothing new
       beat(f, "a", Signals.NONE);
       assertEquals(List.of("departed a", "requeued job: a left", "assigned job#2 b", "returned a"), changes.lines);
     }
@@ -164,11 +164,11 @@ class ChangesTest {
     Signals away = new Signals(false, OptionalInt.empty(), false, Optional.of(Duration.ofMinutes(12)), Map.of());
     Signals active = new Signals(false, OptionalInt.empty(), false, Optional.of(Duration.ofSeconds(20)), Map.of());
     try (FleetCore f = fleet(10)) {
-      f.register(machine("a"));
+      f.registry().register(machine("a"));
       beat(f, "a", away);
-      Decision.Dispatched d = assertInstanceOf(Decision.Dispatched.class, f.submit(Task.newBuilder("bg").requires("x")
+      Decision.Dispatched d = assertInstanceOf(Decision.Dispatched.class, f.dispatcher().submit(Task.newBuilder("bg").requires("x")
           .priority(Priority.BACKGROUND).onOwnerReturn(OwnerReturnPolicy.PAUSE).build()));
-      f.started(d.task().id(), d.token());
+      f.dispatcher().started(d.task().id(), d.token());
       beat(f, "a", active);
       beat(f, "a", away);
       assertEquals(List.of("registered a", "submitted bg", "assigned bg#1 a", "started bg#1 a", "paused bg#1 a",
@@ -183,14 +183,14 @@ class ChangesTest {
         Duration.ofSeconds(20), Detectors.fixedTimeout(Duration.ofSeconds(10), Duration.ofSeconds(20)), null,
         Duration.ofMinutes(1), Duration.ofMinutes(2), 20, 40, Duration.ofMinutes(10), Duration.ofMinutes(5), 3, 10,
         1000, Duration.ofHours(1), List.of(), Duration.ZERO, Duration.ZERO, PayloadBudget.DEFAULT), changes)) {
-      f.register(machine("a"));
+      f.registry().register(machine("a"));
       for (String id : List.of("bg", "normal")) {
-        Decision.Dispatched d = assertInstanceOf(Decision.Dispatched.class, f.submit(Task.newBuilder(id)
+        Decision.Dispatched d = assertInstanceOf(Decision.Dispatched.class, f.dispatcher().submit(Task.newBuilder(id)
             .requires("x").priority(id.equals("bg") ? Priority.BACKGROUND : Priority.NORMAL).build()));
-        f.started(d.task().id(), d.token());
+        f.dispatcher().started(d.task().id(), d.token());
       }
-      f.heartbeat(new Heartbeat(MachineId.of("a"), ++seq, 0.96, Signals.NONE)); // reports both tasks' load
-      f.submit(Task.newBuilder("fire").requires("x").priority(Priority.URGENT).build());
+      f.monitor().heartbeat(new Heartbeat(MachineId.of("a"), ++seq, 0.96, Signals.NONE)); // reports both tasks' load
+      f.dispatcher().submit(Task.newBuilder("fire").requires("x").priority(Priority.URGENT).build());
       assertEquals(List.of("registered a", "submitted bg", "assigned bg#1 a", "started bg#1 a",
           "submitted normal", "assigned normal#1 a", "started normal#1 a", "requeued bg: preempted by urgent task fire on a", "submitted fire",
           "assigned fire#1 a"), changes.lines);
