@@ -35,6 +35,7 @@ final class ConnectionFlood implements AutoCloseable {
   private final AtomicLong connected = new AtomicLong();
   private final AtomicLong closedByServer = new AtomicLong();
   private final AtomicLong open = new AtomicLong();
+  private final AtomicLong answered = new AtomicLong();
   private final Thread thread;
   private volatile Throwable failure;
 
@@ -54,6 +55,11 @@ final class ConnectionFlood implements AutoCloseable {
   /** Connections it established so far, first ones and reconnections. */
   long connected() {
     return connected.get();
+  }
+
+  /** Connections on which a response arrived (to the request of {@link Mode#IDLE}): the server took them in. */
+  long answered() {
+    return answered.get();
   }
 
   /** Connections the server closed. */
@@ -81,6 +87,7 @@ final class ConnectionFlood implements AutoCloseable {
   /** What it has sent on one connection. */
   private static final class Progress {
     int sent;
+    boolean answered;
   }
 
   private void run() {
@@ -108,7 +115,7 @@ final class ConnectionFlood implements AutoCloseable {
           if (c.connect(server)) {
             established(c, selector);
           } else {
-            c.register(selector, SelectionKey.OP_CONNECT, new Progress());
+            c.register(selector, SelectionKey.OP_CONNECT);
           }
         }
         selector.select(20);
@@ -120,8 +127,12 @@ final class ConnectionFlood implements AutoCloseable {
               established(c, selector);
             } else if (k.isValid() && k.isReadable()) {
               discard.clear();
-              if (c.read(discard) < 0) {
+              int n = c.read(discard);
+              if (n < 0) {
                 lost(c, all);
+              } else if (n > 0 && k.attachment() instanceof Progress p && !p.answered) {
+                p.answered = true;
+                answered.incrementAndGet();
               }
             }
           } catch (IOException e) {

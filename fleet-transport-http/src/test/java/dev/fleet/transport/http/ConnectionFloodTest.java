@@ -64,9 +64,16 @@ class ConnectionFloodTest {
         int listed;
         long floodOpened;
         try (ConnectionFlood flood = new ConnectionFlood(port, mode, FLOOD, RECONNECTS_PER_SECOND)) {
-          long until = System.nanoTime() + 5_000_000_000L;
-          while (flood.connected() < FLOOD && System.nanoTime() < until) {
-            LockSupport.parkNanos(10_000_000L); // no assertion: without the budget the flood stalls here
+          // The flood is in when the coordinator answered 1,000 of the idle connections' requests (for the
+          // slow ones there is nothing to answer: when all were made, and a second more for the coordinator to
+          // take in those the OS held back). No assertion: without the budget the flood stalls here.
+          long until = System.nanoTime() + 10_000_000_000L;
+          while ((mode == ConnectionFlood.Mode.IDLE ? flood.answered() < 1_000 : flood.connected() < FLOOD)
+              && System.nanoTime() < until) {
+            LockSupport.parkNanos(10_000_000L);
+          }
+          if (mode == ConnectionFlood.Mode.SLOW) {
+            LockSupport.parkNanos(1_000_000_000L);
           }
           floodOpened = flood.connected();
           joined = -1;
@@ -100,10 +107,10 @@ class ConnectionFloodTest {
             }
             LockSupport.parkNanos(20_000_000L);
           }
-          System.out.printf("ConnectionFloodTest %s: flood of %d (%d connections made, %d closed by the "
+          System.out.printf("ConnectionFloodTest %s: flood of %d (%d connections made, %d answered, %d closed by the "
                   + "coordinator, %d open at the end); coordinator shed %d, closed %d slow; heartbeats over new "
                   + "connections %s, over existing ones %s, all %s; failures %d %s; join %d, client request %d%n",
-              mode, FLOOD, flood.connected(), flood.closedByServer(), flood.open(), t.coordinator.connectionsShed(),
+              mode, FLOOD, flood.connected(), flood.answered(), flood.closedByServer(), flood.open(), t.coordinator.connectionsShed(),
               t.coordinator.slowConnectionsClosed(), figures(fresh), figures(existing), figures(both(fresh,
                   existing)), failures.size(), failures.stream().limit(3).toList(), joined, listed);
         }
