@@ -25,8 +25,16 @@ final class SocketHttp implements AutoCloseable {
 
   /** Connects within {@code timeoutMillis}; each later read waits at most as long. */
   SocketHttp(int port, int timeoutMillis) throws IOException {
+    this(null, port, timeoutMillis);
+  }
+
+  /** The same, from a local address (on Linux any of 127.0.0.0/8), or from any when {@code from} is null. */
+  SocketHttp(String from, int port, int timeoutMillis) throws IOException {
     socket = new Socket();
     try {
+      if (from != null) {
+        socket.bind(new InetSocketAddress(from, 0));
+      }
       socket.setTcpNoDelay(true);
       socket.setSoTimeout(timeoutMillis);
       socket.connect(new InetSocketAddress("127.0.0.1", port), timeoutMillis);
@@ -47,6 +55,22 @@ final class SocketHttp implements AutoCloseable {
   Reply get(String path, String credential) throws IOException {
     return send("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + credential
         + "\r\n\r\n", new byte[0]);
+  }
+
+  /** {@code GET /v1/ping} without a credential. */
+  Reply ping() throws IOException {
+    return send("GET /v1/ping HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", new byte[0]);
+  }
+
+  /** Whether the server closes the connection within the read timeout (true), or keeps it open (false). */
+  boolean closedByServer() throws IOException {
+    try {
+      return in.read() < 0;
+    } catch (java.net.SocketTimeoutException e) {
+      return false;
+    } catch (java.net.SocketException e) {
+      return true; // reset
+    }
   }
 
   private Reply send(String head, byte[] body) throws IOException {

@@ -144,8 +144,8 @@ public final class ConnectionBudget implements Connection.Listener {
       same.add(newcomer);
       // Over its address's share the address pays, not the newcomer: it may be a machine behind the same address
       // as a flood (a NAT; loopback in tests), which must still get its request in.
-      while (same.size() > settings.maxUnauthenticatedPerAddress() && shedOldestIdle(same, now, GRACE_NANOS,
-          victims)) {
+      while (same.size() > settings.maxUnauthenticatedPerAddress() && shedOldestIdle(same, newcomer, now,
+          GRACE_NANOS, victims)) {
         reason = "over " + settings.maxUnauthenticatedPerAddress() + " unauthenticated connections from "
             + newcomer.address;
       }
@@ -153,7 +153,8 @@ public final class ConnectionBudget implements Connection.Listener {
         // The newcomer's own address pays first: a flood recycles its own connections before anyone else's.
         // Here no one is spared for youth: the bound is hard, and the oldest has had the most time to show a
         // credential.
-        if (!shedOldestIdle(same, now, 0, victims) && !shedOldestIdle(unauthenticated, now, 0, victims)) {
+        if (!shedOldestIdle(same, newcomer, now, 0, victims)
+            && !shedOldestIdle(unauthenticated, newcomer, now, 0, victims)) {
           break;
         }
         reason = total >= maxConnections ? "the connection limit " + maxConnections + " reached"
@@ -161,7 +162,7 @@ public final class ConnectionBudget implements Connection.Listener {
       }
       if (unauthenticated.size() > settings.maxUnauthenticated()) {
         // Every other one is busy with a join: the newcomer goes, so the slots kept for credentials stay free.
-        forget(newcomer);
+        drop(newcomer);
         victims.add(newcomer);
         reason = settings.maxUnauthenticated() + " unauthenticated connections open and busy; refused the new one";
       }
@@ -179,8 +180,10 @@ public final class ConnectionBudget implements Connection.Listener {
     Tracked t = open.remove(connection.getEndPoint());
     if (t != null) {
       synchronized (lock) {
-        total--;
-        forget(t);
+        if (!t.dropped) {
+          total--;
+          forget(t);
+        }
       }
     }
   }
@@ -197,13 +200,13 @@ public final class ConnectionBudget implements Connection.Listener {
     return new Callback.Nested(callback) {
       @Override
       public void succeeded() {
-        t.busy = false;
+        t.answered();
         super.succeeded();
       }
 
       @Override
       public void failed(Throwable x) {
-        t.busy = false;
+        t.answered();
         super.failed(x);
       }
     };
@@ -211,10 +214,11 @@ public final class ConnectionBudget implements Connection.Listener {
 
   /**
    * A request's credential was accepted ({@code who} is null for an endpoint anyone may call). A request with a
-   * credential makes its connection busy until it is answered, so a join is not cut off half-way; one without
-   * does not, so requests anyone may send (a slowly sent body to {@code /v1/ping}) cannot shield a connection. A
-   * machine's credential or the client token makes the connection authenticated for good; the join token does
-   * not (it is shared, and a joined machine soon shows its own).
+   * credential makes its connection busy until it is answered, with the normal idle timeout while it reads the
+   * body and is handled, so a join is not cut off half-way; one without does not, so requests anyone may send (a
+   * slowly sent body to {@code /v1/ping}) cannot shield a connection. A machine's credential or the client token
+   * makes the connection authenticated for good; the join token does not (it is shared, and a joined machine
+   * soon shows its own).
    */
   public static void authenticated(Request request, Principal who) {
     if (who == null) {
@@ -224,9 +228,12 @@ public final class ConnectionBudget implements Connection.Listener {
     if (t == null) {
       return;
     }
-    t.busy = true;
-    if (!t.authenticated && (who instanceof MachinePrincipal || who instanceof Admin)) {
-      t.budget.promote(t);
+    if (!t.authenticated) {
+      t.busy = true;
+      t.endPoint.setIdleTimeout(t.budget.idleMillis);
+      if (who instanceof MachinePrincipal || who instanceof Admin) {
+        t.budget.promote(t);
+      }
     }
   }
 
@@ -238,7 +245,6 @@ public final class ConnectionBudget implements Connection.Listener {
       t.authenticated = true;
       forget(t);
     }
-    t.endPoint.setIdleTimeout(idleMillis);
   }
 
   /** Connections closed so far to make room for others. */
@@ -261,22 +267,34 @@ public final class ConnectionBudget implements Connection.Listener {
   }
 
   /**
-   * Takes the oldest connection of {@code from} that is idle and open for at least {@code minAgeNanos} out of the
-   * unauthenticated ones, and lists it to be closed; false if there is none. Called under {@link #lock}.
+   * Takes the oldest connection of {@code from}, other than {@code newcomer}, that is idle and open for at least
+   * {@code minAgeNanos} out of the unauthenticated ones, and lists it to be closed; false if there is none.
+   * Called under {@link #lock}.
    */
-  private boolean shedOldestIdle(LinkedHashSet<Tracked> from, long now, long minAgeNanos, List<Tracked> victims) {
+  private boolean shedOldestIdle(LinkedHashSet<Tracked> from, Tracked newcomer, long now, long minAgeNanos,
+      List<Tracked> victims) {
     for (Iterator<Tracked> it = from.iterator(); it.hasNext(); ) {
       Tracked t = it.next();
-      if (now - t.openedAt < minAgeNanos) {
+      if (t == newcomer || now - t.openedAt < minAgeNanos) {
         return false; // oldest first: the rest are newer still
       }
       if (!t.busy) {
-        forget(t);
+        drop(t);
         victims.add(t);
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * Counts a connection about to be closed as closed already, so the next newcomer does not make room again for
+   * it before Jetty reports it closed. Called under {@link #lock}.
+   */
+  private void drop(Tracked t) {
+    forget(t);
+    t.dropped = true;
+    total--;
   }
 
   /** Takes a connection out of the unauthenticated ones. Called under {@link #lock}. */
@@ -316,8 +334,20 @@ public final class ConnectionBudget implements Connection.Listener {
     final long openedAt;
     /** Set once, under the budget's lock; read without it to skip the lock on later requests. */
     volatile boolean authenticated;
-    /** Between a request's headers and the end of its response. */
+    /** Closed to make room, and no longer counted. Guarded by the budget's lock. */
+    boolean dropped;
+    /** Between the acceptance of a request's credential and the end of its response. */
     volatile boolean busy;
+
+    /** Its request was answered: an unauthenticated connection goes back to the short idle timeout. */
+    void answered() {
+      if (busy) {
+        busy = false;
+        if (!authenticated) {
+          endPoint.setIdleTimeout(budget.unauthenticatedIdleMillis);
+        }
+      }
+    }
 
     Tracked(ConnectionBudget budget, EndPoint endPoint, String address, long openedAt) {
       this.budget = budget;
