@@ -303,7 +303,7 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
     private int maxConnections = 1024;
     private Integer maxUnauthenticatedConnections;
     private Integer maxUnauthenticatedPerAddress;
-    private Duration unauthenticatedIdleTimeout = Duration.ofSeconds(5);
+    private Duration unauthenticatedIdleTimeout;
     private int threads = 16;
     private int mailboxCapacity = 10_000;
     private Consumer<Optional<String>> joinTokenListener = token -> { };
@@ -437,7 +437,8 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
 
     /**
      * How long a connection that has not yet shown a machine credential or the client token may stay silent; 5 s
-     * by default, at most {@link #idleTimeout}. Once it has, the idle timeout applies.
+     * by default (or the idle timeout, if shorter), at most {@link #idleTimeout}. Once it has, the idle timeout
+     * applies.
      */
     public Builder unauthenticatedIdleTimeout(Duration timeout) {
       this.unauthenticatedIdleTimeout = positive("unauthenticatedIdleTimeout", timeout);
@@ -505,7 +506,12 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
           keyStorePassword, allowInsecure, ticker, headerTimeout, idleTimeout, maxPollWait, maxBodyBytes, maxHeaderBytes,
           maxMachines, maxTasksPerRequest, requestsPerSecond, burst, maxConnections, threads, mailboxCapacity,
           joinTokenListener, wallClock, eventSettings, CoordinatorSettings.connectionBudget(maxConnections,
-          maxUnauthenticatedConnections, maxUnauthenticatedPerAddress, unauthenticatedIdleTimeout)));
+          maxUnauthenticatedConnections, maxUnauthenticatedPerAddress, unauthenticatedIdleTimeout != null
+          ? unauthenticatedIdleTimeout : min(Duration.ofSeconds(5), idleTimeout))));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+      return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static Duration positive(String name, Duration d) {

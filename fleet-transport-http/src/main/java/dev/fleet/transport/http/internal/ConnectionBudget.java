@@ -150,6 +150,8 @@ public final class ConnectionBudget implements Connection.Listener {
             + newcomer.address;
       }
       while (unauthenticated.size() > settings.maxUnauthenticated() || total >= maxConnections) {
+        String why = total >= maxConnections ? "the connection limit " + maxConnections + " reached"
+            : "over " + settings.maxUnauthenticated() + " unauthenticated connections in all";
         // The newcomer's own address pays first: a flood recycles its own connections before anyone else's.
         // Here no one is spared for youth: the bound is hard, and the oldest has had the most time to show a
         // credential.
@@ -157,8 +159,7 @@ public final class ConnectionBudget implements Connection.Listener {
             && !shedOldestIdle(unauthenticated, newcomer, now, 0, victims)) {
           break;
         }
-        reason = total >= maxConnections ? "the connection limit " + maxConnections + " reached"
-            : "over " + settings.maxUnauthenticated() + " unauthenticated connections in all";
+        reason = why;
       }
       if (unauthenticated.size() > settings.maxUnauthenticated()) {
         // Every other one is busy with a join: the newcomer goes, so the slots kept for credentials stay free.
