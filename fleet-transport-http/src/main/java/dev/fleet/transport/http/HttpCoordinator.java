@@ -223,6 +223,14 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
     return lastRun == null ? 0 : lastRun.slowConnectionsClosed();
   }
 
+  /**
+   * How many idle connections that showed no credential were closed to make room for new ones (see
+   * {@link Builder#unauthenticatedConnections}).
+   */
+  public synchronized long connectionsShed() {
+    return lastRun == null ? 0 : lastRun.connectionsShed();
+  }
+
   @Override
   public void deliver(Assignment assignment) {
     deliveries.deliver(assignment);
@@ -294,6 +302,9 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
     private double requestsPerSecond = 200;
     private int burst = 400;
     private int maxConnections = 1024;
+    private Integer maxUnauthenticatedConnections;
+    private Integer maxUnauthenticatedPerAddress;
+    private Duration unauthenticatedIdleTimeout;
     private int threads = 16;
     private int mailboxCapacity = 10_000;
     private Consumer<Optional<String>> joinTokenListener = token -> { };
@@ -423,9 +434,36 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
       return this;
     }
 
-    /** The most open connections; more wait to be accepted. 1024 by default. */
+    /**
+     * The most open connections; 1024 by default. At the limit, the oldest idle connection that showed no
+     * credential is closed to make room (see {@link #unauthenticatedConnections}); only when every connection
+     * has shown one, or is busy, do more wait to be accepted.
+     */
     public Builder maxConnections(int connections) {
-      this.maxConnections = atLeast("maxConnections", connections, 1);
+      this.maxConnections = atLeast("maxConnections", connections, 2);
+      return this;
+    }
+
+    /**
+     * The most connections that have not yet carried a request with a machine credential or the client token:
+     * {@code total} over all addresses (half of {@link #maxConnections} by default; must be below it, so the rest
+     * is kept for machines and clients) and {@code perAddress} from one remote address (64 by default). A new
+     * connection over either bound is served, and the oldest idle such connection (of its address first) is
+     * closed instead.
+     */
+    public Builder unauthenticatedConnections(int total, int perAddress) {
+      this.maxUnauthenticatedConnections = atLeast("maxUnauthenticatedConnections", total, 1);
+      this.maxUnauthenticatedPerAddress = atLeast("maxUnauthenticatedPerAddress", perAddress, 1);
+      return this;
+    }
+
+    /**
+     * How long a connection that has not yet shown a machine credential or the client token may stay silent; 5 s
+     * by default (or the idle timeout, if shorter), at most {@link #idleTimeout}. Once it has, the idle timeout
+     * applies.
+     */
+    public Builder unauthenticatedIdleTimeout(Duration timeout) {
+      this.unauthenticatedIdleTimeout = positive("unauthenticatedIdleTimeout", timeout);
       return this;
     }
 
@@ -489,7 +527,13 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
       return new HttpCoordinator(new CoordinatorSettings(bindAddress, port, joinToken, adminToken, keyStore,
           keyStorePassword, allowInsecure, ticker, headerTimeout, idleTimeout, maxPollWait, maxBodyBytes, maxHeaderBytes,
           maxMachines, maxTasksPerRequest, requestsPerSecond, burst, maxConnections, threads, mailboxCapacity,
-          joinTokenListener, wallClock, eventSettings, joinRates));
+          joinTokenListener, wallClock, eventSettings, joinRates, CoordinatorSettings.connectionBudget(maxConnections,
+          maxUnauthenticatedConnections, maxUnauthenticatedPerAddress, unauthenticatedIdleTimeout != null
+          ? unauthenticatedIdleTimeout : min(Duration.ofSeconds(5), idleTimeout))));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+      return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static Duration positive(String name, Duration d) {

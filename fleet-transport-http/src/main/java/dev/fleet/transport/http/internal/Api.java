@@ -71,7 +71,8 @@ public final class Api extends Handler.Abstract {
    */
   @Override
   public boolean handle(Request request, Response response, Callback jettyCallback) {
-    Callback callback = HeaderDeadline.requestArrived(request, jettyCallback);
+    Callback callback = ConnectionBudget.requestArrived(request, HeaderDeadline.requestArrived(request,
+        jettyCallback));
     try {
       Routes.Route route = Routes.route(request.getMethod(), Request.getPathInContext(request));
       Principal who;
@@ -84,6 +85,7 @@ public final class Api extends Handler.Abstract {
         }
         throw refused;
       }
+      ConnectionBudget.authenticated(request, who);
       rates.charge(who != null ? who.rateKey() : "address:" + Access.address(request));
       Access.authorize(route.endpoint(), who);
       if (route.endpoint().body() == Endpoint.Body.NONE) {

@@ -33,21 +33,27 @@ public final class CoordinatorServer implements AutoCloseable {
    */
   private static final int SELECTORS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
 
+  /** Connections the OS may hold for the acceptor, at most (it caps this further, e.g. by net.core.somaxconn). */
+  private static final int ACCEPT_QUEUE = 1024;
+
   private final Server server;
   private final ServerConnector connector;
   private final HeaderDeadline headerDeadline;
+  private final ConnectionBudget budget;
   private final Api api;
   private final EventStream events;
   private final AutoCloseable eventSubscription;
   private final AutoCloseable deliverySubscription;
   private final Deliveries deliveries;
 
-  private CoordinatorServer(Server server, ServerConnector connector, HeaderDeadline headerDeadline, Api api,
+  private CoordinatorServer(Server server, ServerConnector connector, HeaderDeadline headerDeadline,
+      ConnectionBudget budget, Api api,
       EventStream events, AutoCloseable eventSubscription, AutoCloseable deliverySubscription,
       Deliveries deliveries) {
     this.server = server;
     this.connector = connector;
     this.headerDeadline = headerDeadline;
+    this.budget = budget;
     this.api = api;
     this.events = events;
     this.eventSubscription = eventSubscription;
@@ -75,8 +81,15 @@ public final class CoordinatorServer implements AutoCloseable {
     c.setHost(config.bindAddress());
     c.setPort(port);
     c.setIdleTimeout(config.idleTimeout().toMillis());
+    // The OS default backlog (50) drops a burst's connection attempts, which then wait a second for the SYN to be
+    // sent again: a flood's burst would delay a machine's reconnection by that second.
+    c.setAcceptQueueSize(ACCEPT_QUEUE);
     s.addConnector(c);
     s.addBean(new NetworkConnectionLimit(config.maxConnections(), c));
+    // A bean of the connector, so every connection reports to it (Jetty adds the connector's listeners).
+    ConnectionBudget budget = new ConnectionBudget(config.connectionBudget(), config.maxConnections(),
+        config.idleTimeout(), config.ticker(), ShedConnections.logging(config.ticker()));
+    c.addBean(budget);
     s.setErrorHandler(new ProblemErrorHandler());
     EventStream stream = new EventStream(Math.max(config.wallClock().instant().getEpochSecond(), lastEventRun + 1),
         config.wallClock(), config.eventSettings(), s.getScheduler(), pool);
@@ -98,7 +111,7 @@ public final class CoordinatorServer implements AutoCloseable {
       throw new UncheckedIOException("cannot serve on " + config.bindAddress() + ":" + config.port() + ": "
           + e.getMessage(), e instanceof IOException io ? io : new IOException(e));
     }
-    return new CoordinatorServer(s, c, deadline, handler, stream, streamSubscription,
+    return new CoordinatorServer(s, c, deadline, budget, handler, stream, streamSubscription,
         fleet.subscribe(event -> {
           deliveries.onEvent(event);
           handler.onFleetEvent(event);
@@ -130,7 +143,9 @@ public final class CoordinatorServer implements AutoCloseable {
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
     http.setRequestHeaderSize(config.maxHeaderBytes());
-    http.setIdleTimeout(config.idleTimeout().toMillis());
+    // Left at -1: Jetty would otherwise set each request's end point to this timeout and set it back afterwards,
+    // undoing the ConnectionBudget's choice between the short timeout and this one (the connector's).
+    http.setIdleTimeout(-1);
     if (config.keyStore() == null) {
       return deadline.newConnector(s, SELECTORS, new HttpConnectionFactory(http));
     }
@@ -170,6 +185,11 @@ public final class CoordinatorServer implements AutoCloseable {
   /** Connections closed for not sending complete headers within the header timeout. */
   public long slowConnectionsClosed() {
     return headerDeadline.closedConnections();
+  }
+
+  /** Idle connections that showed no credential, closed to make room for new ones. */
+  public long connectionsShed() {
+    return budget.shedConnections();
   }
 
   /** Stops serving: unsubscribes from the fleet, answers waiting long-polls and closes connections. */

@@ -20,13 +20,14 @@ import java.util.function.Consumer;
  * @param joinTokenListener told of each new join token once it is durable
  * @param wallClock stamps events and numbers event stream runs
  * @param joinRates how fast new machines may join, per address and per join token
+ * @param connectionBudget how much of {@code maxConnections} connections without a credential may hold
  */
 public record CoordinatorSettings(String bindAddress, int port, String joinToken, String adminToken, Path keyStore,
     String keyStorePassword, boolean allowInsecure, Ticker ticker, Duration headerTimeout, Duration idleTimeout,
     Duration maxPollWait, int maxBodyBytes, int maxHeaderBytes, int maxMachines, int maxTasksPerRequest,
     double requestsPerSecond, int burst, int maxConnections, int threads, int mailboxCapacity,
     Consumer<Optional<String>> joinTokenListener, InstantSource wallClock, EventStream.Settings eventSettings,
-    JoinRates joinRates) {
+    JoinRates joinRates, ConnectionBudget.Settings connectionBudget) {
 
   /** The event stream bounds a coordinator has unless told otherwise. */
   public static final EventStream.Settings DEFAULT_EVENT_STREAMS = new EventStream.Settings(64, 10_000, 1_000,
@@ -43,6 +44,11 @@ public record CoordinatorSettings(String bindAddress, int port, String joinToken
     if (maxPollWait.compareTo(idleTimeout) >= 0) {
       throw new IllegalStateException("maxPollWait " + maxPollWait + " must be shorter than idleTimeout "
           + idleTimeout + ", or waiting polls would be cut off as idle");
+    }
+    try {
+      connectionBudget.checkAgainst(maxConnections, idleTimeout);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(e.getMessage(), e);
     }
   }
 
@@ -67,6 +73,17 @@ public record CoordinatorSettings(String bindAddress, int port, String joinToken
   @Override
   public String toString() {
     return "CoordinatorSettings[" + bindAddress + ":" + port + (keyStore == null ? "" : ", tls") + "]";
+  }
+
+  /**
+   * The connection budget's bounds: those given, or half of {@code maxConnections} in all and at most 64 of them
+   * per address when not given.
+   */
+  public static ConnectionBudget.Settings connectionBudget(int maxConnections, Integer maxUnauthenticated,
+      Integer perAddress, Duration unauthenticatedIdleTimeout) {
+    int total = maxUnauthenticated != null ? maxUnauthenticated : Math.max(1, maxConnections / 2);
+    int each = perAddress != null ? perAddress : Math.min(64, total);
+    return new ConnectionBudget.Settings(total, each, unauthenticatedIdleTimeout);
   }
 
   /** @throws IllegalArgumentException naming the setting, unless the duration is positive */
