@@ -57,17 +57,18 @@ public final class RaftJournal implements Journal {
   private boolean started; // guarded by this
   private volatile boolean closed;
 
-  private RaftJournal(Builder b) throws Exception {
-    self = b.self;
-    members = Map.copyOf(b.members);
-    logDir = b.logDir;
-    openTimeout = b.openTimeout;
-    ticker = b.ticker;
-    channel = Stacks.channel(self, b.members, logDir, b.fsync, b.failureTimeout);
+  private RaftJournal(String self, Map<String, InetSocketAddress> members, Path logDir, Duration failureTimeout,
+      Duration commitTimeout, Duration openTimeout, boolean fsync, Ticker ticker) throws Exception {
+    this.self = self;
+    this.members = Map.copyOf(members);
+    this.logDir = logDir;
+    this.openTimeout = openTimeout;
+    this.ticker = ticker;
+    channel = Stacks.channel(self, new LinkedHashMap<>(members), logDir, fsync, failureTimeout);
     RAFT protocol = channel.getProtocolStack().findProtocol(RAFT.class);
     committed = new CommittedLog(self, () -> protocol.snapshotAsync());
     raft = new RaftHandle(channel, committed);
-    writes = new LeaderWrites(self, protocol, committed, ticker, b.commitTimeout);
+    writes = new LeaderWrites(self, protocol, committed, ticker, commitTimeout);
     raft.addRoleListener(this::roleChanged);
   }
 
@@ -238,6 +239,11 @@ public final class RaftJournal implements Journal {
     channel.close();
   }
 
+  /** For tests: the first index jgroups-raft still keeps in its log (above 0 once a snapshot truncated it). */
+  long firstLogIndex() {
+    return raft.log().firstAppended();
+  }
+
   /** For tests that cut a node off: the node's channel. */
   JChannel channel() {
     return channel;
@@ -366,23 +372,13 @@ public final class RaftJournal implements Journal {
         throw new IllegalStateException("this node, " + self + ", is not among the members " + members.keySet()
             + "; add it with member(...)");
       }
-      if (failureTimeout == null) {
-        failureTimeout = Duration.ofSeconds(2);
-      }
-      if (commitTimeout == null) {
-        commitTimeout = Duration.ofSeconds(10);
-      }
-      if (openTimeout == null) {
-        openTimeout = Duration.ofSeconds(15);
-      }
-      if (fsync == null) {
-        fsync = true;
-      }
-      if (ticker == null) {
-        ticker = Ticker.system();
-      }
       try {
-        return new RaftJournal(this);
+        return new RaftJournal(self, members, logDir,
+            failureTimeout != null ? failureTimeout : Duration.ofSeconds(2),
+            commitTimeout != null ? commitTimeout : Duration.ofSeconds(10),
+            openTimeout != null ? openTimeout : Duration.ofSeconds(15),
+            fsync == null || fsync,
+            ticker != null ? ticker : Ticker.system());
       } catch (Exception e) {
         throw new JournalException("Raft node " + self + " could not be set up: " + e, e);
       }
