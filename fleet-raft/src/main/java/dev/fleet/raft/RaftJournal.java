@@ -205,7 +205,10 @@ public final class RaftJournal implements Journal {
     committed.unsubscribe(listener);
   }
 
-  /** Calls {@code listener} each time this node becomes leader or stops being it. */
+  /**
+   * Calls {@code listener} each time this node becomes leader or stops being it, on jgroups-raft's thread while
+   * it changes the leader: the listener must return quickly and hand any work to another thread.
+   */
   public void onRoleChange(Consumer<RaftRole> listener) {
     roleListeners.add(Objects.requireNonNull(listener, "listener"));
   }

@@ -34,10 +34,11 @@ class ReplicationTest {
       assertEquals(List.of(), replayed, "a new group has nothing to replay");
 
       // Many threads append under one lock and sync outside it, as the fleet does: group commit.
-      int threads = 8;
-      int perThread = 50;
+      int threads = 16;
+      int perThread = 150;
       Object fleetLock = new Object();
       ExecutorService pool = Executors.newFixedThreadPool(threads);
+      long writing = System.nanoTime();
       try {
         List<Future<?>> done = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -60,6 +61,9 @@ class ReplicationTest {
         pool.shutdownNow();
       }
       int total = threads * perThread;
+      long tookMs = Math.max(1, (System.nanoTime() - writing) / 1_000_000);
+      System.out.printf("[raft] %d records appended and synced by %d threads in %d ms (%d/s, fsync on)%n",
+          total, threads, tookMs, total * 1000L / tookMs);
       assertEquals(total, leader.position());
       assertEquals(total, leader.committedPosition(), "sync returned, so the leader applied every record");
 

@@ -25,7 +25,7 @@ import org.jgroups.raft.Options;
  *
  * <p>Threading: {@link #append} takes a short lock and never blocks on I/O or the network; {@link #sync} and
  * {@link #snapshot} submit under that lock (so entries reach Raft in position order) and wait outside it;
- * {@link #fence} may be called from any thread, including jgroups-raft's.
+ * {@link #fence} may be called from any thread, including jgroups-raft's, and takes no lock.
  */
 public final class LeaderWrites {
   private static final Options NO_RESPONSE = Options.create(true);
@@ -37,9 +37,11 @@ public final class LeaderWrites {
   private final Duration commitTimeout;
 
   private final Object lock = new Object();
+  // Written under lock; read without it by fence(), which jgroups-raft calls while it holds its own state's
+  // monitor (taking lock there could deadlock with a sync that holds lock and asks Raft for the term).
+  private volatile boolean open;
+  private volatile long epoch;
   // guarded by lock
-  private boolean open;
-  private long epoch;
   private long appended;
   private long pendingFirst;
   private List<byte[]> pending = new ArrayList<>();
@@ -113,31 +115,46 @@ public final class LeaderWrites {
   }
 
   public void sync(long position) {
-    if (position <= committed.get()) {
-      return;
-    }
-    CompletableFuture<byte[]> batch;
-    synchronized (lock) {
-      checkOpen();
-      checkWritable();
-      long target = Math.min(position, appended);
-      if (target <= committed.get()) {
-        return;
-      }
-      if (!pending.isEmpty() && target >= pendingFirst) {
-        submitPending();
-      }
-      var covering = inFlight.ceilingEntry(target);
-      if (covering == null) { // its batch completed while we took the lock: committed, or the journal failed
-        if (committed.get() >= target) {
+    while (position > committed.get()) {
+      CompletableFuture<byte[]> batch;
+      boolean covers;
+      synchronized (lock) {
+        checkOpen();
+        checkWritable();
+        long target = Math.min(position, appended);
+        if (target <= committed.get()) {
           return;
         }
-        checkWritable();
-        throw new IllegalStateException(node + ": position " + target + " is neither pending, in flight nor committed");
+        var covering = inFlight.ceilingEntry(target);
+        if (covering != null) {
+          batch = covering.getValue();
+          covers = true;
+        } else if (target >= pendingFirst) {
+          // inFlight shrinks on jgroups-raft's thread; read it once.
+          var last = inFlight.lastEntry();
+          if (last == null) {
+            batch = submitPending();
+            covers = true;
+          } else {
+            // Group commit: one batch in flight at a time. Records appended meanwhile wait for it to commit,
+            // then go out together in the next batch, submitted by the first sync to wake.
+            batch = last.getValue();
+            covers = false;
+          }
+        } else { // its batch completed while we took the lock: committed, or the journal failed
+          if (committed.get() >= target) {
+            return;
+          }
+          checkWritable();
+          throw new IllegalStateException(node + ": position " + target + " is neither pending, in flight nor "
+              + "committed");
+        }
       }
-      batch = covering.getValue();
+      await(batch, covers ? "position " + position : "the batch before position " + position);
+      if (covers) {
+        return;
+      }
     }
-    await(batch, "position " + position);
   }
 
   /** Commits a snapshot entry: on every node, the records up to {@code position} are replaced by {@code state}. */
@@ -161,19 +178,9 @@ public final class LeaderWrites {
 
   /** This node no longer leads the term it opened in: nothing more is committed through this journal. */
   public void fence(String why) {
-    boolean wasOpen;
-    synchronized (lock) {
-      wasOpen = open;
-    }
-    if (wasOpen) {
-      fail(new JournalException(node + " was fenced out of term " + epochUnlocked() + ": " + why
+    if (open) {
+      fail(new JournalException(node + " was fenced out of term " + epoch + ": " + why
           + "; a new leader holds the journal, nothing more is committed through this one"));
-    }
-  }
-
-  private long epochUnlocked() {
-    synchronized (lock) {
-      return epoch;
     }
   }
 
@@ -199,7 +206,7 @@ public final class LeaderWrites {
     fail(new JournalException("the Raft journal of " + node + " is closed"));
   }
 
-  private void submitPending() {
+  private CompletableFuture<byte[]> submitPending() {
     long end = pendingFirst + pending.size() - 1;
     byte[] entry = Entries.records(pendingFirst, pending);
     CompletableFuture<byte[]> f = submit(entry, "records " + pendingFirst + ".." + end);
@@ -217,6 +224,7 @@ public final class LeaderWrites {
     });
     pending = new ArrayList<>();
     pendingFirst = end + 1;
+    return f;
   }
 
   private CompletableFuture<byte[]> submit(byte[] entry, String what) {
