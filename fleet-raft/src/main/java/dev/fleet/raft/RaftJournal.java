@@ -1,0 +1,390 @@
+package dev.fleet.raft;
+
+import dev.fleet.raft.internal.CommittedLog;
+import dev.fleet.raft.internal.LeaderWrites;
+import dev.fleet.raft.internal.Stacks;
+import dev.fleet.spi.Journal;
+import dev.fleet.spi.JournalException;
+import dev.fleet.spi.Ticker;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.jgroups.Address;
+import org.jgroups.JChannel;
+import org.jgroups.protocols.raft.RAFT;
+import org.jgroups.protocols.raft.Role;
+import org.jgroups.raft.RaftHandle;
+import org.jgroups.util.ExtendedUUID;
+import org.jgroups.util.Util;
+
+/**
+ * A {@link Journal} replicated among a fixed group of coordinators (3 or 5) through Raft, on jgroups-raft: one
+ * node of the group. Every node, once {@link #start started}, follows the committed records ({@link #subscribe})
+ * and knows the {@link #leader}; the leader's fleet opens it as its journal, and then {@link #sync} returns once
+ * a majority has the records on disk. The epoch is the Raft term: a leader that loses its term (deposed, cut off
+ * from the majority, paused past the failure timeout) is fenced, and its syncs and appends throw.
+ *
+ * <p>A sync that throws because the leader was deposed does not prove the records are lost: a new leader may
+ * still commit them (Raft's usual ambiguity for a write in flight). They were never acknowledged, and a new
+ * leader's {@link #open} replays them if it did commit them.
+ *
+ * <p>Threading: as {@link Journal} says for the journal methods (thread-safe; {@link #append} never blocks on the
+ * network, {@link #sync} shares one Raft entry among concurrent callers). {@link #start}, {@link #open} and
+ * {@link #close} block. Listeners are called on jgroups-raft's threads and must return quickly.
+ */
+public final class RaftJournal implements Journal {
+  private static final System.Logger LOG = System.getLogger(RaftJournal.class.getName());
+
+  private final String self;
+  private final Map<String, InetSocketAddress> members;
+  private final Path logDir;
+  private final Duration openTimeout;
+  private final Ticker ticker;
+  private final JChannel channel;
+  private final RaftHandle raft;
+  private final CommittedLog committed;
+  private final LeaderWrites writes;
+  private final List<Consumer<RaftRole>> roleListeners = new CopyOnWriteArrayList<>();
+
+  private boolean started; // guarded by this
+  private volatile boolean closed;
+
+  private RaftJournal(String self, Map<String, InetSocketAddress> members, Path logDir, Duration failureTimeout,
+      Duration commitTimeout, Duration openTimeout, boolean fsync, Ticker ticker) throws Exception {
+    this.self = self;
+    this.members = Map.copyOf(members);
+    this.logDir = logDir;
+    this.openTimeout = openTimeout;
+    this.ticker = ticker;
+    channel = Stacks.channel(self, new LinkedHashMap<>(members), logDir, fsync, failureTimeout);
+    RAFT protocol = channel.getProtocolStack().findProtocol(RAFT.class);
+    committed = new CommittedLog(self, () -> protocol.snapshotAsync());
+    raft = new RaftHandle(channel, committed);
+    writes = new LeaderWrites(self, protocol, committed, ticker, commitTimeout);
+    raft.addRoleListener(this::roleChanged);
+  }
+
+  /** A builder for node {@code self}, keeping its Raft log under {@code logDir}. */
+  public static Builder newBuilder(String self, Path logDir) {
+    return new Builder(self, logDir);
+  }
+
+  /**
+   * Joins the group: replays this node's own log (so a restarted node has its committed records at once), then
+   * follows the leader. Idempotent.
+   *
+   * @throws JournalException if the channel cannot be connected (a port in use, an unreadable log)
+   */
+  public synchronized void start() {
+    checkNotClosed();
+    if (started) {
+      return;
+    }
+    try {
+      channel.connect("fleet-coordinators");
+      started = true;
+    } catch (Exception e) {
+      throw new JournalException("Raft node " + self + " could not join its group at " + members.get(self)
+          + " with log " + logDir + ": " + e, e);
+    }
+  }
+
+  /**
+   * Opens the journal on the leader: {@link #start}s if needed, waits (up to the open timeout) for a leader to
+   * be known, commits a barrier in this node's term, then replays every committed record.
+   *
+   * @return the Raft term this node leads
+   * @throws JournalException if this node is not the leader (the message names the leader), or no leader was
+   *     elected within the open timeout
+   */
+  @Override
+  public long open(Consumer<byte[]> replay) {
+    Objects.requireNonNull(replay, "replay");
+    start();
+    long deadline = ticker.read() + openTimeout.toNanos();
+    while (raft.leader() == null) {
+      if (ticker.read() - deadline > 0) {
+        throw new JournalException("no leader among " + members.keySet() + " within " + openTimeout
+            + " (does a majority of them run?); " + self + " cannot open the journal");
+      }
+      LockSupport.parkNanos(10_000_000L);
+    }
+    if (!raft.isLeader()) {
+      throw new JournalException(self + " is not the leader, " + leader().orElse("nobody") + " is (term "
+          + term() + "); the journal is opened on the leader");
+    }
+    long epoch = writes.open(replay);
+    LOG.log(System.Logger.Level.INFO, "{0} opened the replicated journal as leader of term {1} at position {2}",
+        self, epoch, writes.position());
+    return epoch;
+  }
+
+  @Override
+  public long append(byte[] record) {
+    Objects.requireNonNull(record, "record");
+    return writes.append(record);
+  }
+
+  @Override
+  public void sync(long position) {
+    writes.sync(position);
+  }
+
+  /**
+   * Commits, through Raft, an entry that replaces the records up to {@code position} by {@code state} on every
+   * node, then truncates the Raft log to it. The state travels once through the log (every node applies it).
+   */
+  @Override
+  public void snapshot(long position, Iterable<byte[]> state) {
+    Objects.requireNonNull(state, "state");
+    writes.snapshot(position, state);
+  }
+
+  @Override
+  public long position() {
+    return writes.position();
+  }
+
+  @Override
+  public long epoch() {
+    return writes.epoch();
+  }
+
+  @Override
+  public Optional<JournalException> failure() {
+    return Optional.ofNullable(writes.failure());
+  }
+
+  /** This node's name in the group. */
+  public String name() {
+    return self;
+  }
+
+  /** The leader as this node knows it; empty during an election or when this node is cut off from a majority. */
+  public Optional<String> leader() {
+    Address a = raft.leader();
+    if (a instanceof ExtendedUUID uuid) {
+      byte[] id = uuid.get(RAFT.raft_id_key);
+      if (id != null) {
+        return Optional.of(Util.bytesToString(id));
+      }
+    }
+    return Optional.ofNullable(a).map(Address::toString);
+  }
+
+  /** Whether this node is the leader now. */
+  public boolean isLeader() {
+    return raft.isLeader();
+  }
+
+  /** The Raft term this node is in. */
+  public long term() {
+    return raft.currentTerm();
+  }
+
+  /** The position of the last committed record this node applied. */
+  public long committedPosition() {
+    return committed.position();
+  }
+
+  /** Follows the committed records: {@code listener} is told the state so far, then each record applied. */
+  public void subscribe(CommitListener listener) {
+    committed.subscribe(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Stops telling {@code listener}. */
+  public void unsubscribe(CommitListener listener) {
+    committed.unsubscribe(listener);
+  }
+
+  /**
+   * Calls {@code listener} each time this node becomes leader or stops being it, on jgroups-raft's thread while
+   * it changes the leader: the listener must return quickly and hand any work to another thread.
+   */
+  public void onRoleChange(Consumer<RaftRole> listener) {
+    roleListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  private void roleChanged(Role role) {
+    RaftRole now = role == Role.Leader ? RaftRole.LEADER : RaftRole.FOLLOWER;
+    if (now == RaftRole.FOLLOWER && !closed) {
+      writes.fence(self + " stepped down (term " + term() + ", leader " + leader().orElse("unknown") + ")");
+    }
+    for (Consumer<RaftRole> l : roleListeners) {
+      try {
+        l.accept(now);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, self + ": a role listener failed", e);
+      }
+    }
+  }
+
+  /** Commits what was appended if this node still leads, then leaves the group and closes the log. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+    }
+    writes.close();
+    synchronized (this) {
+      closed = true;
+    }
+    channel.close();
+  }
+
+  /** For tests: the first index jgroups-raft still keeps in its log (above 0 once a snapshot truncated it). */
+  long firstLogIndex() {
+    return raft.log().firstAppended();
+  }
+
+  /** For tests that cut a node off: the node's channel. */
+  JChannel channel() {
+    return channel;
+  }
+
+  /**
+   * For tests: stops like a killed process. No leave message and no final sync; the peers notice when its
+   * connections close.
+   */
+  void crash() throws Exception {
+    synchronized (this) {
+      closed = true;
+    }
+    writes.fence("crashed");
+    Util.shutdown(channel);
+  }
+
+  private void checkNotClosed() {
+    if (closed) {
+      throw new JournalException("Raft node " + self + " is closed");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RaftJournal[" + self + " of " + members.keySet() + ", log " + logDir + "]";
+  }
+
+  /**
+   * Configures a {@link RaftJournal}: the group's members with their addresses (this node among them), and the
+   * timing. Each setting may be given once. Not thread-safe.
+   */
+  public static final class Builder {
+    private final String self;
+    private final Path logDir;
+    private final Map<String, InetSocketAddress> members = new LinkedHashMap<>();
+    private Duration failureTimeout;
+    private Duration commitTimeout;
+    private Duration openTimeout;
+    private Boolean fsync;
+    private Ticker ticker;
+
+    private Builder(String self, Path logDir) {
+      this.self = checkName(Objects.requireNonNull(self, "self"));
+      this.logDir = Objects.requireNonNull(logDir, "logDir");
+    }
+
+    private static String checkName(String name) {
+      if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
+        throw new IllegalArgumentException("a Raft node name is 1 to 63 letters, digits, '.', '_' or '-', "
+            + "starting with a letter or digit; was '" + name + "'");
+      }
+      return name;
+    }
+
+    /** Adds a member of the group, this node included, at the TCP address it listens on. */
+    public Builder member(String name, InetSocketAddress address) {
+      checkName(Objects.requireNonNull(name, "name"));
+      Objects.requireNonNull(address, "address");
+      if (address.isUnresolved()) {
+        throw new IllegalArgumentException("the address of Raft member " + name + " does not resolve: " + address);
+      }
+      if (members.containsKey(name)) {
+        throw new IllegalArgumentException("Raft member " + name + " was already added, at " + members.get(name));
+      }
+      if (members.containsValue(address)) {
+        throw new IllegalArgumentException("Raft member " + name + " has the address of another member: " + address);
+      }
+      members.put(name, address);
+      return this;
+    }
+
+    /**
+     * How long a member may stay silent before it is suspected (default 2 s); a crashed process is noticed
+     * sooner, when its connections close. Shorter means faster failover, and more needless ones on a slow
+     * network or during long GC pauses.
+     */
+    public Builder failureTimeout(Duration timeout) {
+      failureTimeout = once(failureTimeout, atLeast(timeout, Duration.ofMillis(200), "failureTimeout"),
+          "failureTimeout");
+      return this;
+    }
+
+    /** How long a sync waits for a majority before the journal gives up and fails (default 10 s). */
+    public Builder commitTimeout(Duration timeout) {
+      commitTimeout = once(commitTimeout, atLeast(timeout, Duration.ofMillis(1), "commitTimeout"), "commitTimeout");
+      return this;
+    }
+
+    /** How long {@link RaftJournal#open} waits for a leader to be elected (default 15 s). */
+    public Builder openTimeout(Duration timeout) {
+      openTimeout = once(openTimeout, atLeast(timeout, Duration.ofMillis(1), "openTimeout"), "openTimeout");
+      return this;
+    }
+
+    /** Whether the Raft log forces every entry to disk before acknowledging it (default true). */
+    public Builder fsync(boolean on) {
+      fsync = once(fsync, on, "fsync");
+      return this;
+    }
+
+    /** The time source for the timeouts (default {@link Ticker#system()}). */
+    public Builder ticker(Ticker t) {
+      ticker = once(ticker, Objects.requireNonNull(t, "ticker"), "ticker");
+      return this;
+    }
+
+    private static Duration atLeast(Duration d, Duration min, String what) {
+      Objects.requireNonNull(d, what);
+      if (d.compareTo(min) < 0) {
+        throw new IllegalArgumentException(what + " must be at least " + min + ", was " + d);
+      }
+      return d;
+    }
+
+    private static <T> T once(T old, T value, String what) {
+      if (old != null) {
+        throw new IllegalStateException(what + " was already set to " + old + ", cannot set " + value);
+      }
+      return value;
+    }
+
+    /** A node, not yet started: nothing is bound or read before {@link RaftJournal#start} or open. */
+    public RaftJournal build() {
+      if (!members.containsKey(self)) {
+        throw new IllegalStateException("this node, " + self + ", is not among the members " + members.keySet()
+            + "; add it with member(...)");
+      }
+      try {
+        return new RaftJournal(self, members, logDir,
+            failureTimeout != null ? failureTimeout : Duration.ofSeconds(2),
+            commitTimeout != null ? commitTimeout : Duration.ofSeconds(10),
+            openTimeout != null ? openTimeout : Duration.ofSeconds(15),
+            fsync == null || fsync,
+            ticker != null ? ticker : Ticker.system());
+      } catch (Exception e) {
+        throw new JournalException("Raft node " + self + " could not be set up: " + e, e);
+      }
+    }
+  }
+}
