@@ -177,9 +177,9 @@ class JoinFloodTest {
         Await.until(LIMIT, () -> agent.state() == HttpAgent.State.CONNECTED
             && t.fleet.registry().get(a).map(s -> s.health() == Health.ONLINE).orElse(false), () -> "joined: " + agent);
         String first = agent.credential().orElseThrow();
-        away.set(true); // no heartbeats: offline after 1 s, pruned after 2 s of silence
+        away.set(true); // no heartbeats (the agent holds them and says it sleeps): pruned after 2 s of silence
         Await.until(LIMIT, () -> t.events.stream().anyMatch(e -> e instanceof FleetEvent.HealthChanged h
-            && h.to() == Health.LEFT && h.reason().startsWith("pruned: offline and silent for")), t.events::toString);
+            && h.to() == Health.LEFT && h.reason().startsWith("pruned: asleep and silent for")), t.events::toString);
         away.set(false);
         Await.until(LIMIT, () -> agent.state() == HttpAgent.State.CONNECTED
             && !agent.credential().orElse(first).equals(first)
