@@ -155,6 +155,17 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
   }
 
   /**
+   * What happens when a machine that joined with the fleet's own join token joins again adding capabilities or
+   * changing its role: {@link ClaimPolicy#HOLD} for the operator's approval (the default), {@link ClaimPolicy#REFUSE}
+   * or {@link ClaimPolicy#ACCEPT}. A machine's first join with that token is trusted as it is; scoped join tokens
+   * ({@code POST /v1/join-tokens}) carry their own policy. Takes effect at once.
+   */
+  public HttpCoordinator capabilityChanges(ClaimPolicy policy) {
+    credentials.scopes().capabilityChanges(Objects.requireNonNull(policy, "capabilityChanges"));
+    return this;
+  }
+
+  /**
    * Whether joins are accepted with this token now: false once it was rotated away or revoked, which after a
    * restart the journal decides, not the builder.
    */

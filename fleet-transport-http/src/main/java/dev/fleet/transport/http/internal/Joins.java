@@ -34,6 +34,8 @@ final class Joins {
   private final Limits limits;
   private final String incarnation;
   private final Object joinLock = new Object();
+  /** What a machine may claim: scoped join tokens, capability changes, claims held for approval. */
+  private final ClaimCheck claims;
 
   Joins(Fleet fleet, Credentials credentials, Deliveries deliveries, Limits limits, String incarnation) {
     this.fleet = fleet;
@@ -41,6 +43,11 @@ final class Joins {
     this.deliveries = deliveries;
     this.limits = limits;
     this.incarnation = incarnation;
+    this.claims = new ClaimCheck(credentials.scopes(), new Approvals());
+  }
+
+  ClaimCheck claims() {
+    return claims;
   }
 
   /** Removes a machine from the fleet and invalidates its credential; false if it was unknown. */
@@ -59,6 +66,7 @@ final class Joins {
         req.joinKey()));
     String credential;
     boolean reconnected;
+    ClaimCheck.Admission admitted;
     synchronized (joinLock) {
       Optional<MachineStatus> existing = fleet.registry().get(m.id());
       if (who instanceof MachinePrincipal p) {
@@ -78,20 +86,22 @@ final class Joins {
         reconnected = false;
         credential = null;
       }
+      admitted = claims.admit(who, existing.map(MachineStatus::machine), m, joinKey, Access.address(request));
       if (existing.isPresent()) {
-        fleet.registry().update(m);
+        fleet.registry().update(admitted.machine());
       } else {
         if (fleet.registry().size() >= limits.maxMachines()) {
           throw Problem.conflict("fleet-full", "the fleet has " + fleet.registry().size() + " machines, the most "
               + "allowed (" + limits.maxMachines() + "); remove one first");
         }
-        fleet.registry().register(m);
+        fleet.registry().register(admitted.machine());
       }
       if (credential == null) {
         // Registered first, then the credential: it is journaled after the registration, so a crash leaves
         // either nothing the agent was told, or both.
         credential = credentials.issue(m.id(), joinKey);
       }
+      claims.joined(who, admitted);
     }
     List<Wire.WithdrawnItem> withdrawn = reconnected ? notCurrent(m.id(), req.running()) : List.of();
     long cursor = deliveries.rejoin(m.id());
@@ -99,7 +109,8 @@ final class Joins {
         + Access.address(request));
     return new Wire.JoinResponse(m.id().value(), credential, reconnected,
         fleet.monitor().interval().toMillis(), fleet.monitor().suspectAfter().toMillis(),
-        fleet.monitor().offlineAfter().toMillis(), limits.maxPollWait().toMillis(), cursor, incarnation, withdrawn);
+        fleet.monitor().offlineAfter().toMillis(), limits.maxPollWait().toMillis(), cursor, incarnation, withdrawn,
+        admitted.held());
   }
 
   /**
