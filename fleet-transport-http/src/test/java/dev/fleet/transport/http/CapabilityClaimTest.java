@@ -56,14 +56,14 @@ class CapabilityClaimTest {
 
     RawHttp.Reply rejoin = t.http.post("/v1/join", cred, machineJson("a", "code", "gpu"));
     assertEquals(200, rejoin.status(), rejoin.body());
-    assertTrue(rejoin.body().contains("capability 'gpu'") && rejoin.body().contains("fleet approve a"),
-        "the agent is told what is held and how to approve it: " + rejoin.body());
-    assertEquals(Set.of("code"), capabilities("a"), "it keeps what it was approved with");
     assertEquals(200, t.http.post("/v1/heartbeat", cred, "{\"sequence\":1,\"load\":0.0}").status());
     RawHttp.Reply poll = t.http.get("/v1/assignments?ack=0&waitMillis=300", cred);
     assertEquals(200, poll.status(), poll.body());
     assertFalse(poll.body().contains("meant for gpu"), "no payload of the gpu task reached it: " + poll.body());
     assertEquals(TaskState.QUEUED, state("secret"));
+    assertEquals(Set.of("code"), capabilities("a"), "it keeps what it was approved with");
+    assertTrue(rejoin.body().contains("capability 'gpu'") && rejoin.body().contains("fleet approve a"),
+        "the agent is told what is held and how to approve it: " + rejoin.body());
 
     RawHttp.Reply held = t.http.get("/v1/approvals", t.adminToken);
     assertEquals(200, held.status(), held.body());
