@@ -6,6 +6,7 @@ import dev.fleet.core.FleetBuilder;
 import dev.fleet.core.Fleets;
 import dev.fleet.json.RegistryEntry;
 import dev.fleet.json.RegistryJson;
+import dev.fleet.transport.http.ClaimPolicy;
 import dev.fleet.transport.http.HttpCoordinator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -95,6 +96,12 @@ final class CoordinatorCommand implements Callable<Integer> {
           + "--load-ceiling if higher).")
   Double urgentCeiling;
 
+  @Option(names = "--capability-changes", paramLabel = "hold|refuse|accept", defaultValue = "hold",
+      description = "What happens when a machine that joined with the fleet's join token joins again claiming more "
+          + "capabilities or another role: hold it for `fleet approve`, refuse it, or accept it (default "
+          + "${DEFAULT-VALUE}). Its first join is trusted as it is.")
+  String capabilityChanges;
+
   @Override
   public Integer call() throws Exception {
     return CommandErrors.run(spec, this::execute);
@@ -102,6 +109,7 @@ final class CoordinatorCommand implements Callable<Integer> {
 
   private Integer execute() {
     checkCeilings(); // before anything is written to the state directory
+    ClaimPolicy changes = JoinTokenCommand.policy("--capability-changes", capabilityChanges);
     String password = Passwords.resolve(spec, "--tls-password", keystorePassword, "--tls-password-file",
         keystorePasswordFile);
     PrintWriter out = spec.commandLine().getOut();
@@ -129,7 +137,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     if (insecure) {
       b.allowInsecureNonLoopback();
     }
-    HttpCoordinator coordinator = b.build();
+    HttpCoordinator coordinator = b.build().capabilityChanges(changes);
     FleetBuilder fb = Fleets.newBuilder().transport(coordinator);
     if (loadCeiling != null) {
       fb.loadCeiling(loadCeiling);
