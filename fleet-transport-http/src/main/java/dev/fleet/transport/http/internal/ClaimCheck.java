@@ -75,7 +75,7 @@ final class ClaimCheck {
     }
     ClaimPolicy policy = scope != null ? scope.beyond() : approved == null ? ClaimPolicy.ACCEPT
         : scopes.capabilityChanges();
-    String limit = scope != null ? "join token '" + scope.name() + "''s scope (" + describe(scope) + ")"
+    String limit = scope != null ? "the scope of join token '" + scope.name() + "' (" + describe(scope) + ")"
         : "what it was approved with (role '" + approved.role() + "', capabilities " + approved.capabilities() + ")";
     String claims = "machine '" + id + "' claims " + String.join(", ", beyond) + ", beyond " + limit;
     switch (policy) {
@@ -93,8 +93,8 @@ final class ClaimCheck {
       approvals.hold(new Approvals.Claim(claimed, token, false, beyond, joinKey == null ? new byte[0]
           : Secrets.hash(joinKey), address, false), joinKey);
       LOG.log(Level.WARNING, () -> claims + "; held for approval: `fleet approve " + id + "` lets it join");
-      throw new Problem(403, "held-for-approval", claims + "; held for approval: " + approve + " (the agent asks "
-          + "again from time to time and joins once approved)");
+      throw new Problem(403, "held-for-approval", claims + "; held for approval: run `fleet approve " + id + "` on "
+          + "the coordinator to let it join");
     }
     Machine cut = cutBack(claimed, approved, beyond);
     approvals.hold(new Approvals.Claim(claimed, token, true, beyond, new byte[0], address, false), joinKey);
