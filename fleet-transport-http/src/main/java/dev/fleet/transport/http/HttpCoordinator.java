@@ -45,7 +45,8 @@ import java.util.function.Consumer;
  * a journal attaches automatically. Machine credential hashes, join-token rotations and revocations, and
  * removals are journaled before the answer that reveals them is sent, and replayed when the fleet is built
  * again: a machine keeps its credential across a coordinator restart, and a rotated or revoked join token
- * stays so (the builder's join token is only the initial one). Each run has its own incarnation, which agents
+ * stays so (the builder's join token is only the initial one). Scoped join tokens ({@code POST /v1/join-tokens})
+ * and which machine joined with which are journaled the same way. Each run has its own incarnation, which agents
  * see change on a restart: they join again with their credential, report what they run, and the coordinator
  * stops what is no longer current.
  *
