@@ -6,6 +6,7 @@ import dev.fleet.core.FleetBuilder;
 import dev.fleet.core.Fleets;
 import dev.fleet.json.RegistryEntry;
 import dev.fleet.json.RegistryJson;
+import dev.fleet.transport.http.ClaimPolicy;
 import dev.fleet.transport.http.HttpCoordinator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -119,6 +120,12 @@ final class CoordinatorCommand implements Callable<Integer> {
           + "beyond it is refused with 507 until work finishes.")
   Long maxPayloadBytesHeld;
 
+  @Option(names = "--capability-changes", paramLabel = "hold|refuse|accept", defaultValue = "hold",
+      description = "What happens when a machine that joined with the fleet's join token joins again claiming more "
+          + "capabilities or another role: hold it for `fleet approve`, refuse it, or accept it (default "
+          + "${DEFAULT-VALUE}). Its first join is trusted as it is.")
+  String capabilityChanges;
+
   @Override
   public Integer call() throws Exception {
     return CommandErrors.run(spec, this::execute);
@@ -132,6 +139,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     PruneTimes prune = PruneTimes.choose(pruneNeverHeardAfter, pruneOfflineAfter, offlineAfter != null
         ? offlineAfter : (heartbeatInterval == null ? Duration.ofSeconds(5) : heartbeatInterval).multipliedBy(6));
     PayloadLimits payloads = PayloadLimits.of(maxPayloadBytes, maxPayloadBytesHeld);
+    ClaimPolicy changes = JoinTokenCommand.policy("--capability-changes", capabilityChanges);
     String password = Passwords.resolve(spec, "--tls-password", keystorePassword, "--tls-password-file",
         keystorePasswordFile);
     PrintWriter out = spec.commandLine().getOut();
@@ -163,7 +171,7 @@ final class CoordinatorCommand implements Callable<Integer> {
       b.maxMachines(maxMachines);
     }
     b.maxBodyBytes(payloads.bodyBytes());
-    HttpCoordinator coordinator = b.build();
+    HttpCoordinator coordinator = b.build().capabilityChanges(changes);
     FleetBuilder fb = Fleets.newBuilder().transport(coordinator).maxPayloadBytes(payloads.perTask())
         .maxPayloadBytesHeld(payloads.held());
     if (loadCeiling != null) {

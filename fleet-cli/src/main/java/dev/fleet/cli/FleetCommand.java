@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         SubmitCommand.class, StatusCommand.class, ExplainCommand.class, BackupCommand.class, RestoreCommand.class,
         TasksCommand.class, OutputCommand.class, EventsCommand.class,
         CancelCommand.class, DrainCommand.class, UndrainCommand.class, RemoveCommand.class, CompletionCommand.class,
-        SleepCommand.class,
+        SleepCommand.class, JoinTokenCommand.class, ApprovalsCommand.class, ApproveCommand.class,
         CommandLine.HelpCommand.class})
 public final class FleetCommand implements Runnable {
 

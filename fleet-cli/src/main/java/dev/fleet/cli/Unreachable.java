@@ -89,6 +89,9 @@ final class Unreachable {
     if (status == 404 && (kind.equals("unknown-task") || kind.equals("unknown-machine"))) {
       return "the coordinator" + at + " says: " + e.detail() + "; `fleet status` lists the machines and the queue";
     }
+    if (status == 404 && (kind.equals("no-claim") || kind.equals("unknown-join-token"))) {
+      return "the coordinator" + at + " says: " + e.detail();
+    }
     if (status == 404) {
       return "the server" + at + " has no such endpoint (" + e.detail() + "); is it a fleet coordinator of this "
           + "version?";

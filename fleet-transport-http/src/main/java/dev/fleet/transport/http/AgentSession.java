@@ -47,6 +47,8 @@ final class AgentSession {
   private int joinFailures;
   /** Set when the agent leaves: nothing more may tell the coordinator it is here. Control thread only. */
   private boolean quiet;
+  /** What the coordinator last said it holds for approval, so each such answer is logged once. */
+  private String lastHeld;
 
   AgentSession(Machine machine, String joinToken, String joinKey, String credential, Consumer<String> onCredential,
       JsonHttp http, ScheduledExecutorService control, Duration requestTimeout, Backoff backoff,
@@ -167,9 +169,11 @@ final class AgentSession {
         return;
       }
       Duration wait;
-      if (err instanceof FleetHttpException f && (f.status() == 401 || f.status() == 403 || f.status() == 409)) {
+      if (err instanceof FleetHttpException f && f.kind().equals("held-for-approval")) {
+        wait = heldForApproval(f);
+      } else if (err instanceof FleetHttpException f && (f.status() == 401 || f.status() == 403 || f.status() == 409)) {
         Level level = state == State.REFUSED ? Level.DEBUG : Level.ERROR; // say it once, not every retry
-        refusal = (f.status() == 409 ? "" : "the coordinator refused the join token (HTTP " + f.status() + "): ")
+        refusal = (f.status() == 409 || f.kind().equals("beyond-scope") ? "" : "the coordinator refused the join token (HTTP " + f.status() + "): ")
             + f.detail();
         state = State.REFUSED;
         LOG.log(level, machine.id() + ": the coordinator refused to let this machine join: " + f.detail()
@@ -187,6 +191,10 @@ final class AgentSession {
     }
     reach.reached();
     joinFailures = 0;
+    if (r.held() != null && !r.held().equals(lastHeld)) {
+      LOG.log(Level.WARNING, machine.id() + ": joined, but " + r.held());
+    }
+    lastHeld = r.held();
     boolean changed = !r.credential().equals(credential);
     credential = r.credential();
     if (changed && onCredential != null) {
@@ -216,6 +224,20 @@ final class AgentSession {
     heartbeats.beat(r.heartbeatIntervalMillis());
     inbox.poll();
     outbox.flushResults();
+  }
+
+  /**
+   * The coordinator holds this machine's join for the operator's approval: says so once, with the command that
+   * approves it, and returns how long to wait before asking again, slower than after a failure, as an approval
+   * takes a person.
+   */
+  private Duration heldForApproval(FleetHttpException f) {
+    Duration wait = backoff.max().multipliedBy(3);
+    // Not REFUSED: the agent is waiting, not turned away, and a program watching it must not give up.
+    LOG.log(f.detail().equals(lastHeld) ? Level.DEBUG : Level.WARNING, machine.id() + ": " + f.detail()
+        + "; asking again every " + Math.max(1, wait.toSeconds()) + " s");
+    lastHeld = f.detail();
+    return wait;
   }
 
   /** The coordinator does not know this machine (or its credential) any more: join again. */

@@ -46,7 +46,8 @@ import java.util.function.Consumer;
  * a journal attaches automatically. Machine credential hashes, join-token rotations and revocations, and
  * removals are journaled before the answer that reveals them is sent, and replayed when the fleet is built
  * again: a machine keeps its credential across a coordinator restart, and a rotated or revoked join token
- * stays so (the builder's join token is only the initial one). Each run has its own incarnation, which agents
+ * stays so (the builder's join token is only the initial one). Scoped join tokens ({@code POST /v1/join-tokens})
+ * and which machine joined with which are journaled the same way. Each run has its own incarnation, which agents
  * see change on a restart: they join again with their credential, report what they run, and the coordinator
  * stops what is no longer current.
  *
@@ -153,6 +154,17 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "the join token listener failed; the change stands", e);
     }
+  }
+
+  /**
+   * What happens when a machine that joined with the fleet's own join token joins again adding capabilities or
+   * changing its role: {@link ClaimPolicy#HOLD} for the operator's approval (the default), {@link ClaimPolicy#REFUSE}
+   * or {@link ClaimPolicy#ACCEPT}. A machine's first join with that token is trusted as it is; scoped join tokens
+   * ({@code POST /v1/join-tokens}) carry their own policy. Takes effect at once.
+   */
+  public HttpCoordinator capabilityChanges(ClaimPolicy policy) {
+    credentials.scopes().capabilityChanges(Objects.requireNonNull(policy, "capabilityChanges"));
+    return this;
   }
 
   /**

@@ -255,4 +255,64 @@ public final class HttpFleetClient {
   private static String encode(String s) {
     return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
   }
+
+  // ------------------------------------------------------------------ scoped join tokens and approvals
+
+  /** A scoped join token as listed: its scope, and how many known machines joined with it. */
+  public record ListedJoinToken(JoinScope scope, int machines) {}
+
+  /**
+   * Makes a scoped join token ({@code POST /v1/join-tokens}); returns its secret, shown only now.
+   *
+   * @throws FleetHttpException 409 {@code join-token-exists} if one of that name exists
+   */
+  public String createJoinToken(JoinScope scope) {
+    return call("POST", "v1/join-tokens", dev.fleet.transport.http.internal.ScopeMapping.request(scope),
+        Wire.CreatedJoinTokenDto.class).joinToken();
+  }
+
+  /** The scoped join tokens, by name, without their secrets. */
+  public List<ListedJoinToken> joinTokens() {
+    List<ListedJoinToken> out = new ArrayList<>();
+    for (Wire.JoinScopeDto d : call("GET", "v1/join-tokens", null, Wire.JoinScopeDto[].class)) {
+      out.add(new ListedJoinToken(dev.fleet.transport.http.internal.ScopeMapping.scope(d), d.machines()));
+    }
+    return out;
+  }
+
+  /**
+   * Revokes a scoped join token; machines that joined with it keep their credentials.
+   *
+   * @throws FleetHttpException 404 {@code unknown-join-token} if none has that name
+   */
+  public void revokeJoinToken(String name) {
+    call("DELETE", "v1/join-tokens/" + encode(name), null, java.util.Map.class);
+  }
+
+  /** The claims waiting for the operator's approval. */
+  public List<HeldClaim> approvals() {
+    List<HeldClaim> out = new ArrayList<>();
+    for (Wire.HeldClaimDto d : call("GET", "v1/approvals", null, Wire.HeldClaimDto[].class)) {
+      out.add(dev.fleet.transport.http.internal.ScopeMapping.claim(d));
+    }
+    return out;
+  }
+
+  /**
+   * Approves the machine's waiting claim; returns what that did.
+   *
+   * @throws FleetHttpException 404 {@code no-claim} if none waits
+   */
+  public String approve(MachineId machine) {
+    return call("POST", "v1/approvals/" + machine, null, Wire.ApprovedDto.class).detail();
+  }
+
+  /**
+   * Drops the machine's waiting claim without approving it.
+   *
+   * @throws FleetHttpException 404 {@code no-claim} if none waits
+   */
+  public void dismissClaim(MachineId machine) {
+    call("DELETE", "v1/approvals/" + machine, null, java.util.Map.class);
+  }
 }

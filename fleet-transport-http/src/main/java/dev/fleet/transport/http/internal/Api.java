@@ -39,6 +39,7 @@ public final class Api extends Handler.Abstract {
   private final Departures departures;
   private final MachineEndpoints machines;
   private final AdminEndpoints admin;
+  private final ScopeEndpoints scopes;
 
   /**
    * @param incarnation names this coordinator's run: message numbers count within it, and an agent that sees it
@@ -61,6 +62,7 @@ public final class Api extends Handler.Abstract {
     this.machines = new MachineEndpoints(fleet, deliveries, limits, joins,
         new MailboxEndpoints(fleet, deliveries, limits, scheduler, incarnation), views);
     this.admin = new AdminEndpoints(fleet, credentials, limits, joins, views, reads, joinTokenChanged);
+    this.scopes = new ScopeEndpoints(fleet, credentials.scopes(), joins.claims().approvals());
   }
 
   /**
@@ -146,6 +148,8 @@ public final class Api extends Handler.Abstract {
       Callback callback) {
     if (route.endpoint() == Endpoint.PING) {
       Responses.json(response, callback, 200, Map.of("status", "ok"));
+    } else if (ScopeEndpoints.serves(route.endpoint())) {
+      scopes.handle(route, body, response, callback);
     } else if (route.endpoint().forAgents()) {
       machines.handle(route, who, body, request, response, callback);
     } else {

@@ -57,11 +57,18 @@ public final class Credentials {
    */
   private record Issued(byte[] hash, byte[] joinKeyHash, MachinePrincipal principal) {}
 
-  /** The holder of the join token, who may only join. */
-  public record Joiner() implements Principal {
+  /**
+   * The holder of a join token, who may only join: the fleet's own ({@code scope} null) or a scoped one, named by
+   * {@code scope} ({@link JoinScopes}).
+   */
+  public record Joiner(String scope) implements Principal {
+    public Joiner() {
+      this(null);
+    }
+
     @Override
     public String rateKey() {
-      return "join";
+      return scope == null ? "join" : "join:" + scope;
     }
   }
 
@@ -80,6 +87,8 @@ public final class Credentials {
   private Consumer<byte[]> durableAppend = record -> { };
   /** By machine id as text, so a request's credential is checked without parsing the id first. */
   private final ConcurrentHashMap<String, Issued> machines = new ConcurrentHashMap<>();
+  /** The scoped join tokens, journaled with these records. */
+  private final JoinScopes scopes = new JoinScopes();
 
   public Credentials(String joinToken, String adminToken) {
     this.joinHash = Secrets.hash(Secrets.checkConfigured("joinToken", joinToken));
@@ -116,12 +125,19 @@ public final class Credentials {
     if (join != null && java.security.MessageDigest.isEqual(presented, join)) {
       return Optional.of(new Joiner());
     }
-    return Optional.empty();
+    String scope = scopes.tokenFor(presented);
+    return scope == null ? Optional.empty() : Optional.of(new Joiner(scope));
   }
 
   /** Sets the function that appends a record and returns once it is durable; records are written from now on. */
   public synchronized void attach(Consumer<byte[]> durableAppend) {
     this.durableAppend = Objects.requireNonNull(durableAppend, "durableAppend");
+    scopes.attach(durableAppend);
+  }
+
+  /** The scoped join tokens, whose records are journaled, replayed and snapshot with these. */
+  public JoinScopes scopes() {
+    return scopes;
   }
 
   /** Makes a new credential for the machine, replacing any earlier one; returns it (the only copy). */
@@ -164,6 +180,7 @@ public final class Credentials {
       return false;
     }
     durableAppend.accept(revokeCredential(machine.value()));
+    scopes.forget(machine);
     return machines.remove(machine.value()) != null;
   }
 
@@ -207,6 +224,10 @@ public final class Credentials {
    */
   public synchronized void replay(byte[] record) {
     Objects.requireNonNull(record, "record");
+    if (JoinScopes.isRecord(record)) {
+      scopes.replay(record);
+      return;
+    }
     if (record.length < 2 || record[0] != VERSION) {
       throw new IllegalArgumentException("not a credentials record of version " + VERSION + ": "
           + (record.length == 0 ? "empty" : "version " + record[0] + ", " + record.length + " bytes"));
@@ -241,6 +262,7 @@ public final class Credentials {
     for (Map.Entry<String, Issued> e : new java.util.TreeMap<>(machines).entrySet()) {
       out.accept(setCredential(e.getKey(), e.getValue()));
     }
+    scopes.snapshot(out);
   }
 
   private static byte[] setCredential(String id, Issued issued) {

@@ -35,7 +35,13 @@ enum Endpoint {
   RULES("rules", Who.ADMIN, Body.NONE, false),
   ROTATE_JOIN_TOKEN("rotate-join-token", Who.ADMIN, Body.OPTIONAL, false),
   REVOKE_JOIN_TOKEN("revoke-join-token", Who.ADMIN, Body.NONE, false),
-  BACKUP("backup", Who.ADMIN, Body.NONE, false);
+  BACKUP("backup", Who.ADMIN, Body.NONE, false),
+  CREATE_JOIN_TOKEN("create-join-token", Who.ADMIN, Body.REQUIRED, false),
+  JOIN_TOKENS("join-tokens", Who.ADMIN, Body.NONE, false),
+  REVOKE_SCOPED_JOIN_TOKEN("revoke-scoped-join-token", Who.ADMIN, Body.NONE, false),
+  APPROVALS("approvals", Who.ADMIN, Body.NONE, false),
+  APPROVE("approve", Who.ADMIN, Body.OPTIONAL, false),
+  DISMISS_CLAIM("dismiss-claim", Who.ADMIN, Body.NONE, false);
 
   /** Who may call an endpoint. */
   enum Who { ANYONE, JOINER_OR_MACHINE, MACHINE, ADMIN, ADMIN_OR_MACHINE }

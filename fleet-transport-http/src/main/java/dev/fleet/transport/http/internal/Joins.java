@@ -35,6 +35,8 @@ final class Joins {
   private final JoinLimits joinLimits;
   private final String incarnation;
   private final Object joinLock = new Object();
+  /** What a machine may claim: scoped join tokens, capability changes, claims held for approval. */
+  private final ClaimCheck claims;
 
   Joins(Fleet fleet, Credentials credentials, Deliveries deliveries, Limits limits, JoinLimits joinLimits,
       String incarnation) {
@@ -44,6 +46,11 @@ final class Joins {
     this.limits = limits;
     this.joinLimits = joinLimits;
     this.incarnation = incarnation;
+    this.claims = new ClaimCheck(credentials.scopes(), new Approvals());
+  }
+
+  ClaimCheck claims() {
+    return claims;
   }
 
   /** Removes a machine from the fleet and invalidates its credential; false if it was unknown. */
@@ -80,6 +87,7 @@ final class Joins {
     }
     String credential;
     boolean reconnected;
+    ClaimCheck.Admission admitted;
     synchronized (joinLock) {
       Optional<MachineStatus> existing = fleet.registry().get(m.id());
       if (who instanceof MachinePrincipal p) {
@@ -102,19 +110,21 @@ final class Joins {
         reconnected = false;
         credential = null;
       }
+      admitted = claims.admit(who, existing.map(MachineStatus::machine), m, joinKey, Access.address(request));
       if (existing.isPresent()) {
-        fleet.registry().update(m);
+        fleet.registry().update(admitted.machine());
       } else {
         if (fleet.registry().size() >= limits.maxMachines()) {
           throw FleetFull.problem(fleet, limits.maxMachines());
         }
-        fleet.registry().register(m);
+        fleet.registry().register(admitted.machine());
       }
       if (credential == null) {
         // Registered first, then the credential: it is journaled after the registration, so a crash leaves
         // either nothing the agent was told, or both.
         credential = credentials.issue(m.id(), joinKey);
       }
+      claims.joined(who, admitted);
     }
     List<Wire.WithdrawnItem> withdrawn = reconnected ? notCurrent(m.id(), req.running()) : List.of();
     long cursor = deliveries.rejoin(m.id());
@@ -122,7 +132,8 @@ final class Joins {
         + Access.address(request));
     return new Wire.JoinResponse(m.id().value(), credential, reconnected,
         fleet.monitor().interval().toMillis(), fleet.monitor().suspectAfter().toMillis(),
-        fleet.monitor().offlineAfter().toMillis(), limits.maxPollWait().toMillis(), cursor, incarnation, withdrawn);
+        fleet.monitor().offlineAfter().toMillis(), limits.maxPollWait().toMillis(), cursor, incarnation, withdrawn,
+        admitted.held());
   }
 
   /**

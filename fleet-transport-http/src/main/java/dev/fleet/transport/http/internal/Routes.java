@@ -48,12 +48,27 @@ final class Routes {
               return new Route(Endpoint.ROTATE_JOIN_TOKEN, null);
             }
             return only(m, "DELETE", Endpoint.REVOKE_JOIN_TOKEN, null, "POST");
+          case "join-tokens":
+            if (m.equals("GET")) {
+              return new Route(Endpoint.JOIN_TOKENS, null);
+            }
+            return only(m, "POST", Endpoint.CREATE_JOIN_TOKEN, null, "GET");
+          case "approvals": return only(m, "GET", Endpoint.APPROVALS, null);
           default: break;
         }
       }
       case 2 -> {
         if (s[0].equals("tasks") && !s[1].isEmpty()) {
           return only(m, "GET", Endpoint.TASK, s[1]);
+        }
+        if (s[0].equals("join-tokens") && !s[1].isEmpty()) {
+          return only(m, "DELETE", Endpoint.REVOKE_SCOPED_JOIN_TOKEN, s[1]);
+        }
+        if (s[0].equals("approvals") && !s[1].isEmpty()) {
+          if (m.equals("POST")) {
+            return new Route(Endpoint.APPROVE, s[1]);
+          }
+          return only(m, "DELETE", Endpoint.DISMISS_CLAIM, s[1], "POST");
         }
         if (s[0].equals("machines") && !s[1].isEmpty()) {
           if (m.equals("GET")) {

@@ -35,11 +35,19 @@ public final class Wire {
   /**
    * The answer to a join: the machine's credential, the heartbeat settings it must keep, the cursor to
    * acknowledge from, the coordinator's incarnation (it changes when the coordinator restarts, and with it the
-   * numbering of messages), and which of the reported running attempts to stop.
+   * numbering of messages), and which of the reported running attempts to stop. {@code held} (absent if nothing)
+   * says what of the machine's claim waits for the operator's approval, and what it has until then.
    */
   public record JoinResponse(String machine, String credential, boolean reconnected, long heartbeatIntervalMillis,
       long suspectAfterMillis, long offlineAfterMillis, long maxPollWaitMillis, long cursor, String incarnation,
-      List<WithdrawnItem> withdrawn) {}
+      List<WithdrawnItem> withdrawn, String held) {
+    public JoinResponse(String machine, String credential, boolean reconnected, long heartbeatIntervalMillis,
+        long suspectAfterMillis, long offlineAfterMillis, long maxPollWaitMillis, long cursor, String incarnation,
+        List<WithdrawnItem> withdrawn) {
+      this(machine, credential, reconnected, heartbeatIntervalMillis, suspectAfterMillis, offlineAfterMillis,
+          maxPollWaitMillis, cursor, incarnation, withdrawn, null);
+    }
+  }
 
   /** An attempt the agent reported running that it must stop, and why. */
   public record WithdrawnItem(String task, String token, String reason) {}
@@ -211,4 +219,30 @@ public final class Wire {
    * at all: an empty object. Any field in it is refused, as unknown fields are everywhere.
    */
   public record NoFields() {}
+
+  /**
+   * {@code POST /v1/join-tokens}: a scoped join token to make. {@code name} is required; {@code role} (any if
+   * absent), {@code capabilities} (none if absent), {@code idPattern} (a glob, {@code *} if absent) and
+   * {@code beyond} ({@code refuse} or {@code hold}, {@code refuse} if absent) are optional.
+   */
+  public record JoinTokenRequest(String name, String role, List<String> capabilities, String idPattern,
+      String beyond) {}
+
+  /** A scoped join token as listed, without its secret; {@code machines} is how many joined with it. */
+  public record JoinScopeDto(String name, String role, List<String> capabilities, String idPattern, String beyond,
+      int machines) {}
+
+  /** A new scoped join token: its scope, and its secret, shown only now. */
+  public record CreatedJoinTokenDto(JoinScopeDto scope, String joinToken) {}
+
+  /**
+   * A claim waiting for approval ({@code GET /v1/approvals}): the machine, the scoped token it came with (absent for
+   * the fleet's own), whether the machine is known already, what it claims, what of that went beyond, its state
+   * ({@code held} or {@code approved}) and the address it came from.
+   */
+  public record HeldClaimDto(String machine, String token, boolean known, String role, List<String> capabilities,
+      List<String> beyond, String state, String address) {}
+
+  /** The answer to {@code POST /v1/approvals/{machine}}: the claim as approved, and what happens now. */
+  public record ApprovedDto(HeldClaimDto claim, String detail) {}
 }

@@ -1,0 +1,33 @@
+package dev.fleet.transport.http;
+
+import dev.fleet.MachineId;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A machine's claim that waits for the operator ({@code GET /v1/approvals}, {@code fleet approvals}): the role
+ * and capabilities it claimed, what of that went beyond what it may claim, the join token it came with, and
+ * whether the machine is known already (a re-join that adds capabilities or changes its role) or new.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param token the name of the scoped join token the claim came with; empty for the fleet's own join token
+ * @param known whether the machine is registered already, with what it was approved with
+ * @param beyond what went beyond, e.g. {@code capability 'gpu'}, one item each
+ * @param state {@code held} (waiting) or {@code approved} (a new machine that may now join; its agent asks again)
+ * @param address the address the claim came from
+ */
+public record HeldClaim(MachineId machine, Optional<String> token, boolean known, String role,
+    Set<String> capabilities, List<String> beyond, String state, String address) {
+  public HeldClaim {
+    Objects.requireNonNull(machine, "machine");
+    Objects.requireNonNull(token, "token");
+    Objects.requireNonNull(role, "role");
+    capabilities = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(capabilities));
+    beyond = List.copyOf(beyond);
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(address, "address");
+  }
+}
