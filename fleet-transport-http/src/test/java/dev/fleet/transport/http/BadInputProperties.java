@@ -62,7 +62,9 @@ class BadInputProperties {
         + "\"output\":{\"mediaType\":\"text/plain\",\"text\":\"x\"},\"message\":\"m\"}]}"),
     STARTED_BATCH("/v1/started", "{\"started\":[{\"task\":\"at\",\"token\":\"TOKEN\"}]}"),
     DRAIN("/v1/machines/a/drain", "{\"deadlineMillis\":1000}"),
-    REROUTE("/v1/tasks/at/reroute", "{\"machine\":\"b\"}");
+    REROUTE("/v1/tasks/at/reroute", "{\"machine\":\"b\"}"),
+    JOIN_TOKENS("/v1/join-tokens", "{\"name\":\"fuzz\",\"role\":\"worker\",\"capabilities\":[\"code\"],"
+        + "\"idPattern\":\"lap-*\",\"beyond\":\"hold\"}");
 
     final String path;
     final String template;
@@ -138,7 +140,12 @@ class BadInputProperties {
       new Field(Endpoint.SUBMIT, "tasks.0.onOwnerReturn.action", "string", true),
       new Field(Endpoint.SUBMIT, "tasks.0.onOwnerReturn.pauseAtMostMillis", "integer", false),
       new Field(Endpoint.DRAIN, "deadlineMillis", "integer", false),
-      new Field(Endpoint.REROUTE, "machine", "string", true));
+      new Field(Endpoint.REROUTE, "machine", "string", true),
+      new Field(Endpoint.JOIN_TOKENS, "name", "string", true),
+      new Field(Endpoint.JOIN_TOKENS, "role", "string", false),
+      new Field(Endpoint.JOIN_TOKENS, "capabilities", "array", false),
+      new Field(Endpoint.JOIN_TOKENS, "idPattern", "string", false),
+      new Field(Endpoint.JOIN_TOKENS, "beyond", "string", false));
 
   /** Values of the right JSON type that Fleet's values refuse. */
   private static final List<Object[]> INVALID_VALUES = List.of(
@@ -183,7 +190,16 @@ class BadInputProperties {
       new Object[] {Endpoint.SUBMIT, "tasks.0.title", "\"" + "x".repeat(501) + "\""},
       new Object[] {Endpoint.DRAIN, "deadlineMillis", "-1"},
       new Object[] {Endpoint.REROUTE, "machine", "\"nobody\""},
-      new Object[] {Endpoint.REROUTE, "machine", "\"a b\""});
+      new Object[] {Endpoint.REROUTE, "machine", "\"a b\""},
+      new Object[] {Endpoint.JOIN_TOKENS, "name", "\"bad name!\""},
+      new Object[] {Endpoint.JOIN_TOKENS, "name", "\"\""},
+      new Object[] {Endpoint.JOIN_TOKENS, "role", "\"-x\""},
+      new Object[] {Endpoint.JOIN_TOKENS, "capabilities", "[\"not ok\"]"},
+      new Object[] {Endpoint.JOIN_TOKENS, "capabilities", "[null]"},
+      new Object[] {Endpoint.JOIN_TOKENS, "idPattern", "\"\""},
+      new Object[] {Endpoint.JOIN_TOKENS, "idPattern", "\"a b*\""},
+      new Object[] {Endpoint.JOIN_TOKENS, "beyond", "\"maybe\""},
+      new Object[] {Endpoint.JOIN_TOKENS, "beyond", "\"accept\""});
 
   @BeforeContainer
   static void start() {
@@ -251,7 +267,9 @@ class BadInputProperties {
     TaskStatus at = t.fleet.dispatcher().status(TaskId.of("at")).orElseThrow();
     return machines + " | " + at.state() + " " + at.machine() + " " + at.attempt() + " | queue "
         + t.fleet.dispatcher().queue().size() + " | new1 " + t.fleet.dispatcher().status(TaskId.of("new1")).isPresent()
-        + " | join token changes " + TOKEN_CHANGES.get();
+        + " | join token changes " + TOKEN_CHANGES.get() + " | scoped tokens "
+        + t.http.get("/v1/join-tokens", t.adminToken).body() + " | approvals "
+        + t.http.get("/v1/approvals", t.adminToken).body();
   }
 
   private static void assertRefused(Endpoint e, RawHttp.Reply r, String sent, int... allowed) {
@@ -362,7 +380,8 @@ class BadInputProperties {
 
   /** The actions without parameters: they take no body or {@code {}}, nothing else. */
   enum Action {
-    CANCEL("/v1/tasks/at/cancel"), UNDRAIN("/v1/machines/b/undrain"), SLEEP("/v1/sleep"), ROTATE("/v1/join-token");
+    CANCEL("/v1/tasks/at/cancel"), UNDRAIN("/v1/machines/b/undrain"), SLEEP("/v1/sleep"), ROTATE("/v1/join-token"),
+    APPROVE("/v1/approvals/a");
 
     final String path;
 
@@ -377,7 +396,9 @@ class BadInputProperties {
     LIST_TASKS("GET", "/v1/tasks"), OUTPUT("GET", "/v1/tasks/at/output"), EXPLAIN("GET", "/v1/tasks/at/explanation"),
     MACHINES("GET", "/v1/machines"), MACHINE("GET", "/v1/machines/a"), QUEUE("GET", "/v1/queue"),
     RULES("GET", "/v1/rules"), EVENTS("GET", "/v1/events"), BACKUP("GET", "/v1/backup"),
-    REMOVE_MACHINE("DELETE", "/v1/machines/b"), REVOKE_JOIN_TOKEN("DELETE", "/v1/join-token");
+    REMOVE_MACHINE("DELETE", "/v1/machines/b"), REVOKE_JOIN_TOKEN("DELETE", "/v1/join-token"),
+    JOIN_TOKENS("GET", "/v1/join-tokens"), APPROVALS("GET", "/v1/approvals"),
+    REVOKE_SCOPED("DELETE", "/v1/join-tokens/nope"), DISMISS("DELETE", "/v1/approvals/a");
 
     final String method;
     final String path;
