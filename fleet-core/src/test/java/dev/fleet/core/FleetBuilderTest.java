@@ -68,5 +68,14 @@ class FleetBuilderTest {
       assertTrue(rules.contains("below 0.60 (urgent tasks: below 0.95)"), rules);
       assertTrue(rules.contains("heartbeat every 2s; a machine silent for 6s is suspect"), rules);
     }
+    try (Fleet f = Fleets.newBuilder().ticker(new FakeTicker()).maxPayloadBytes(64 * 1024 + 1)
+        .maxPayloadBytesHeld(3L << 30).build()) {
+      String rules = f.describeRules();
+      assertTrue(rules.contains("payload may be at most 65537 bytes, and the payloads of unfinished tasks at most "
+          + "3 GiB in all"), rules);
+    }
+    try (Fleet f = Fleets.newBuilder().ticker(new FakeTicker()).maxPayloadBytes(64 * 1024).build()) {
+      assertTrue(f.describeRules().contains("payload may be at most 64 KiB,"), f.describeRules());
+    }
   }
 }

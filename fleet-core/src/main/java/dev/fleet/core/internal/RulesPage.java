@@ -68,7 +68,9 @@ final class RulesPage {
         + " the move is explained on the task.");
     rules.add("A waiting task whose deadline passes is cancelled. The queue holds at most " + c.maxQueuedTasks()
         + " tasks; beyond that a submission is rejected. A resubmission with the same idempotency key within "
-        + time(c.idempotencyWindow()) + " returns the first task.");
+        + time(c.idempotencyWindow()) + " returns the first task. A task's payload may be at most "
+        + bytes(c.payloads().maxPayloadBytes()) + ", and the payloads of unfinished tasks at most "
+        + bytes(c.payloads().maxHeldBytes()) + " in all; beyond either a submission is refused.");
     rules.add(pruning(c));
     StringBuilder sb = new StringBuilder("Fleet rules (generated from the live configuration)\n");
     for (int i = 0; i < rules.size(); i++) {
@@ -103,5 +105,19 @@ final class RulesPage {
       return s + "s";
     }
     return String.format(Locale.ROOT, "%.3fs", d.toNanos() / 1e9);
+  }
+
+  /** A byte count as people write it: 1 MiB, 256 MiB, 64 KiB, 1000 bytes. */
+  static String bytes(long n) {
+    if (n >= 1L << 30 && n % (1L << 30) == 0) {
+      return (n >> 30) + " GiB";
+    }
+    if (n >= 1L << 20 && n % (1L << 20) == 0) {
+      return (n >> 20) + " MiB";
+    }
+    if (n >= 1L << 10 && n % (1L << 10) == 0) {
+      return (n >> 10) + " KiB";
+    }
+    return n + " bytes";
   }
 }
