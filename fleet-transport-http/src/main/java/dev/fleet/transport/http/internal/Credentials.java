@@ -1,11 +1,9 @@
 package dev.fleet.transport.http.internal;
 
 import dev.fleet.MachineId;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -281,20 +279,8 @@ public final class Credentials {
     return record(SET_JOIN_TOKEN, out -> bytes(out, hash));
   }
 
-  private interface Body {
-    void write(DataOutputStream out) throws IOException;
-  }
-
-  private static byte[] record(byte kind, Body body) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(80);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(VERSION);
-      out.writeByte(kind);
-      body.write(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing to memory failed", e);
-    }
-    return bytes.toByteArray();
+  private static byte[] record(byte kind, RecordWriter.Body body) {
+    return RecordWriter.record(VERSION, kind, body);
   }
 
   private static void bytes(DataOutputStream out, byte[] b) throws IOException {

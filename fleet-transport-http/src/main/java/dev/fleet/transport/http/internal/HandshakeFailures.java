@@ -4,7 +4,6 @@ import dev.fleet.spi.Ticker;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLEngine;
 import org.eclipse.jetty.io.EndPoint;
@@ -24,12 +23,7 @@ final class HandshakeFailures implements SslHandshakeListener {
   // Under the public class's name, the one operators set levels for.
   private static final System.Logger LOG = System.getLogger("dev.fleet.transport.http.HttpCoordinator");
 
-  private final Ticker ticker;
-  private final long quietNanos;
-  private final Consumer<String> sink;
-  private boolean logged;
-  private long lastLine;
-  private long unlogged;
+  private final QuietLog log;
 
   /**
    * @param ticker the coordinator's time source, on which the quiet period is measured
@@ -37,12 +31,7 @@ final class HandshakeFailures implements SslHandshakeListener {
    * @param sink where a line goes
    */
   HandshakeFailures(Ticker ticker, Duration quiet, Consumer<String> sink) {
-    this.ticker = Objects.requireNonNull(ticker, "ticker");
-    if (quiet.isNegative()) {
-      throw new IllegalArgumentException("quiet period must not be negative, got " + quiet);
-    }
-    this.quietNanos = quiet.toNanos();
-    this.sink = Objects.requireNonNull(sink, "sink");
+    this.log = new QuietLog(ticker, quiet, sink);
   }
 
   /** One that logs at WARNING under the coordinator's logger, at most a line a minute. */
@@ -57,24 +46,12 @@ final class HandshakeFailures implements SslHandshakeListener {
 
   /** Counts a failed handshake from {@code remote}, and logs it unless a line went out within the quiet period. */
   void failed(String remote, String reason) {
-    String line;
-    synchronized (this) {
-      long now = ticker.read();
-      if (logged && now - lastLine < quietNanos) {
-        unlogged++;
-        return;
-      }
-      line = "TLS handshake from " + remote + " failed: " + reason + "; a client or agent that does not trust this "
-          + "coordinator's certificate (give it --trust with the PEM from `fleet coordinator export-cert`), or one "
-          + "speaking plain http to the https port" + (unlogged == 0 ? "" : " (" + unlogged + " more failed "
-          + "handshakes not logged since the last line; at most one line per " + Duration.ofNanos(quietNanos)
-          .toSeconds() + " s)");
-      logged = true;
-      lastLine = now;
-      unlogged = 0;
-    }
-    sink.accept(line);
+    log.offer(unlogged -> "TLS handshake from " + remote + " failed: " + reason + "; a client or agent that does not "
+        + "trust this coordinator's certificate (give it --trust with the PEM from `fleet coordinator export-cert`), "
+        + "or one speaking plain http to the https port" + (unlogged == 0 ? "" : " (" + unlogged + " more failed "
+        + "handshakes not logged since the last line; at most one line per " + log.quietSeconds() + " s)"));
   }
+
 
   private static String remote(Event event) {
     EndPoint endPoint = event.getEndPoint();

@@ -4,11 +4,8 @@ import dev.fleet.MachineId;
 import dev.fleet.transport.http.ClaimPolicy;
 import dev.fleet.transport.http.JoinScope;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -220,20 +217,8 @@ public final class JoinScopes {
     });
   }
 
-  private interface Body {
-    void write(DataOutputStream out) throws IOException;
-  }
-
-  private static byte[] record(byte kind, Body body) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(VERSION);
-      out.writeByte(kind);
-      body.write(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing to memory failed", e);
-    }
-    return bytes.toByteArray();
+  private static byte[] record(byte kind, RecordWriter.Body body) {
+    return RecordWriter.record(VERSION, kind, body);
   }
 
   @Override

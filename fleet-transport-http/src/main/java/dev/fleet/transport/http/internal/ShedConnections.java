@@ -3,7 +3,6 @@ package dev.fleet.transport.http.internal;
 import dev.fleet.spi.Ticker;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -20,12 +19,7 @@ public final class ShedConnections {
   // Under the public class's name, the one operators set levels for.
   private static final System.Logger LOG = System.getLogger("dev.fleet.transport.http.HttpCoordinator");
 
-  private final Ticker ticker;
-  private final long quietNanos;
-  private final Consumer<String> sink;
-  private boolean logged;
-  private long lastLine;
-  private long unlogged;
+  private final QuietLog log;
 
   /**
    * @param ticker the coordinator's time source, on which the quiet period is measured
@@ -33,12 +27,7 @@ public final class ShedConnections {
    * @param sink where a line goes
    */
   ShedConnections(Ticker ticker, Duration quiet, Consumer<String> sink) {
-    this.ticker = Objects.requireNonNull(ticker, "ticker");
-    if (quiet.isNegative()) {
-      throw new IllegalArgumentException("quiet period must not be negative, got " + quiet);
-    }
-    this.quietNanos = quiet.toNanos();
-    this.sink = Objects.requireNonNull(sink, "sink");
+    this.log = new QuietLog(ticker, quiet, sink);
   }
 
   /** One that logs at WARNING under the coordinator's logger, at most a line a minute. */
@@ -48,21 +37,9 @@ public final class ShedConnections {
 
   /** Counts a connection from {@code address} closed for {@code reason}; logs it unless a line went out lately. */
   void shed(String address, String reason) {
-    String line;
-    synchronized (this) {
-      long now = ticker.read();
-      if (logged && now - lastLine < quietNanos) {
-        unlogged++;
-        return;
-      }
-      line = "closed an idle connection from " + address + " that showed no credential, to make room ("
-          + reason + "); machines and clients with a credential keep theirs" + (unlogged == 0 ? ""
-          : " (" + unlogged + " more closed since the last line; at most one line per "
-          + Duration.ofNanos(quietNanos).toSeconds() + " s)");
-      logged = true;
-      lastLine = now;
-      unlogged = 0;
-    }
-    sink.accept(line);
+    log.offer(unlogged -> "closed an idle connection from " + address + " that showed no credential, to make room ("
+        + reason + "); machines and clients with a credential keep theirs" + (unlogged == 0 ? ""
+        : " (" + unlogged + " more closed since the last line; at most one line per " + log.quietSeconds() + " s)"));
   }
+
 }
