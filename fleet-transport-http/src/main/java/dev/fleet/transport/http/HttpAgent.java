@@ -46,6 +46,12 @@ import javax.net.ssl.SSLContext;
  * no acknowledgement from before the restart drops a message. A join with the join token carries a join key
  * the agent keeps for its life ({@link Builder#joinKey}), so a join whose answer was lost can be retried.
  *
+ * <p>Given several coordinators ({@link #newBuilder(List, Machine)}, replicated coordinators) it follows the
+ * leader: a follower's 307 sends each request to the leader at once, and a coordinator that cannot be reached or
+ * knows no leader is passed over for the next; it backs off only once every one failed in a row. A new leader is
+ * another coordinator run, so the agent joins it again with its credential, as after a restart, and logs once
+ * {@code following the leader at URL}.
+ *
  * <p>When the machine was asleep (its wall clock ran on while the ticker stood still, or a heartbeat period
  * overshot hugely) the agent logs {@code resumed after sleep of ~N} and heartbeats at once.
  *

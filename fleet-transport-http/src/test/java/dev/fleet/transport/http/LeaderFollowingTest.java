@@ -137,6 +137,42 @@ class LeaderFollowingTest {
   }
 
   @Test
+  void theEventStreamFollowsANewLeader() throws Exception {
+    MemoryJournal journal = new MemoryJournal();
+    Run first = coordinator(journal);
+    FakeFollower follower = keep(new FakeFollower(first.coordinator().uri()));
+    HttpFleetClient client = HttpFleetClient.connect(List.of(follower.uri(), first.coordinator().uri()), adminToken);
+    List<RemoteEvent> seen = new CopyOnWriteArrayList<>();
+    java.util.concurrent.CompletableFuture<OptionalLong> reader = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return client.events(OptionalLong.empty(), e -> {
+              seen.add(e);
+              return !(e instanceof RemoteEvent.TaskChanged t && t.task().value().equals("after"));
+            });
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    keep(() -> reader.cancel(true));
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    Await.until(LIMIT, () -> { // until the stream is open: it starts from now
+      client.submit(List.of(Task.newBuilder("before-" + n.incrementAndGet()).build()));
+      return seen.stream().anyMatch(e -> e instanceof RemoteEvent.TaskChanged);
+    }, () -> seen + " " + reader);
+
+    MemoryJournal replicated = journal.crash();
+    first.coordinator().close();
+    first.fleet().close();
+    Run second = coordinator(replicated);
+    follower.leader(second.coordinator().uri());
+    Await.until(LIMIT, () -> seen.stream().anyMatch(e -> e instanceof RemoteEvent.Gap), seen::toString);
+    client.submit(List.of(Task.newBuilder("after").build()));
+    reader.get(30, TimeUnit.SECONDS);
+    assertEquals(second.coordinator().uri() + "/", client.coordinator().toString());
+  }
+
+  @Test
   void whenNoCoordinatorCanServeTheFailureNamesEveryUrlTried() throws Exception {
     URI dead = deadUrl();
     FakeFollower electing = keep(new FakeFollower(null));
