@@ -1,5 +1,6 @@
 package dev.fleet.cli;
 
+import dev.fleet.transport.http.FleetHttpException;
 import dev.fleet.transport.http.HttpFleetClient;
 import dev.fleet.transport.http.RemoteCoordinators;
 import java.io.PrintWriter;
@@ -8,7 +9,7 @@ import java.util.Optional;
 /**
  * The "Coordinators:" section of {@code fleet status}: each coordinator's name, URL and role, the leader and
  * the term, from {@code GET /v1/coordinators}. A coordinator of an older version answers 404 and the section is
- * left out.
+ * left out, as it is for any other refusal of that request.
  *
  * <p>Thread-safe: stateless.
  */
@@ -16,7 +17,12 @@ final class CoordinatorsSection {
   private CoordinatorsSection() {}
 
   static void print(PrintWriter out, HttpFleetClient client) {
-    Optional<RemoteCoordinators> known = client.coordinators();
+    Optional<RemoteCoordinators> known;
+    try {
+      known = client.coordinators();
+    } catch (FleetHttpException e) {
+      return; // the machines and the queue were shown; a coordinator that will not say more leaves this out
+    }
     if (known.isEmpty()) {
       return;
     }
