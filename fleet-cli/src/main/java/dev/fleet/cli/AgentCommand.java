@@ -10,7 +10,6 @@ import dev.fleet.transport.http.Probes;
 import dev.fleet.transport.http.TaskHandler;
 import java.io.PrintWriter;
 import java.net.InetAddress;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +44,8 @@ import picocli.CommandLine.Spec;
  *
  * <p>At start it stops any shell task process group its previous run left running (recorded in
  * {@code agent-<id>.task-groups} in the state directory; see {@link ShellHandler}), and it keeps the coordinator's
- * URL beside its credential ({@code agent-<id>.coordinator}) for {@code fleet sleep}.
+ * URL (or the list of replicated coordinators' URLs) beside its credential ({@code agent-<id>.coordinator}) for
+ * {@code fleet sleep}. Given several URLs it follows the leader ({@link HttpAgent#newBuilder(List, Machine)}).
  *
  * <p>Runs on the calling thread, which waits for a stop request; the agent's own threads do the work.
  */
@@ -54,8 +54,9 @@ final class AgentCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--join", required = true, paramLabel = "URL", description = "The coordinator's URL.")
-  URI coordinator;
+  @Option(names = "--join", required = true, paramLabel = "URL[,URL...]", description = "The coordinator's URL, "
+      + "or the replicated coordinators' URLs separated by commas: the agent follows the leader.")
+  String coordinator;
 
   @Option(names = "--token", paramLabel = "TOKEN", description = "The fleet's join token.")
   String token;
@@ -137,6 +138,7 @@ final class AgentCommand implements Callable<Integer> {
 
   private Integer execute() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    CoordinatorAddress coordinators = CoordinatorAddress.parse(coordinator, SettingsDefaults.source(spec, "--join"));
     // Before anything is written: a bad --trust or password file stops the agent here.
     javax.net.ssl.SSLContext ssl = ClientOptions.trustContext(spec, trust, trustPassword, trustPasswordFile);
     String join = token != null ? token : tokenFile != null ? ClientOptions.readFile(tokenFile) : null;
@@ -162,7 +164,7 @@ final class AgentCommand implements Callable<Integer> {
         new Specs(Optional.empty(), Optional.empty(), Optional.empty(),
             OptionalInt.of(Runtime.getRuntime().availableProcessors()), Map.of()), labels);
     TaskHandler handler = allowShell ? new ShellHandler(shellTimeout, new TaskGroups(groupsFile)) : new EchoHandler();
-    HttpAgent.Builder b = HttpAgent.newBuilder(coordinator, machine).handler(handler);
+    HttpAgent.Builder b = HttpAgent.newBuilder(coordinators.uris(), machine).handler(handler);
     if (join != null) {
       b.joinToken(join);
     }
@@ -181,7 +183,7 @@ final class AgentCommand implements Callable<Integer> {
       });
       b.joinKey(key);
       b.onCredential(c -> dir.writeSecret(file.getFileName().toString(), c));
-      dir.write(StateDir.agentCoordinator(id), coordinator.toString()); // for `fleet sleep`
+      dir.write(StateDir.agentCoordinator(id), coordinators.display()); // for `fleet sleep`: the whole list
       asleepMark = dir.path().resolve(StateDir.agentAsleep(id));
     }
     Path mark = asleepMark;
@@ -198,7 +200,7 @@ final class AgentCommand implements Callable<Integer> {
       b.sslContext(ssl);
     }
     try (StopSignals signals = StopSignals.install(); HttpAgent agent = b.build().start()) {
-      banner(out, agent, saved.isPresent(), signals);
+      banner(out, agent, saved.isPresent(), signals, coordinators);
       String refused = awaitStop(agent, signals);
       if (refused != null) {
         PrintWriter err = spec.commandLine().getErr();
@@ -210,12 +212,13 @@ final class AgentCommand implements Callable<Integer> {
     }
   }
 
-  private void banner(PrintWriter out, HttpAgent agent, boolean reconnecting, StopSignals signals) {
+  private void banner(PrintWriter out, HttpAgent agent, boolean reconnecting, StopSignals signals,
+      CoordinatorAddress coordinators) {
     String slotCount = agent.machine().labels().get("slots");
     out.println("Agent " + id + (reconnecting ? " reconnecting with its saved credential to " : " joining ")
-        + coordinator + " with " + (capabilities.isEmpty() ? "no capabilities"
-        : "capabilities " + String.join(", ", capabilities)) + ", " + slotCount
-        + ("1".equals(slotCount) ? " slot" : " slots") + "; tasks "
+        + (coordinators.several() ? "the leader of " : "") + coordinators.display() + " with "
+        + (capabilities.isEmpty() ? "no capabilities" : "capabilities " + String.join(", ", capabilities)) + ", "
+        + slotCount + ("1".equals(slotCount) ? " slot" : " slots") + "; tasks "
         + (allowShell ? "run as shell commands" : "are echoed (use --allow-shell to run them)"));
     List<String> ignored = signals.ignored();
     if (ignored.contains("SIGTERM")) {

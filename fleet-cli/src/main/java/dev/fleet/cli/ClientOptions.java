@@ -31,9 +31,10 @@ final class ClientOptions {
   @Spec(Spec.Target.MIXEE)
   CommandSpec command;
 
-  @Option(names = "--coordinator", paramLabel = "URL",
-      description = "The coordinator's URL (default: from the state directory, else http://127.0.0.1:7070).")
-  URI coordinator;
+  @Option(names = "--coordinator", paramLabel = "URL[,URL...]",
+      description = "The coordinator's URL, or the replicated coordinators' URLs separated by commas: the command "
+          + "follows the leader (default: from the state directory, else http://127.0.0.1:7070).")
+  String coordinator;
 
   @Option(names = "--client-token", paramLabel = "TOKEN",
       description = "The client token (default: the state directory's client-token file).")
@@ -60,16 +61,10 @@ final class ClientOptions {
    */
   Optional<CoordinatorAddress> knownCoordinator() {
     if (coordinator != null) {
-      String from = SettingsDefaults.source(command, "--coordinator");
-      String scheme = coordinator.getScheme();
-      if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || coordinator.getHost() == null) {
-        throw new IllegalArgumentException("the coordinator URL '" + coordinator + "' (from " + from + ") is not an "
-            + "http:// or https:// URL with a host, such as http://127.0.0.1:7070");
-      }
-      return Optional.of(new CoordinatorAddress(coordinator, from));
+      return Optional.of(CoordinatorAddress.parse(coordinator, SettingsDefaults.source(command, "--coordinator")));
     }
     StateDir state = state();
-    return state.read(StateDir.URL).map(u -> new CoordinatorAddress(URI.create(u),
+    return state.read(StateDir.URL).map(u -> CoordinatorAddress.parse(u,
         state.path().resolve(StateDir.URL).toString()));
   }
 
@@ -89,7 +84,7 @@ final class ClientOptions {
 
   HttpFleetClient client() {
     StateDir state = state();
-    URI uri = coordinator().uri();
+    java.util.List<URI> uris = coordinator().uris();
     String token = clientToken;
     if (token == null && clientTokenFile != null) {
       token = readFile(clientTokenFile);
@@ -101,7 +96,7 @@ final class ClientOptions {
               + "runs (--state-dir for its directory), or give --client-token-file"));
     }
     SSLContext ssl = trustContext();
-    return ssl == null ? HttpFleetClient.connect(uri, token) : HttpFleetClient.connect(uri, token, ssl);
+    return ssl == null ? HttpFleetClient.connect(uris, token) : HttpFleetClient.connect(uris, token, ssl);
   }
 
   static String readFile(Path file) {

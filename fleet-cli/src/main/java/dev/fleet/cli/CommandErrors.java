@@ -1,8 +1,8 @@
 package dev.fleet.cli;
 
+import dev.fleet.transport.http.CoordinatorsUnreachableException;
 import dev.fleet.transport.http.FleetHttpException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,6 +35,13 @@ final class CommandErrors {
 
   /** What went wrong, in words, with what to do about it; {@code target} is the coordinator asked, if any. */
   static String explain(Throwable e, Optional<Target> target) {
+    Optional<CoordinatorsUnreachableException> none = find(e, CoordinatorsUnreachableException.class);
+    if (none.isPresent()) {
+      // Several coordinators, none of which could serve it: each URL tried, and why.
+      String from = target.map(t -> " (from " + t.address().source() + ")").orElse("");
+      return "cannot reach any of the coordinators" + from + ": " + String.join("; ", none.get().tried())
+          + "; is `fleet coordinator` running on one of them, and is a leader elected?";
+    }
     Optional<FleetHttpException> refused = find(e, FleetHttpException.class);
     if (refused.isPresent()) {
       return Unreachable.refused(refused.get(), target);
@@ -89,14 +96,26 @@ final class CommandErrors {
   private static Optional<Target> target(CommandSpec spec) {
     for (CommandSpec mixin : spec.mixins().values()) {
       if (mixin.userObject() instanceof ClientOptions client) {
-        return Optional.of(new Target(client.coordinator(), "the client token",
+        CoordinatorAddress address;
+        try {
+          address = client.coordinator();
+        } catch (IllegalArgumentException e) {
+          return Optional.empty(); // a bad URL, which is what the message says
+        }
+        return Optional.of(new Target(address, "the client token",
             "give the token the coordinator made (the client-token file in its state directory) with "
                 + "--client-token-file, or --state-dir for that directory"));
       }
     }
     OptionSpec join = spec.findOption("--join");
-    if (join != null && join.getValue() instanceof URI uri) {
-      return Optional.of(new Target(new CoordinatorAddress(uri, SettingsDefaults.source(spec, "--join")),
+    if (join != null && join.getValue() instanceof String urls) {
+      CoordinatorAddress address;
+      try {
+        address = CoordinatorAddress.parse(urls, SettingsDefaults.source(spec, "--join"));
+      } catch (IllegalArgumentException e) {
+        return Optional.empty();
+      }
+      return Optional.of(new Target(address,
           "the join token or credential",
           "give the join token from the coordinator's state directory (join-token) with --token-file"));
     }

@@ -3,7 +3,6 @@ package dev.fleet.cli;
 import dev.fleet.transport.http.HttpAgent;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -48,9 +47,10 @@ final class SleepCommand implements Callable<Integer> {
       description = "The agent's credential (default: agent-<id>.credential in the state directory).")
   Path credentialFile;
 
-  @Option(names = "--join", paramLabel = "URL",
-      description = "The coordinator's URL (default: the one the agent last joined, from its state directory).")
-  URI coordinator;
+  @Option(names = "--join", paramLabel = "URL[,URL...]",
+      description = "The coordinator's URL, or the replicated coordinators' URLs separated by commas (default: "
+          + "those the agent was given, from its state directory).")
+  String coordinator;
 
   @Option(names = "--trust", paramLabel = "FILE", description = ClientOptions.TRUST_HELP)
   Path trust;
@@ -93,7 +93,10 @@ final class SleepCommand implements Callable<Integer> {
           + "agent --id " + machine + "` joined with this state directory (--state-dir)?");
     }
     String credential = ClientOptions.readFile(credentialAt);
-    URI url = coordinator != null ? coordinator : state.read(StateDir.agentCoordinator(machine)).map(URI::create)
+    CoordinatorAddress url = coordinator != null
+        ? CoordinatorAddress.parse(coordinator, SettingsDefaults.source(spec, "--join"))
+        : state.read(StateDir.agentCoordinator(machine)).map(u -> CoordinatorAddress.parse(u,
+            dir.resolve(StateDir.agentCoordinator(machine)).toString()))
         .orElseThrow(() -> new IllegalArgumentException("no coordinator URL for " + machine + " in " + dir
             + "; give --join URL"));
     javax.net.ssl.SSLContext ssl = ClientOptions.trustContext(spec, trust, trustPassword, trustPasswordFile);
@@ -101,13 +104,12 @@ final class SleepCommand implements Callable<Integer> {
     Files.createDirectories(dir);
     Files.writeString(mark, "sleep announced\n");
     try {
-      HttpAgent.announceSleep(url, credential, ssl,
-          timeout);
+      HttpAgent.announceSleep(url.uris(), credential, ssl, timeout);
     } catch (RuntimeException e) {
       Files.deleteIfExists(mark); // it did not happen: the agent heartbeats on
       throw e;
     }
-    out.println("Told the coordinator at " + url + " that " + machine + " goes to sleep; its work waits for it.");
+    out.println("Told " + url.described() + " that " + machine + " goes to sleep; its work waits for it.");
     out.flush();
     return 0;
   }

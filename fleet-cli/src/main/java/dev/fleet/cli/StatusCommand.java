@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code fleet status}: the machines of a running coordinator with health, when each was last heard from, slots in
- * use, load, signals and running tasks, then the queue with why each task waits.
+ * use, load, signals and running tasks, then the queue with why each task waits, then (from a coordinator that
+ * reports them) the coordinators with their roles and the term.
  *
  * <p>Runs on the calling thread.
  */
@@ -57,6 +58,7 @@ final class StatusCommand extends ClientCommand {
       }
       out.print(q.render("  "));
     }
+    CoordinatorsSection.print(out, c);
     out.flush();
     return 0;
   }

@@ -4,6 +4,7 @@ import dev.fleet.Machine;
 import dev.fleet.MachineId;
 import dev.fleet.TaskId;
 import dev.fleet.spi.Ticker;
+import dev.fleet.transport.http.internal.CoordinatorList;
 import dev.fleet.transport.http.internal.JsonHttp;
 import dev.fleet.transport.http.internal.Secrets;
 import java.net.URI;
@@ -45,6 +46,12 @@ import javax.net.ssl.SSLContext;
  * no acknowledgement from before the restart drops a message. A join with the join token carries a join key
  * the agent keeps for its life ({@link Builder#joinKey}), so a join whose answer was lost can be retried.
  *
+ * <p>Given several coordinators ({@link #newBuilder(List, Machine)}, replicated coordinators) it follows the
+ * leader: a follower's 307 sends each request to the leader at once, and a coordinator that cannot be reached or
+ * knows no leader is passed over for the next; it backs off only once every one failed in a row. A new leader is
+ * another coordinator run, so the agent joins it again with its credential, as after a restart, and logs once
+ * {@code following the leader at URL}.
+ *
  * <p>When the machine was asleep (its wall clock ran on while the ticker stood still, or a heartbeat period
  * overshot hugely) the agent logs {@code resumed after sleep of ~N} and heartbeats at once.
  *
@@ -64,6 +71,7 @@ public final class HttpAgent implements AutoCloseable {
    * {@code Machine.LABEL_SLOTS}).
    */
   static final String SLOTS_LABEL = "slots";
+  private static final System.Logger LOG = System.getLogger(HttpAgent.class.getName());
 
   /** Where the agent stands with its coordinator. */
   public enum State {
@@ -117,9 +125,13 @@ public final class HttpAgent implements AutoCloseable {
     if (b.sslContext != null) {
       hc.sslContext(b.sslContext);
     }
-    this.http = new JsonHttp(hc.build(), b.coordinator);
+    CoordinatorList coordinators = new CoordinatorList(b.coordinators);
+    // One line per move, not per request: the list calls this only when another coordinator answers.
+    coordinators.onMove(u -> LOG.log(System.Logger.Level.INFO, machine.id() + ": following the leader at "
+        + CoordinatorList.display(u)));
+    this.http = new JsonHttp(hc.build(), coordinators);
     Backoff backoff = new Backoff(b.minBackoff, b.maxBackoff);
-    Reachability reach = new Reachability(machine.id(), b.coordinator);
+    Reachability reach = new Reachability(machine.id(), coordinators);
     this.session = new AgentSession(machine, b.joinToken, b.joinKey != null ? b.joinKey : Secrets.newSecret(),
         b.credential, b.onCredential, http, control, requestTimeout, backoff, reach);
     this.slots = new WorkerSlots(machine.id(), b.handler, slotCount, control, daemon(name + "-worker", true),
@@ -156,7 +168,22 @@ public final class HttpAgent implements AutoCloseable {
    * @param machine the registration this agent joins with; its id is the agent's identity across restarts
    */
   public static Builder newBuilder(URI coordinator, Machine machine) {
-    return new Builder(coordinator, machine);
+    return new Builder(List.of(Objects.requireNonNull(coordinator, "coordinator")), machine);
+  }
+
+  /**
+   * Starts configuring an agent for a machine of a fleet with replicated coordinators: the agent follows the
+   * leader. It asks the coordinator that answered last first; a follower's redirect sends it to the leader at
+   * once, and a coordinator that cannot be reached (or knows no leader during an election) sends it to the next
+   * of the list; only once every one failed in a row does it back off. Its credential stays valid on every
+   * leader, since credentials are replicated. Moving to another coordinator is logged once, at INFO.
+   *
+   * @param coordinators the coordinators' URIs, at least one, e.g. the desktop's, the mini PC's and the VPS's
+   * @param machine the registration this agent joins with; its id is the agent's identity across restarts
+   * @throws IllegalArgumentException if the list is empty or a URI is not http(s) with a host
+   */
+  public static Builder newBuilder(List<URI> coordinators, Machine machine) {
+    return new Builder(coordinators, machine);
   }
 
   /** Starts joining; returns at once. */
@@ -271,13 +298,24 @@ public final class HttpAgent implements AutoCloseable {
    * @throws java.io.UncheckedIOException if it cannot be reached, with why
    */
   public static void announceSleep(URI coordinator, String credential, SSLContext sslContext, Duration timeout) {
-    Objects.requireNonNull(coordinator, "coordinator");
+    announceSleep(List.of(Objects.requireNonNull(coordinator, "coordinator")), credential, sslContext, timeout);
+  }
+
+  /**
+   * As {@link #announceSleep(URI, String, SSLContext, Duration)}, to whichever of {@code coordinators} leads: a
+   * follower's redirect is followed and one that cannot be reached is passed over for the next.
+   *
+   * @throws CoordinatorsUnreachableException if none of several could be reached, naming each and why
+   */
+  public static void announceSleep(List<URI> coordinators, String credential, SSLContext sslContext,
+      Duration timeout) {
+    CoordinatorList list = new CoordinatorList(coordinators);
     Secrets.checkConfigured("credential", credential);
     HttpClient.Builder hc = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout);
     if (sslContext != null) {
       hc.sslContext(sslContext);
     }
-    JsonHttp http = new JsonHttp(hc.build(), coordinator);
+    JsonHttp http = new JsonHttp(hc.build(), list);
     try {
       http.send("POST", "v1/sleep", credential, null, Void.class, timeout).join();
     } catch (java.util.concurrent.CompletionException e) {
@@ -285,7 +323,7 @@ public final class HttpAgent implements AutoCloseable {
       if (c instanceof RuntimeException r) {
         throw r;
       }
-      throw new java.io.UncheckedIOException("cannot reach the coordinator at " + coordinator + ": "
+      throw new java.io.UncheckedIOException("cannot reach the coordinator at " + list.display() + ": "
           + Reachability.describe(c), c instanceof java.io.IOException io ? io : new java.io.IOException(c));
     }
   }
@@ -314,7 +352,7 @@ public final class HttpAgent implements AutoCloseable {
    * <p>Not thread-safe; build on one thread.
    */
   public static final class Builder {
-    private final URI coordinator;
+    private final List<URI> coordinators;
     private final Machine machine;
     private String joinToken;
     private String joinKey;
@@ -331,12 +369,8 @@ public final class HttpAgent implements AutoCloseable {
     private Duration maxBackoff = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(10);
 
-    private Builder(URI coordinator, Machine machine) {
-      this.coordinator = Objects.requireNonNull(coordinator, "coordinator");
-      String scheme = coordinator.getScheme();
-      if (!"http".equals(scheme) && !"https".equals(scheme)) {
-        throw new IllegalArgumentException("coordinator URI '" + coordinator + "' must be http:// or https://");
-      }
+    private Builder(List<URI> coordinators, Machine machine) {
+      this.coordinators = new CoordinatorList(coordinators).all(); // checks each URI here, not at build
       this.machine = Objects.requireNonNull(machine, "machine");
     }
 

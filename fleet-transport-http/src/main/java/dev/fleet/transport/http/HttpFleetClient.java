@@ -6,6 +6,7 @@ import dev.fleet.MachineStatus;
 import dev.fleet.Task;
 import dev.fleet.TaskId;
 import dev.fleet.TaskStatus;
+import dev.fleet.transport.http.internal.CoordinatorList;
 import dev.fleet.transport.http.internal.JsonHttp;
 import dev.fleet.transport.http.internal.Secrets;
 import dev.fleet.transport.http.internal.Wire;
@@ -33,26 +34,75 @@ public final class HttpFleetClient {
   private final String credential;
   private final Duration timeout;
 
-  private HttpFleetClient(URI coordinator, String credential, SSLContext ssl, Duration timeout) {
+  private HttpFleetClient(List<URI> coordinators, String credential, SSLContext ssl, Duration timeout) {
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout);
     if (ssl != null) {
       b.sslContext(ssl);
     }
-    this.http = new JsonHttp(b.build(), coordinator);
+    this.http = new JsonHttp(b.build(), new CoordinatorList(coordinators));
     this.credential = Secrets.checkConfigured("client credential", credential);
     this.timeout = timeout;
   }
 
   /** A client of the coordinator at {@code coordinator} (http or https) with the client credential. */
   public static HttpFleetClient connect(URI coordinator, String credential) {
-    return new HttpFleetClient(Objects.requireNonNull(coordinator, "coordinator"), credential, null,
-        Duration.ofSeconds(10));
+    return connect(List.of(Objects.requireNonNull(coordinator, "coordinator")), credential);
   }
 
   /** The same over TLS with the given trust. */
   public static HttpFleetClient connect(URI coordinator, String credential, SSLContext ssl) {
-    return new HttpFleetClient(Objects.requireNonNull(coordinator, "coordinator"), credential,
-        Objects.requireNonNull(ssl, "ssl"), Duration.ofSeconds(10));
+    return connect(List.of(Objects.requireNonNull(coordinator, "coordinator")), credential, ssl);
+  }
+
+  /**
+   * A client of replicated coordinators: each call goes to the leader as far as the client knows, follows a
+   * follower's redirect to the leader, and passes over a coordinator that cannot be reached (or knows no leader)
+   * for the next of the list. When every one failed, the call throws a {@link CoordinatorsUnreachableException}
+   * naming each URL and why.
+   *
+   * @throws IllegalArgumentException if the list is empty or a URI is not http(s) with a host
+   */
+  public static HttpFleetClient connect(List<URI> coordinators, String credential) {
+    return new HttpFleetClient(coordinators, credential, null, Duration.ofSeconds(10));
+  }
+
+  /** The same over TLS with the given trust. */
+  public static HttpFleetClient connect(List<URI> coordinators, String credential, SSLContext ssl) {
+    return new HttpFleetClient(coordinators, credential, Objects.requireNonNull(ssl, "ssl"), Duration.ofSeconds(10));
+  }
+
+  /** The coordinator this client asks first now: the leader, as far as it knows. */
+  public URI coordinator() {
+    return http.base();
+  }
+
+  /**
+   * The coordinators, their roles and the term, from {@code GET /v1/coordinators}; empty from a coordinator of a
+   * version that does not answer it (404).
+   */
+  public Optional<RemoteCoordinators> coordinators() {
+    CoordinatorsAnswer a;
+    try {
+      a = call("GET", "v1/coordinators", null, CoordinatorsAnswer.class);
+    } catch (FleetHttpException e) {
+      if (e.status() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    List<RemoteCoordinators.Node> nodes = new ArrayList<>();
+    for (CoordinatorsAnswer.NodeDto n : a.coordinators() == null ? List.<CoordinatorsAnswer.NodeDto>of()
+        : a.coordinators()) {
+      nodes.add(new RemoteCoordinators.Node(n.name() == null ? "?" : n.name(), URI.create(n.url()),
+          n.role() == null ? "unknown" : n.role()));
+    }
+    return Optional.of(new RemoteCoordinators(a.self() == null ? "?" : a.self(), Optional.ofNullable(a.leader()),
+        a.term() == null ? 0 : a.term(), nodes));
+  }
+
+  /** The answer of {@code GET /v1/coordinators}, as the client reads it. */
+  record CoordinatorsAnswer(String self, String leader, Long term, List<NodeDto> coordinators) {
+    record NodeDto(String name, String url, String role) {}
   }
 
   /** Submits tasks in one request; one decision each, in order. Nothing is submitted if any is refused. */
@@ -249,7 +299,8 @@ public final class HttpFleetClient {
   }
 
   private dev.fleet.transport.http.internal.EventFollower follower() {
-    return new dev.fleet.transport.http.internal.EventFollower(http.client(), http.base(), credential, timeout);
+    return new dev.fleet.transport.http.internal.EventFollower(http.client(), http.coordinators(), credential,
+        timeout);
   }
 
   private static String encode(String s) {

@@ -35,7 +35,7 @@ public final class EventFollower {
   private static final long DEFAULT_PING_MILLIS = 15_000;
 
   private final HttpClient client;
-  private final URI base;
+  private final CoordinatorList coordinators;
   private final String credential;
   private final Duration timeout;
 
@@ -44,11 +44,62 @@ public final class EventFollower {
    * @param timeout how long the coordinator may take to answer a request for the stream
    */
   public EventFollower(HttpClient client, URI base, String credential, Duration timeout) {
+    this(client, new CoordinatorList(List.of(base)), credential, timeout);
+  }
+
+  /**
+   * Follows the leader among {@code coordinators}: a follower's redirect is followed at once, and a coordinator
+   * that cannot be reached or knows no leader is passed over for the next; only when every one failed in a row
+   * does the pause between tries apply (or, on the first try, the failure is thrown).
+   *
+   * @param timeout how long a coordinator may take to answer a request for the stream
+   */
+  public EventFollower(HttpClient client, CoordinatorList coordinators, String credential, Duration timeout) {
     this.client = client;
-    String s = base.toString();
-    this.base = URI.create(s.endsWith("/") ? s : s + "/");
+    this.coordinators = coordinators;
     this.credential = credential;
     this.timeout = timeout;
+  }
+
+  /**
+   * Where a stream goes after a failure at {@code at}: to the leader a follower named, or the next coordinator
+   * not yet tried in this row of failures; null when none is left (the row is over: pause, or give up).
+   */
+  private URI moveOn(Throwable failure, URI at, Row row) {
+    if (failure instanceof NotLeader n && row.hops < JsonHttp.MAX_HOPS) {
+      row.hops++;
+      return coordinators.redirected(n.leader());
+    }
+    boolean passOver = failure instanceof IOException || failure instanceof NotLeader
+        || failure instanceof FleetHttpException h && h.status() == 503 && h.type().equals(JsonHttp.NO_LEADER);
+    if (!passOver) {
+      return null;
+    }
+    row.tried.add(at);
+    row.reasons.add(CoordinatorList.display(at) + ": " + Failures.describe(failure));
+    coordinators.failed(at);
+    return coordinators.next(at, row.tried);
+  }
+
+  /** The failures in a row since a stream last delivered: which coordinators were tried and why they failed. */
+  private static final class Row {
+    final List<URI> tried = new ArrayList<>();
+    final List<String> reasons = new ArrayList<>();
+    int hops;
+
+    void clear() {
+      tried.clear();
+      reasons.clear();
+      hops = 0;
+    }
+  }
+
+  /** The failure to throw when the row is over: with several coordinators, one naming each. */
+  private RuntimeException failure(Throwable f, Row row) {
+    if (coordinators.size() > 1 && !row.reasons.isEmpty()) {
+      return new dev.fleet.transport.http.CoordinatorsUnreachableException(row.reasons, f);
+    }
+    return failure(f);
   }
 
   /**
@@ -57,25 +108,40 @@ public final class EventFollower {
    */
   public List<RemoteEvent> recent(OptionalLong lastEventId, int backlog) throws InterruptedException {
     List<RemoteEvent> out = new ArrayList<>();
-    try (EventConnection c = EventConnection.open(client, uri(lastEventId.isPresent() ? 0 : backlog, false),
-        credential, lastEventId, timeout)) {
-      while (true) {
-        EventConnection.Item item = c.next(silence(c));
-        if (item == null) {
-          throw new UncheckedIOException(new IOException("the coordinator at " + base + " stopped sending events "
-              + "before the end of what it holds"));
-        }
-        if (item instanceof EventConnection.End end) {
-          if (end.failure() != null) {
-            throw failure(end.failure());
+    Row row = new Row();
+    URI at = coordinators.current();
+    while (true) {
+      try (EventConnection c = EventConnection.open(client, uri(at, lastEventId.isPresent() ? 0 : backlog, false),
+          credential, lastEventId, timeout)) {
+        boolean moved = false;
+        while (true) {
+          EventConnection.Item item = c.next(silence(c));
+          if (item == null) {
+            throw new UncheckedIOException(new IOException("the coordinator at " + CoordinatorList.display(at)
+                + " stopped sending events before the end of what it holds"));
           }
+          if (item instanceof EventConnection.End end) {
+            if (end.failure() != null) {
+              URI next = out.isEmpty() ? moveOn(end.failure(), at, row) : null;
+              if (next == null) {
+                throw failure(end.failure(), row);
+              }
+              at = next;
+              moved = true;
+              break;
+            }
+            coordinators.answered(at);
+            return out;
+          }
+          if (item instanceof EventConnection.Block b) {
+            RemoteEvent e = event(b);
+            if (e != null) {
+              out.add(e);
+            }
+          }
+        }
+        if (!moved) {
           return out;
-        }
-        if (item instanceof EventConnection.Block b) {
-          RemoteEvent e = event(b);
-          if (e != null) {
-            out.add(e);
-          }
         }
       }
     }
@@ -97,12 +163,15 @@ public final class EventFollower {
     OptionalLong last = lastEventId;
     boolean reached = false;
     Duration pause = FIRST_PAUSE;
+    Row row = new Row();
+    URI at = coordinators.current();
     while (true) {
       String why;
       Duration wait = null;
       String droppedBecause = null;
-      try (EventConnection c = EventConnection.open(client, uri(last.isPresent() ? 0 : backlog, true), credential,
-          last, timeout)) {
+      URI next = null;
+      try (EventConnection c = EventConnection.open(client, uri(at, last.isPresent() ? 0 : backlog, true),
+          credential, last, timeout)) {
         while (true) {
           EventConnection.Item item = c.next(silence(c));
           if (item == null) {
@@ -111,11 +180,16 @@ public final class EventFollower {
           }
           if (item instanceof EventConnection.End end) {
             Throwable f = end.failure();
-            if (f == null) {
+            if (f != null) {
+              next = moveOn(f, at, row);
+            }
+            if (next != null) {
+              why = "following the leader";
+            } else if (f == null) {
               why = droppedBecause != null ? "the coordinator dropped the stream: " + droppedBecause
                   : "the coordinator ended the stream";
             } else if (!reached || (f instanceof FleetHttpException h && !retryable(h.status()))) {
-              throw failure(f);
+              throw failure(f, row);
             } else {
               why = (f instanceof java.net.ConnectException ? "cannot reach the coordinator: "
                   : f instanceof FleetHttpException ? "the coordinator refused: " : "the stream broke: ") + describe(f);
@@ -131,6 +205,10 @@ public final class EventFollower {
           if (!reached) {
             reached = true;
           }
+          if (!row.tried.isEmpty() || row.hops > 0 || !at.equals(coordinators.current())) {
+            coordinators.answered(at);
+          }
+          row.clear();
           pause = FIRST_PAUSE;
           if ("dropped".equals(b.event())) {
             droppedBecause = b.data() == null ? "no reason given"
@@ -151,6 +229,12 @@ public final class EventFollower {
           }
         }
       }
+      if (next != null) {
+        at = next; // another coordinator, at once: the pause is for when every one failed
+        continue;
+      }
+      row.clear();
+      at = coordinators.current();
       Duration delay = wait != null ? wait : pause;
       if (!consumer.test(new RemoteEvent.Reconnecting(why, delay))) {
         return last;
@@ -160,7 +244,7 @@ public final class EventFollower {
     }
   }
 
-  private URI uri(int backlog, boolean follow) {
+  private static URI uri(URI base, int backlog, boolean follow) {
     return base.resolve("v1/events?backlog=" + backlog + (follow ? "" : "&follow=false"));
   }
 
@@ -177,7 +261,7 @@ public final class EventFollower {
     if (f instanceof RuntimeException r) {
       return r;
     }
-    return new UncheckedIOException("cannot reach the coordinator at " + base + ": " + describe(f),
+    return new UncheckedIOException("cannot reach the coordinator at " + coordinators.display() + ": " + describe(f),
         f instanceof IOException io ? io : new IOException(f));
   }
 
