@@ -229,4 +229,18 @@ class PayloadBudgetTest {
     assertTrue(e.getMessage().contains("maxPayloadBytesHeld must be >= 0, got -1"), e.getMessage());
     assertThrows(IllegalStateException.class, () -> Fleets.newBuilder().maxPayloadBytes(1).maxPayloadBytes(2));
   }
+
+  @Test
+  void theNewestFinishedTaskIsKeptEvenWhenItAloneIsOverTheByteLimitOfFinishedTasks() {
+    try (TestFleet t = fleet()) {
+      t.fleet.registry().register(TestFleet.machine("a", "r", "x"));
+      t.beat("a", 0.1);
+      Task big = Task.newBuilder("big").requires("x").payload(Payload.text("p".repeat(PER_TASK), "text/plain")).build();
+      Decision.Dispatched d = assertInstanceOf(Decision.Dispatched.class, t.fleet.dispatcher().submit(big));
+      t.fleet.dispatcher().complete(big.id(), d.token(),
+          TaskResult.success(Payload.text("o".repeat((int) HELD), "text/plain")));
+      assertEquals(TaskState.SUCCEEDED, t.fleet.dispatcher().status(big.id()).orElseThrow().state(),
+          "4000 bytes against a limit of 3000, and still kept: it is the newest");
+    }
+  }
 }

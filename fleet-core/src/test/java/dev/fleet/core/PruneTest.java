@@ -206,4 +206,47 @@ class PruneTest {
       assertFalse(f.monitor().pruneOfflineAfter().isEmpty(), "as long as offlineAfter is allowed");
     }
   }
+
+  @Test
+  void aMachineWhoseOnlyHeartbeatHadSequenceZeroWasHeardFromAndIsNotPrunedAsNeverHeard() {
+    try (TestFleet t = new TestFleet(b -> b.pruneNeverHeardAfter(Duration.ofMinutes(1)))) {
+      t.fleet.registry().register(TestFleet.machine("a", "r", "x"));
+      t.fleet.monitor().heartbeat(Heartbeat.of(A, 0, 0.1));
+      t.advance(Duration.ofMinutes(5));
+      assertEquals(List.of("a"), ids(t.fleet));
+      assertEquals(Health.OFFLINE, t.fleet.monitor().health(A));
+    }
+  }
+
+  @Test
+  void withOnlyTheOfflineRuleAMachineNeverHeardFromStaysUntilItsSilenceIsLongEnough() {
+    try (TestFleet t = new TestFleet(b -> b.pruneOfflineAfter(Duration.ofMillis(47_500)))) {
+      t.fleet.registry().register(TestFleet.machine("a", "r", "x"));
+      t.advance(Duration.ofSeconds(10));
+      assertEquals(List.of("a"), ids(t.fleet));
+      t.advance(Duration.ofMillis(37_499));
+      assertEquals(List.of("a"), ids(t.fleet));
+      t.advance(Duration.ofMillis(1));
+      assertEquals(List.of(), ids(t.fleet), "pruned at exactly 47.5 s, between two sweeps of the 5 s interval");
+    }
+  }
+
+  @Test
+  void aNeverHeardMachineIsPrunedAtExactlyItsTimeEvenBetweenSweepsAndTheReasonShowsSubSecondTimes() {
+    try (TestFleet t = new TestFleet(b -> b.pruneNeverHeardAfter(Duration.ofMillis(62_500)))) {
+      t.fleet.registry().register(TestFleet.machine("a", "r", "x"));
+      t.advance(Duration.ofMillis(62_499));
+      assertEquals(List.of("a"), ids(t.fleet));
+      t.advance(Duration.ofMillis(1));
+      assertEquals(List.of(), ids(t.fleet));
+    }
+    try (TestFleet t = new TestFleet(b -> b.heartbeatInterval(Duration.ofMillis(100)).suspectAfter(
+        Duration.ofMillis(200)).offlineAfter(Duration.ofMillis(400)).pruneNeverHeardAfter(Duration.ofMillis(500)))) {
+      t.fleet.registry().register(TestFleet.machine("a", "r", "x"));
+      t.advance(Duration.ofMillis(500));
+      assertEquals(List.of(), ids(t.fleet));
+      assertEquals("pruned: never heard from in the 0.500s since it registered (pruneNeverHeardAfter 0.500s)",
+          pruned(t).get(0).reason());
+    }
+  }
 }
