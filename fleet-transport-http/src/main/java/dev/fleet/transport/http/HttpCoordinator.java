@@ -71,9 +71,12 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
   private long lastEventRun;
   private Fleet fleet;
   private int boundPort;
+  /** What {@code GET /v1/coordinators} answers; null for a coordinator alone (a group of one it leads). */
+  private final java.util.function.Supplier<Coordinators> coordinators;
 
-  private HttpCoordinator(CoordinatorSettings config) {
+  private HttpCoordinator(CoordinatorSettings config, java.util.function.Supplier<Coordinators> coordinators) {
     this.config = config;
+    this.coordinators = coordinators;
     this.credentials = new Credentials(config.joinToken(), config.adminToken());
     this.deliveries = new Deliveries(config.mailboxCapacity());
   }
@@ -106,7 +109,8 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
       throw new IllegalStateException("this coordinator is the transport of another fleet; build a new one");
     }
     CoordinatorServer started = CoordinatorServer.start(config, fleet, credentials, deliveries, incarnation,
-        boundPort != 0 ? boundPort : config.port(), lastEventRun);
+        boundPort != 0 ? boundPort : config.port(), lastEventRun,
+        () -> dev.fleet.transport.http.internal.CoordinatorsJson.bytes(coordinators()));
     this.server = started;
     this.lastRun = started;
     this.fleet = fleet;
@@ -123,6 +127,14 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
   public synchronized URI uri() {
     requireStarted();
     return config.uri(server.port());
+  }
+
+  /**
+   * What it answers at {@code GET /v1/coordinators}: what its builder's {@link Builder#coordinators} says, else
+   * itself alone, leading, named {@code coordinator}, in term 0.
+   */
+  public Coordinators coordinators() {
+    return coordinators != null ? coordinators.get() : Coordinators.single("coordinator", uri(), 0);
   }
 
   /** The port it listens on; the one chosen when built with port 0. */
@@ -311,6 +323,7 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
     private java.time.InstantSource wallClock = java.time.InstantSource.system();
     private EventStream.Settings eventSettings = CoordinatorSettings.DEFAULT_EVENT_STREAMS;
     private JoinRates joinRates = JoinRates.DEFAULT;
+    private java.util.function.Supplier<Coordinators> coordinators;
 
     private Builder() {}
 
@@ -523,13 +536,22 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
      *
      * @throws IllegalStateException if a token is missing or the timeouts contradict each other
      */
+    /**
+     * What {@code GET /v1/coordinators} answers, asked at each request (quickly, on a request thread): the group
+     * of replicated coordinators this one belongs to, or a single coordinator's name and journal epoch.
+     */
+    public Builder coordinators(java.util.function.Supplier<Coordinators> view) {
+      this.coordinators = Objects.requireNonNull(view, "coordinators");
+      return this;
+    }
+
     public HttpCoordinator build() {
       return new HttpCoordinator(new CoordinatorSettings(bindAddress, port, joinToken, adminToken, keyStore,
           keyStorePassword, allowInsecure, ticker, headerTimeout, idleTimeout, maxPollWait, maxBodyBytes, maxHeaderBytes,
           maxMachines, maxTasksPerRequest, requestsPerSecond, burst, maxConnections, threads, mailboxCapacity,
           joinTokenListener, wallClock, eventSettings, joinRates, CoordinatorSettings.connectionBudget(maxConnections,
           maxUnauthenticatedConnections, maxUnauthenticatedPerAddress, unauthenticatedIdleTimeout != null
-          ? unauthenticatedIdleTimeout : min(Duration.ofSeconds(5), idleTimeout))));
+          ? unauthenticatedIdleTimeout : min(Duration.ofSeconds(5), idleTimeout))), coordinators);
     }
 
     private static Duration min(Duration a, Duration b) {
