@@ -170,12 +170,13 @@ final class ReplicatedCoordinator implements AutoCloseable {
     fleet = null;
     leadingTerm = -1;
     c.close(); // first: no request reaches the fleet from here on
+    // The port is answered again at once; closing the fleet leaves the Raft group, which takes a moment.
+    follower = FollowerServer.start(bind, self.url().getPort(), keyStore, keyStorePassword, this::coordinators);
     try {
       f.close(); // closes its journal, this node's Raft member
     } catch (RuntimeException e) {
       LOG.log(Level.DEBUG, "closing the deposed fleet", e);
     }
-    follower = FollowerServer.start(bind, self.url().getPort(), keyStore, keyStorePassword, this::coordinators);
     restartRaft();
   }
 
