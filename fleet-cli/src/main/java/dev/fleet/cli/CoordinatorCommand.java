@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
  *
  * <p>Runs on the calling thread, which waits until the JVM is asked to stop.
  */
-@Command(name = "coordinator", subcommands = ExportCertCommand.class,
+@Command(name = "coordinator", subcommands = {ExportCertCommand.class, PromoteCommand.class},
     description = "Run the fleet's coordinator: agents join it, clients submit to it.")
 final class CoordinatorCommand implements Callable<Integer> {
   static final String TLS_PASSWORD_HELP = "The keystore's password (or $FLEET_COORDINATOR_TLS_PASSWORD, or "
