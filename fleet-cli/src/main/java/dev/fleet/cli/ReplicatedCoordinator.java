@@ -123,6 +123,8 @@ final class ReplicatedCoordinator implements AutoCloseable {
         }
       } else if (j.isLeader()) {
         takeOver(j);
+      } else if (follower == null) {
+        serveAsFollower();
       }
     } catch (RuntimeException e) {
       LOG.log(Level.ERROR, self.name() + ": changing role failed; trying again", e);
@@ -143,13 +145,15 @@ final class ReplicatedCoordinator implements AutoCloseable {
     long term = j.epoch();
     FollowerServer fs = follower;
     follower = null;
-    fs.close();
+    if (fs != null) {
+      fs.close();
+    }
     try {
       c.start(f);
     } catch (RuntimeException e) {
       LOG.log(Level.ERROR, self.name() + " could not serve as leader on " + self.url() + "; stepping down", e);
       f.close();
-      follower = FollowerServer.start(bind, self.url().getPort(), keyStore, keyStorePassword, this::coordinators);
+      serveAsFollower();
       restartRaft();
       return;
     }
@@ -171,13 +175,22 @@ final class ReplicatedCoordinator implements AutoCloseable {
     leadingTerm = -1;
     c.close(); // first: no request reaches the fleet from here on
     // The port is answered again at once; closing the fleet leaves the Raft group, which takes a moment.
-    follower = FollowerServer.start(bind, self.url().getPort(), keyStore, keyStorePassword, this::coordinators);
+    serveAsFollower();
     try {
       f.close(); // closes its journal, this node's Raft member
     } catch (RuntimeException e) {
       LOG.log(Level.DEBUG, "closing the deposed fleet", e);
     }
     restartRaft();
+  }
+
+  /** Answers on the port as a follower; if the port cannot be bound now, the next check tries again. */
+  private void serveAsFollower() {
+    try {
+      follower = FollowerServer.start(bind, self.url().getPort(), keyStore, keyStorePassword, this::coordinators);
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, self.name() + " cannot answer on " + self.url() + " as a follower; trying again", e);
+    }
   }
 
   /** A fenced or failed Raft member cannot open again: a new one joins the group on the same log directory. */
