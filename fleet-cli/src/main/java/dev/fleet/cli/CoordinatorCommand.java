@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
  *
  * <p>Runs on the calling thread, which waits until the JVM is asked to stop.
  */
-@Command(name = "coordinator", subcommands = ExportCertCommand.class,
+@Command(name = "coordinator", subcommands = {ExportCertCommand.class, PromoteCommand.class},
     description = "Run the fleet's coordinator: agents join it, clients submit to it.")
 final class CoordinatorCommand implements Callable<Integer> {
   static final String TLS_PASSWORD_HELP = "The keystore's password (or $FLEET_COORDINATOR_TLS_PASSWORD, or "
@@ -126,6 +126,26 @@ final class CoordinatorCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}). Its first join is trusted as it is.")
   String capabilityChanges;
 
+  @Option(names = "--node", paramLabel = "NAME",
+      description = "This coordinator's name among --peers (replicated coordinators, see docs/ha.md).")
+  String node;
+
+  @Option(names = "--peers", paramLabel = "NAME=URL@HOST:PORT,...",
+      description = "Run as one of several replicated coordinators: each node's name, the URL agents and clients "
+          + "use, and its Raft address, e.g. desktop=http://192.168.1.10:7070@192.168.1.10:7800,... (3 or 5 "
+          + "nodes; this node listens on the port of its own URL).")
+  String peers;
+
+  @Option(names = "--manual-failover",
+      description = "With exactly two --peers: run the pair anyway, knowing that neither takes over on its own "
+          + "when the other is down (see docs/ha.md).")
+  boolean manualFailover;
+
+  @Option(names = "--raft-failure-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "With --peers: how long a silent coordinator is waited for before another takes over "
+          + "(default 2s; a crashed one is noticed sooner).")
+  Duration raftFailureTimeout;
+
   @Override
   public Integer call() throws Exception {
     return CommandErrors.run(spec, this::execute);
@@ -139,9 +159,10 @@ final class CoordinatorCommand implements Callable<Integer> {
     PruneTimes prune = PruneTimes.choose(pruneNeverHeardAfter, pruneOfflineAfter, offlineAfter != null
         ? offlineAfter : (heartbeatInterval == null ? Duration.ofSeconds(5) : heartbeatInterval).multipliedBy(6));
     PayloadLimits payloads = PayloadLimits.of(maxPayloadBytes, maxPayloadBytesHeld);
-    ClaimPolicy changes = JoinTokenCommand.policy("--capability-changes", capabilityChanges);
+    JoinTokenCommand.policy("--capability-changes", capabilityChanges); // refused before anything is written
     String password = Passwords.resolve(spec, "--tls-password", keystorePassword, "--tls-password-file",
         keystorePasswordFile);
+    Peers group = ReplicatedRun.check(peers, node, manualFailover, inMemory, raftFailureTimeout);
     PrintWriter out = spec.commandLine().getOut();
     StateDir state = new StateDir(stateDir == null ? StateDir.defaultPath() : stateDir);
     boolean first = state.read(StateDir.CLIENT_TOKEN).isEmpty();
@@ -153,61 +174,26 @@ final class CoordinatorCommand implements Callable<Integer> {
     if (first) {
       state.writeSecret(StateDir.CLIENT_TOKEN, client);
     }
-    HttpCoordinator.Builder b = HttpCoordinator.newBuilder().bindAddress(bind).port(port).joinToken(join)
-        .adminToken(client).onJoinTokenChange(token -> {
-          if (token.isPresent()) {
-            state.writeSecret(StateDir.JOIN_TOKEN, token.get());
-          } else {
-            state.delete(StateDir.JOIN_TOKEN);
-          }
-        });
-    if (keystore != null) {
-      b.tls(keystore, password);
+    if (group != null) {
+      return new ReplicatedRun(this, state, join, client, first, password, payloads, prune).run(group, node,
+          raftFailureTimeout, out);
     }
-    if (insecure) {
-      b.allowInsecureNonLoopback();
-    }
-    if (maxMachines != null) {
-      b.maxMachines(maxMachines);
-    }
-    b.maxBodyBytes(payloads.bodyBytes());
-    HttpCoordinator coordinator = b.build().capabilityChanges(changes);
-    FleetBuilder fb = Fleets.newBuilder().transport(coordinator).maxPayloadBytes(payloads.perTask())
-        .maxPayloadBytesHeld(payloads.held());
-    if (loadCeiling != null) {
-      fb.loadCeiling(loadCeiling);
-    }
-    if (urgentCeiling != null) {
-      fb.urgentLoadCeiling(urgentCeiling);
-    }
+    HttpCoordinator.Builder b = coordinatorBuilder(state, join, client, password, payloads);
+    FileJournal[] journal = new FileJournal[1];
+    HttpCoordinator[] self = new HttpCoordinator[1];
+    // GET /v1/coordinators: this coordinator alone, its term the journal's epoch (0 in memory).
+    b.coordinators(() -> dev.fleet.transport.http.Coordinators.single("coordinator", self[0].uri(),
+        journal[0] == null ? 0 : journal[0].epoch()));
+    HttpCoordinator coordinator = b.build();
+    self[0] = coordinator;
+    FleetBuilder fb = fleetBuilder(coordinator, payloads, prune);
     Path journalDir = state.path().resolve(StateDir.JOURNAL);
     if (!inMemory) {
-      fb.journal(FileJournal.newBuilder(journalDir).build());
+      journal[0] = FileJournal.newBuilder(journalDir).build();
+      fb.journal(journal[0]);
     }
-    if (heartbeatInterval != null) {
-      fb.heartbeatInterval(heartbeatInterval);
-      if (offlineAfter == null) {
-        fb.suspectAfter(heartbeatInterval.multipliedBy(3)).offlineAfter(heartbeatInterval.multipliedBy(6));
-      }
-    }
-    if (offlineAfter != null) {
-      Duration interval = heartbeatInterval == null ? Duration.ofSeconds(5) : heartbeatInterval;
-      fb.suspectAfter(offlineAfter.dividedBy(2).compareTo(interval) > 0 ? offlineAfter.dividedBy(2)
-          : interval.plusMillis(1)).offlineAfter(offlineAfter);
-    }
-    prune.applyTo(fb);
     try (Fleet fleet = fb.build()) {
-      if (registry != null) {
-        List<RegistryEntry> entries = RegistryJson.read(registry);
-        int added = 0;
-        for (RegistryEntry e : entries) {
-          if (fleet.registry().get(e.machine().id()).isEmpty()) { // after a restart the journal has them already
-            fleet.registry().register(e.machine(), e.status(), e.currentLoad());
-            added++;
-          }
-        }
-        out.println("Loaded " + added + " of " + entries.size() + " machines from " + registry);
-      }
+      loadRegistry(fleet, out);
       String joinState = reconcileJoinToken(state, coordinator, join, joinFile.isPresent());
       coordinator.start(fleet);
       try {
@@ -239,6 +225,72 @@ final class CoordinatorCommand implements Callable<Integer> {
     out.println("Coordinator stopped.");
     out.flush();
     return 0;
+  }
+
+  /** The coordinator's builder with every option of this command but the port set (the port too when alone). */
+  HttpCoordinator.Builder coordinatorBuilder(StateDir state, String join, String client, String password,
+      PayloadLimits payloads) {
+    HttpCoordinator.Builder b = HttpCoordinator.newBuilder().bindAddress(bind).port(port).joinToken(join)
+        .adminToken(client).onJoinTokenChange(token -> {
+          if (token.isPresent()) {
+            state.writeSecret(StateDir.JOIN_TOKEN, token.get());
+          } else {
+            state.delete(StateDir.JOIN_TOKEN);
+          }
+        });
+    if (keystore != null) {
+      b.tls(keystore, password);
+    }
+    if (insecure) {
+      b.allowInsecureNonLoopback();
+    }
+    if (maxMachines != null) {
+      b.maxMachines(maxMachines);
+    }
+    b.maxBodyBytes(payloads.bodyBytes());
+    b.capabilityChanges(JoinTokenCommand.policy("--capability-changes", capabilityChanges));
+    return b;
+  }
+
+  /** The fleet's builder with every option of this command but the journal set. */
+  FleetBuilder fleetBuilder(HttpCoordinator coordinator, PayloadLimits payloads, PruneTimes prune) {
+    FleetBuilder fb = Fleets.newBuilder().transport(coordinator).maxPayloadBytes(payloads.perTask())
+        .maxPayloadBytesHeld(payloads.held());
+    if (loadCeiling != null) {
+      fb.loadCeiling(loadCeiling);
+    }
+    if (urgentCeiling != null) {
+      fb.urgentLoadCeiling(urgentCeiling);
+    }
+    if (heartbeatInterval != null) {
+      fb.heartbeatInterval(heartbeatInterval);
+      if (offlineAfter == null) {
+        fb.suspectAfter(heartbeatInterval.multipliedBy(3)).offlineAfter(heartbeatInterval.multipliedBy(6));
+      }
+    }
+    if (offlineAfter != null) {
+      Duration interval = heartbeatInterval == null ? Duration.ofSeconds(5) : heartbeatInterval;
+      fb.suspectAfter(offlineAfter.dividedBy(2).compareTo(interval) > 0 ? offlineAfter.dividedBy(2)
+          : interval.plusMillis(1)).offlineAfter(offlineAfter);
+    }
+    prune.applyTo(fb);
+    return fb;
+  }
+
+  /** Loads the --registry file's machines the fleet does not have yet; says how many. */
+  void loadRegistry(Fleet fleet, PrintWriter out) {
+    if (registry == null) {
+      return;
+    }
+    List<RegistryEntry> entries = RegistryJson.read(registry);
+    int added = 0;
+    for (RegistryEntry e : entries) {
+      if (fleet.registry().get(e.machine().id()).isEmpty()) { // after a restart the journal has them already
+        fleet.registry().register(e.machine(), e.status(), e.currentLoad());
+        added++;
+      }
+    }
+    out.println("Loaded " + added + " of " + entries.size() + " machines from " + registry);
   }
 
   private void checkCeilings() {

@@ -180,6 +180,23 @@ public final class RaftJournal implements Journal {
     return Optional.ofNullable(a).map(Address::toString);
   }
 
+  /**
+   * The members this node is connected to now, itself included (the group's current view): a member missing
+   * from it has crashed, left, or is cut off from this node.
+   */
+  public java.util.Set<String> reachable() {
+    org.jgroups.View view = channel.getView();
+    if (view == null) {
+      return java.util.Set.of();
+    }
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    for (Address a : view.getMembers()) {
+      byte[] id = a instanceof ExtendedUUID uuid ? uuid.get(RAFT.raft_id_key) : null;
+      names.add(id != null ? Util.bytesToString(id) : a.toString());
+    }
+    return names;
+  }
+
   /** Whether this node is the leader now. */
   public boolean isLeader() {
     return raft.isLeader();

@@ -72,9 +72,12 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
   private long lastEventRun;
   private Fleet fleet;
   private int boundPort;
+  /** What {@code GET /v1/coordinators} answers; null for a coordinator alone (a group of one it leads). */
+  private final java.util.function.Supplier<Coordinators> coordinators;
 
-  private HttpCoordinator(CoordinatorSettings config) {
+  private HttpCoordinator(CoordinatorSettings config, java.util.function.Supplier<Coordinators> coordinators) {
     this.config = config;
+    this.coordinators = coordinators;
     this.credentials = new Credentials(config.joinToken(), config.adminToken());
     this.deliveries = new Deliveries(config.mailboxCapacity());
   }
@@ -107,7 +110,8 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
       throw new IllegalStateException("this coordinator is the transport of another fleet; build a new one");
     }
     CoordinatorServer started = CoordinatorServer.start(config, fleet, credentials, deliveries, incarnation,
-        boundPort != 0 ? boundPort : config.port(), lastEventRun);
+        boundPort != 0 ? boundPort : config.port(), lastEventRun,
+        () -> dev.fleet.transport.http.internal.CoordinatorsJson.bytes(coordinators()));
     this.server = started;
     this.lastRun = started;
     this.fleet = fleet;
@@ -124,6 +128,14 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
   public synchronized URI uri() {
     requireStarted();
     return config.uri(server.port());
+  }
+
+  /**
+   * What it answers at {@code GET /v1/coordinators}: what its builder's {@link Builder#coordinators} says, else
+   * itself alone, leading, named {@code coordinator}, in term 0.
+   */
+  public Coordinators coordinators() {
+    return coordinators != null ? coordinators.get() : Coordinators.single("coordinator", uri(), 0);
   }
 
   /** The port it listens on; the one chosen when built with port 0. */
@@ -323,6 +335,8 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
     private java.time.InstantSource wallClock = java.time.InstantSource.system();
     private EventStream.Settings eventSettings = CoordinatorSettings.DEFAULT_EVENT_STREAMS;
     private JoinRates joinRates = JoinRates.DEFAULT;
+    private java.util.function.Supplier<Coordinators> coordinators;
+    private ClaimPolicy capabilityChanges = ClaimPolicy.HOLD;
 
     private Builder() {}
 
@@ -535,13 +549,33 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
      *
      * @throws IllegalStateException if a token is missing or the timeouts contradict each other
      */
+    /**
+     * What {@code GET /v1/coordinators} answers, asked at each request (quickly, on a request thread): the group
+     * of replicated coordinators this one belongs to, or a single coordinator's name and journal epoch.
+     */
+    public Builder coordinators(java.util.function.Supplier<Coordinators> view) {
+      this.coordinators = Objects.requireNonNull(view, "coordinators");
+      return this;
+    }
+
+    /**
+     * What happens when a machine that joined with the fleet's own join token joins again adding capabilities or
+     * changing its role ({@link ClaimPolicy#HOLD} by default); see {@link HttpCoordinator#capabilityChanges}, which
+     * changes it later.
+     */
+    public Builder capabilityChanges(ClaimPolicy policy) {
+      this.capabilityChanges = Objects.requireNonNull(policy, "capabilityChanges");
+      return this;
+    }
+
     public HttpCoordinator build() {
       return new HttpCoordinator(new CoordinatorSettings(bindAddress, port, joinToken, adminToken, keyStore,
           keyStorePassword, allowInsecure, ticker, headerTimeout, idleTimeout, maxPollWait, maxBodyBytes, maxHeaderBytes,
           maxMachines, maxTasksPerRequest, requestsPerSecond, burst, maxConnections, threads, mailboxCapacity,
           joinTokenListener, wallClock, eventSettings, joinRates, CoordinatorSettings.connectionBudget(maxConnections,
           maxUnauthenticatedConnections, maxUnauthenticatedPerAddress, unauthenticatedIdleTimeout != null
-          ? unauthenticatedIdleTimeout : min(Duration.ofSeconds(5), idleTimeout))));
+          ? unauthenticatedIdleTimeout : min(Duration.ofSeconds(5), idleTimeout))), coordinators)
+          .capabilityChanges(capabilityChanges);
     }
 
     private static Duration min(Duration a, Duration b) {

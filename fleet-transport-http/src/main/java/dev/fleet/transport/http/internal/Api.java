@@ -40,17 +40,20 @@ public final class Api extends Handler.Abstract {
   private final MachineEndpoints machines;
   private final AdminEndpoints admin;
   private final ScopeEndpoints scopes;
+  private final java.util.function.Supplier<byte[]> coordinators;
 
   /**
    * @param incarnation names this coordinator's run: message numbers count within it, and an agent that sees it
    *     change knows the coordinator restarted and joins again
    * @param joinTokenChanged told of the new join token after a rotation through the API, empty after a revocation
    * @param reads the task listing, task output and event stream endpoints
+   * @param coordinators the body of {@code GET /v1/coordinators}, made at each request
    */
   public Api(Fleet fleet, Credentials credentials, Deliveries deliveries, RateLimits rates, Limits limits,
       Executor executor, Scheduler scheduler, String incarnation, Consumer<Optional<String>> joinTokenChanged,
-      ReadEndpoints reads) {
+      ReadEndpoints reads, java.util.function.Supplier<byte[]> coordinators) {
     super(InvocationType.NON_BLOCKING);
+    this.coordinators = coordinators;
     this.access = new Access(credentials);
     this.rates = rates;
     this.limits = limits;
@@ -148,6 +151,8 @@ public final class Api extends Handler.Abstract {
       Callback callback) {
     if (route.endpoint() == Endpoint.PING) {
       Responses.json(response, callback, 200, Map.of("status", "ok"));
+    } else if (route.endpoint() == Endpoint.COORDINATORS) {
+      Responses.jsonBytes(response, callback, 200, coordinators.get());
     } else if (ScopeEndpoints.serves(route.endpoint())) {
       scopes.handle(route, body, response, callback);
     } else if (route.endpoint().forAgents()) {

@@ -9,6 +9,7 @@ package dev.fleet.transport.http.internal;
  */
 enum Endpoint {
   PING("ping", Who.ANYONE, Body.NONE, true),
+  COORDINATORS("coordinators", Who.ANYONE, Body.NONE, true),
   JOIN("join", Who.JOINER_OR_MACHINE, Body.REQUIRED, false),
   HEARTBEAT("heartbeat", Who.MACHINE, Body.REQUIRED, true),
   POLL("poll", Who.MACHINE, Body.NONE, true),

@@ -24,7 +24,10 @@ final class Responses {
   private Responses() {}
 
   static void json(Response response, Callback callback, int status, Object document) {
-    byte[] bytes = Json.write(document);
+    jsonBytes(response, callback, status, Json.write(document));
+  }
+
+  static void jsonBytes(Response response, Callback callback, int status, byte[] bytes) {
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");

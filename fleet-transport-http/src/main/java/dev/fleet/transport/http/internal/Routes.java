@@ -26,6 +26,7 @@ final class Routes {
       case 1 -> {
         switch (s[0]) {
           case "ping": return only(m, "GET", Endpoint.PING, null);
+          case "coordinators": return only(m, "GET", Endpoint.COORDINATORS, null);
           case "join": return only(m, "POST", Endpoint.JOIN, null);
           case "heartbeat": return only(m, "POST", Endpoint.HEARTBEAT, null);
           case "results": return only(m, "POST", Endpoint.RESULTS, null);

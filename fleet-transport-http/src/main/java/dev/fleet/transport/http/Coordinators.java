@@ -1,0 +1,56 @@
+package dev.fleet.transport.http;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a coordinator node says about the group of coordinators it belongs to, as {@code GET /v1/coordinators}
+ * answers it: its own name, the leader it knows (none during an election), the term, and every node with its
+ * URL and role. A single coordinator is a group of one that leads.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param self this node's name
+ * @param leader the leading node's name, empty while no leader is known
+ * @param term the Raft term this node is in (a single coordinator's journal epoch, 0 without a journal)
+ * @param nodes every node of the group, this one included
+ */
+public record Coordinators(String self, Optional<String> leader, long term, List<Node> nodes) {
+  /** A node's role as the answering node sees it; {@code UNKNOWN} for one it has not heard from. */
+  public enum Role {
+    LEADER, FOLLOWER, UNKNOWN
+  }
+
+  /** One coordinator node: its name, where agents and clients reach it, and its role. */
+  public record Node(String name, URI url, Role role) {
+    public Node {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(url, "url");
+      Objects.requireNonNull(role, "role");
+    }
+  }
+
+  public Coordinators {
+    Objects.requireNonNull(self, "self");
+    Objects.requireNonNull(leader, "leader");
+    nodes = List.copyOf(nodes);
+    if (term < 0) {
+      throw new IllegalArgumentException("term must be at least 0, was " + term);
+    }
+    if (nodes.stream().noneMatch(n -> n.name().equals(self))) {
+      throw new IllegalArgumentException("the node answering, " + self + ", is not among the nodes " + nodes);
+    }
+  }
+
+  /** A coordinator that runs alone: it leads a group of one. */
+  public static Coordinators single(String name, URI url, long term) {
+    return new Coordinators(name, Optional.of(name), term, List.of(new Node(name, url, Role.LEADER)));
+  }
+
+  /** The leader's URL, if a leader is known and listed. */
+  public Optional<URI> leaderUrl() {
+    return leader.flatMap(l -> nodes.stream().filter(n -> n.name().equals(l)).map(Node::url).findFirst());
+  }
+}
