@@ -8,8 +8,9 @@ import java.util.Optional;
 
 /**
  * The "Coordinators:" section of {@code fleet status}: each coordinator's name, URL and role, the leader and
- * the term, from {@code GET /v1/coordinators}. A coordinator of an older version answers 404 and the section is
- * left out, as it is for any other refusal of that request.
+ * the term, from {@code GET /v1/coordinators}, for replicated coordinators. A single coordinator (a group of one)
+ * has nothing to add, and a coordinator of an older version answers 404: the section is left out then, as it is
+ * for any other refusal of that request.
  *
  * <p>Thread-safe: stateless.
  */
@@ -23,7 +24,7 @@ final class CoordinatorsSection {
     } catch (FleetHttpException e) {
       return; // the machines and the queue were shown; a coordinator that will not say more leaves this out
     }
-    if (known.isEmpty()) {
+    if (known.isEmpty() || known.get().nodes().size() < 2) {
       return;
     }
     RemoteCoordinators r = known.get();
