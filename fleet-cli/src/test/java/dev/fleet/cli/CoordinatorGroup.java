@@ -45,12 +45,14 @@ final class CoordinatorGroup implements AutoCloseable {
     this.dir = dir;
     this.extra = List.of(extraOptions);
     List<String> entries = new ArrayList<>();
+    // Every port of the group distinct: a probed port is free again at once, so a later probe may return it.
+    java.util.Set<Integer> taken = new java.util.HashSet<>();
     for (int i = 1; i <= size; i++) {
       String name = "n" + i;
-      URI url = URI.create("http://127.0.0.1:" + freePort(0));
+      URI url = URI.create("http://127.0.0.1:" + freePort(0, taken));
       urls.put(name, url);
       // JGroups' FD_SOCK2 listens 100 above the Raft port: both must be free.
-      entries.add(name + "=" + url + "@127.0.0.1:" + freePort(100));
+      entries.add(name + "=" + url + "@127.0.0.1:" + freePort(100, taken));
       Path state = dir.resolve(name);
       Files.createDirectories(state);
       for (String[] f : new String[][] {{StateDir.CLIENT_TOKEN, CLIENT_TOKEN}, {StateDir.JOIN_TOKEN, JOIN_TOKEN}}) {
@@ -62,18 +64,27 @@ final class CoordinatorGroup implements AutoCloseable {
     peers = String.join(",", entries);
   }
 
-  /** A free port on loopback; with {@code alsoFreeAbove} > 0, one whose port that much higher is free too. */
-  private static int freePort(int alsoFreeAbove) throws IOException {
+  /**
+   * A free port on loopback not in {@code taken}; with {@code alsoFreeAbove} > 0, one whose port that much higher is
+   * free and not taken too. What it returns is added to {@code taken}.
+   */
+  private static int freePort(int alsoFreeAbove, java.util.Set<Integer> taken) throws IOException {
     for (int tries = 0; ; tries++) {
       int p;
       try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
         p = s.getLocalPort();
       }
+      if (taken.contains(p) || (alsoFreeAbove > 0 && taken.contains(p + alsoFreeAbove))) {
+        continue;
+      }
       if (alsoFreeAbove == 0) {
+        taken.add(p);
         return p;
       }
       if (p + alsoFreeAbove <= 65535) {
         try (ServerSocket above = new ServerSocket(p + alsoFreeAbove, 1, InetAddress.getLoopbackAddress())) {
+          taken.add(p);
+          taken.add(p + alsoFreeAbove);
           return p;
         } catch (IOException busy) {
           if (tries > 50) {

@@ -96,6 +96,9 @@ class CoordinatorPeersTest {
   void promoteRunsOneNodeOfAPairAloneOnlyWhenTheOtherIsSilentAndTheUserSaysYes() throws Exception {
     int aHttp = freePort();
     int aRaft = freePort();
+    while (aRaft == aHttp) { // a probed port is free again at once
+      aRaft = freePort();
+    }
     String pair;
     Path state = dir.resolve("a");
     try (java.net.ServerSocket other = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
