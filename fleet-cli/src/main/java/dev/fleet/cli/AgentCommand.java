@@ -24,6 +24,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -118,14 +119,8 @@ final class AgentCommand implements Callable<Integer> {
       + "keeps work away and you want work to run here anyway, or for a test.")
   boolean noProbes;
 
-  @Option(names = "--trust", paramLabel = "FILE", description = ClientOptions.TRUST_HELP)
-  Path trust;
-
-  @Option(names = "--trust-password", paramLabel = "PASSWORD", description = ClientOptions.TRUST_PASSWORD_HELP)
-  String trustPassword;
-
-  @Option(names = "--trust-password-file", paramLabel = "FILE", description = ClientOptions.TRUST_PASSWORD_FILE_HELP)
-  Path trustPasswordFile;
+  @Mixin
+  TrustOptions trust;
 
   @Option(names = "--stop-after", converter = DurationConverter.class, paramLabel = "DURATION",
       description = "Leave after this long, as on Ctrl-C (default: run until stopped).")
@@ -140,7 +135,7 @@ final class AgentCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     CoordinatorAddress coordinators = CoordinatorAddress.parse(coordinator, SettingsDefaults.source(spec, "--join"));
     // Before anything is written: a bad --trust or password file stops the agent here.
-    javax.net.ssl.SSLContext ssl = ClientOptions.trustContext(spec, trust, trustPassword, trustPasswordFile);
+    javax.net.ssl.SSLContext ssl = trust.context(spec);
     String join = token != null ? token : tokenFile != null ? ClientOptions.readFile(tokenFile) : null;
     StateDir state = new StateDir(stateDir == null ? StateDir.defaultPath() : stateDir);
     Path credentialAt = forgetCredential ? null : credentialFile != null ? credentialFile
@@ -196,7 +191,7 @@ final class AgentCommand implements Callable<Integer> {
         b.probe(p);
       }
     }
-    if (trust != null) {
+    if (ssl != null) {
       b.sslContext(ssl);
     }
     try (StopSignals signals = StopSignals.install(); HttpAgent agent = b.build().start()) {

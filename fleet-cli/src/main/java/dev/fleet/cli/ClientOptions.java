@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -18,13 +19,6 @@ import picocli.CommandLine.Spec;
  * <p>Not thread-safe; picocli fills it on one thread.
  */
 final class ClientOptions {
-  static final String TRUST_HELP = "The coordinator's certificate to trust, for https: a PEM file (from `fleet "
-      + "coordinator export-cert`) or a PKCS#12 trust store of certificates only; a keystore with a private key is "
-      + "refused.";
-  static final String TRUST_PASSWORD_HELP = "The --trust store's password, if it has one (or $FLEET_TRUST_PASSWORD, "
-      + "or --trust-password-file, which keep it out of `ps`).";
-  static final String TRUST_PASSWORD_FILE_HELP = "Read the --trust store's password from this file.";
-
   /** The coordinator asked when nothing names one. */
   static final URI DEFAULT_COORDINATOR = URI.create("http://127.0.0.1:7070");
 
@@ -46,14 +40,8 @@ final class ClientOptions {
   @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the coordinator keeps its files (default ~/.fleet).")
   Path stateDir;
 
-  @Option(names = "--trust", paramLabel = "FILE", description = TRUST_HELP)
-  Path trust;
-
-  @Option(names = "--trust-password", paramLabel = "PASSWORD", description = TRUST_PASSWORD_HELP)
-  String trustPassword;
-
-  @Option(names = "--trust-password-file", paramLabel = "FILE", description = TRUST_PASSWORD_FILE_HELP)
-  Path trustPasswordFile;
+  @Mixin
+  TrustOptions trust;
 
   /**
    * The coordinator named by {@code --coordinator} (from the command line, the environment or the config file) or
@@ -109,12 +97,8 @@ final class ClientOptions {
 
   /** The TLS context for {@code --trust}, or null without it. */
   SSLContext trustContext() {
-    return trustContext(command, trust, trustPassword, trustPasswordFile);
+    return trust.context(command);
   }
 
-  /** A TLS context trusting the certificates in {@code trust}, or null if it is null. */
-  static SSLContext trustContext(CommandSpec spec, Path trust, String password, Path passwordFile) {
-    String pw = Passwords.resolve(spec, "--trust-password", password, "--trust-password-file", passwordFile);
-    return trust == null ? null : TrustedCertificates.context(trust, pw);
-  }
+
 }

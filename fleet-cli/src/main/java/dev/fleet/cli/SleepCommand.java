@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -52,14 +53,8 @@ final class SleepCommand implements Callable<Integer> {
           + "those the agent was given, from its state directory).")
   String coordinator;
 
-  @Option(names = "--trust", paramLabel = "FILE", description = ClientOptions.TRUST_HELP)
-  Path trust;
-
-  @Option(names = "--trust-password", paramLabel = "PASSWORD", description = ClientOptions.TRUST_PASSWORD_HELP)
-  String trustPassword;
-
-  @Option(names = "--trust-password-file", paramLabel = "FILE", description = ClientOptions.TRUST_PASSWORD_FILE_HELP)
-  Path trustPasswordFile;
+  @Mixin
+  TrustOptions trust;
 
   @Option(names = "--timeout", converter = DurationConverter.class, defaultValue = "5s",
       description = "Longest to wait for the coordinator (default ${DEFAULT-VALUE}); a sleep hook must not hang.")
@@ -99,7 +94,7 @@ final class SleepCommand implements Callable<Integer> {
             dir.resolve(StateDir.agentCoordinator(machine)).toString()))
         .orElseThrow(() -> new IllegalArgumentException("no coordinator URL for " + machine + " in " + dir
             + "; give --join URL"));
-    javax.net.ssl.SSLContext ssl = ClientOptions.trustContext(spec, trust, trustPassword, trustPasswordFile);
+    javax.net.ssl.SSLContext ssl = trust.context(spec);
     // The mark first: from now on the agent sends no heartbeat that would wake the machine again.
     Files.createDirectories(dir);
     Files.writeString(mark, "sleep announced\n");
