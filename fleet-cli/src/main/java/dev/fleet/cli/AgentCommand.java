@@ -55,8 +55,9 @@ final class AgentCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--join", required = true, paramLabel = "URL[,URL...]", description = "The coordinator's URL, "
-      + "or the replicated coordinators' URLs separated by commas: the agent follows the leader.")
+  @Option(names = "--join", paramLabel = "URL[,URL...]", description = "The coordinator's URL, or the replicated "
+      + "coordinators' URLs separated by commas: the agent follows the leader. Default: the list this agent's "
+      + "last run saved in its state directory.")
   String coordinator;
 
   @Option(names = "--token", paramLabel = "TOKEN", description = "The fleet's join token.")
@@ -133,13 +134,13 @@ final class AgentCommand implements Callable<Integer> {
 
   private Integer execute() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    CoordinatorAddress coordinators = CoordinatorAddress.parse(coordinator, SettingsDefaults.source(spec, "--join"));
-    // Before anything is written: a bad --trust or password file stops the agent here.
-    javax.net.ssl.SSLContext ssl = trust.context(spec);
-    String join = token != null ? token : tokenFile != null ? ClientOptions.readFile(tokenFile) : null;
     StateDir state = new StateDir(stateDir == null ? StateDir.defaultPath() : stateDir);
     Path credentialAt = forgetCredential ? null : credentialFile != null ? credentialFile
         : state.path().resolve(StateDir.agentCredential(id));
+    CoordinatorAddress coordinators = coordinators(credentialAt);
+    // Before anything is written: a bad --trust or password file stops the agent here.
+    javax.net.ssl.SSLContext ssl = trust.context(spec);
+    String join = token != null ? token : tokenFile != null ? ClientOptions.readFile(tokenFile) : null;
     Optional<String> saved = credentialAt != null && Files.isRegularFile(credentialAt)
         ? Optional.of(ClientOptions.readFile(credentialAt)) : Optional.empty();
     if (join == null && saved.isEmpty()) {
@@ -205,6 +206,23 @@ final class AgentCommand implements Callable<Integer> {
       }
       return new AgentLeave(agent, signals, out).leave(leaveGrace);
     }
+  }
+
+  /**
+   * The coordinators {@code --join} names, else the list an earlier run saved beside the credential: an agent
+   * restarted by hand or by a service manager finds the fleet's coordinators without being told them again.
+   */
+  private CoordinatorAddress coordinators(Path credentialAt) {
+    if (coordinator != null) {
+      return CoordinatorAddress.parse(coordinator, SettingsDefaults.source(spec, "--join"));
+    }
+    Path saved = credentialAt == null ? null
+        : credentialAt.toAbsolutePath().getParent().resolve(StateDir.agentCoordinator(id));
+    if (saved == null || !Files.isRegularFile(saved)) {
+      throw new IllegalArgumentException("give --join URL[,URL...]: no coordinator is saved for " + id
+          + (saved == null ? " (--forget-credential keeps nothing)" : " in " + saved));
+    }
+    return CoordinatorAddress.parse(ClientOptions.readFile(saved), saved.toString());
   }
 
   private void banner(PrintWriter out, HttpAgent agent, boolean reconnecting, StopSignals signals,

@@ -322,6 +322,33 @@ class AgentProcessTest {
   }
 
   @Test
+  void anAgentStartedWithoutJoinUsesTheCoordinatorsItsLastRunSavedAndSaysSoWhenThereAreNone() {
+    String state = dir.resolve("r").toString();
+    String[] first = run("agent", "--join", coordinator.uri().toString(), "--token", joinToken, "--id", "r1",
+        "--no-probes", "--state-dir", state, "--stop-after", "1s");
+    assertEquals("0", first[0], first[1] + first[2]);
+    assertEquals(coordinator.uri().toString(), read(dir.resolve("r").resolve("agent-r1.coordinator")));
+    String[] again = run("agent", "--id", "r1", "--token", joinToken, "--no-probes", "--state-dir", state,
+        "--stop-after", "1s");
+    assertEquals("0", again[0], again[1] + again[2]);
+    assertTrue(again[1].startsWith("Agent r1 ") && again[1].contains(" " + coordinator.uri() + " with "),
+        again[1]);
+
+    String[] none = run("agent", "--id", "r2", "--token", joinToken, "--no-probes", "--state-dir", state);
+    assertEquals("1", none[0], none[1] + none[2]);
+    assertTrue(none[2].contains("give --join URL[,URL...]: no coordinator is saved for r2 in "
+        + dir.resolve("r").toAbsolutePath().resolve("agent-r2.coordinator")), none[2]);
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file).trim();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void aOneSlotAgentNeverHoldsTwoAttempts() throws Exception {
     AtomicInteger held = new AtomicInteger();
     AtomicInteger most = new AtomicInteger();

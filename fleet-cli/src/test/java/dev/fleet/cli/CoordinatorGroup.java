@@ -37,6 +37,7 @@ final class CoordinatorGroup implements AutoCloseable {
   private final Map<String, URI> urls = new LinkedHashMap<>();
   private final String peers;
   private final Map<String, Process> running = new LinkedHashMap<>();
+  private final Map<String, Process> agents = new LinkedHashMap<>();
   private int starts;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1))
       .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -124,6 +125,20 @@ final class CoordinatorGroup implements AutoCloseable {
       }
       return get(url(name), "/v1/ping", null).map(r -> r.statusCode() == 200).orElse(false);
     });
+  }
+
+  /**
+   * Starts a real {@code fleet agent} process for machine {@code id}, given the URLs of every node, with its own
+   * state directory; {@link #close} kills it. Does not wait for it to join.
+   */
+  void startAgent(String id, String... options) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(JAVA, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-cp", System.getProperty("java.class.path"), FleetCommand.class.getName(), "agent", "--join",
+        String.join(",", urls.values().stream().map(URI::toString).toList()), "--token", JOIN_TOKEN, "--id", id,
+        "--no-probes", "--state-dir", dir.resolve("agent-" + id).toString()));
+    cmd.addAll(List.of(options));
+    agents.put(id, new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("agent-" + id + ".out").toFile()).start());
   }
 
   void startAll() throws IOException {
@@ -234,10 +249,12 @@ final class CoordinatorGroup implements AutoCloseable {
 
   @Override
   public void close() {
-    for (Process p : running.values()) {
+    List<Process> all = new ArrayList<>(running.values());
+    all.addAll(agents.values());
+    for (Process p : all) {
       p.destroyForcibly();
     }
-    for (Process p : running.values()) {
+    for (Process p : all) {
       try {
         p.waitFor(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
@@ -245,5 +262,6 @@ final class CoordinatorGroup implements AutoCloseable {
       }
     }
     running.clear();
+    agents.clear();
   }
 }

@@ -182,7 +182,7 @@ final class AgentSession {
       } else {
         state = state == State.JOINING ? State.JOINING : State.DISCONNECTED;
         reach.failed(err);
-        wait = backoff.after(joinFailures++);
+        wait = backoff.after(joinFailures++, err);
         LOG.log(Level.DEBUG, () -> machine.id() + ": join failed (" + err + "); retrying in " + wait.toMillis()
             + " ms");
       }

@@ -1,5 +1,8 @@
 package dev.fleet.transport.http;
 
+import java.time.Duration;
+import java.util.Optional;
+
 import java.util.Objects;
 
 /**
@@ -12,11 +15,27 @@ public final class FleetHttpException extends RuntimeException {
   private final String type;
   private final String detail;
 
+  private final Duration retryAfter;
+
   public FleetHttpException(int status, String type, String detail) {
+    this(status, type, detail, null);
+  }
+
+  /** A refusal whose answer asked the client to wait {@code retryAfter} (its Retry-After) before trying again. */
+  public FleetHttpException(int status, String type, String detail, Duration retryAfter) {
     super("HTTP " + status + " (" + shortType(type) + "): " + detail);
     this.status = status;
     this.type = Objects.requireNonNull(type, "type");
     this.detail = Objects.requireNonNull(detail, "detail");
+    if (retryAfter != null && retryAfter.isNegative()) {
+      throw new IllegalArgumentException("retryAfter must not be negative, got " + retryAfter);
+    }
+    this.retryAfter = retryAfter;
+  }
+
+  /** How long the coordinator asked the client to wait before trying again (its Retry-After), if it said. */
+  public Optional<Duration> retryAfter() {
+    return Optional.ofNullable(retryAfter);
   }
 
   private static String shortType(String type) {

@@ -207,7 +207,7 @@ final class Heartbeats {
       }
       reach.failed(err);
       session.lost();
-      nextNanos = ticker.read() + backoff.after(failures++).toNanos();
+      nextNanos = ticker.read() + backoff.after(failures++, err).toNanos();
       return;
     }
     reach.reached();

@@ -83,7 +83,7 @@ final class Inbox {
         session.rejoin("the coordinator does not know this machine (" + f.detail() + ")");
         return;
       }
-      control.schedule(this::poll, backoff.after(pollFailures++).toMillis(), TimeUnit.MILLISECONDS);
+      control.schedule(this::poll, backoff.after(pollFailures++, err).toMillis(), TimeUnit.MILLISECONDS);
       return;
     }
     pollFailures = 0;

@@ -177,7 +177,8 @@ final class Outbox {
         LOG.log(Level.DEBUG, () -> machine + ": reporting " + batch.size() + " results failed (" + err
             + "); retrying");
       }
-      control.schedule(this::flushResults, backoff.after(resultFailures++).toMillis(), TimeUnit.MILLISECONDS);
+      control.schedule(this::flushResults, backoff.after(resultFailures++, err).toMillis(),
+          TimeUnit.MILLISECONDS);
       return;
     }
     resultFailures = 0;

@@ -19,6 +19,8 @@ final class FakeFollower implements AutoCloseable {
   private final AtomicReference<URI> leader = new AtomicReference<>();
   private final AtomicReference<String> roster = new AtomicReference<>();
   final AtomicInteger redirects = new AtomicInteger();
+  /** When each request other than ping and the roster arrived ({@code System.nanoTime()}), in order. */
+  final java.util.List<Long> arrivals = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
   FakeFollower(URI leader) throws IOException {
     this.leader.set(leader);
@@ -60,6 +62,7 @@ final class FakeFollower implements AutoCloseable {
         }
         return;
       }
+      arrivals.add(System.nanoTime());
       URI to = leader.get();
       if (to == null) {
         x.getResponseHeaders().set("Retry-After", "1");

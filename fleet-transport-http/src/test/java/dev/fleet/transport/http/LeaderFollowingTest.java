@@ -187,6 +187,23 @@ class LeaderFollowingTest {
   }
 
   @Test
+  void anAgentWaitsTheRetryAfterOfANodeWithoutALeaderRatherThanItsShorterBackoff() throws Exception {
+    FakeFollower electing = keep(new FakeFollower(null)); // 503 no-leader, Retry-After: 1
+    HttpAgent agent = keep(HttpAgent.newBuilder(List.of(electing.uri()), Machine.of("w", "w.local", "worker",
+        List.of("x"))).joinToken(joinToken).backoff(Duration.ofMillis(10), Duration.ofMillis(50))
+        .handler(ctx -> TaskResult.success()).build());
+    agent.start();
+    Await.until(LIMIT, () -> electing.arrivals.size() >= 3, () -> "three joins tried: " + electing.arrivals);
+    List<Long> at = List.copyOf(electing.arrivals);
+    for (int i = 1; i < at.size(); i++) {
+      long gap = at.get(i) - at.get(i - 1);
+      // Its own backoff would knock again within 60 ms; the node asked for a second.
+      assertTrue(gap >= Duration.ofMillis(950).toNanos(), "join " + i + " came " + gap / 1_000_000 + " ms after "
+          + "the one before");
+    }
+  }
+
+  @Test
   void theCoordinatorsAreReadFromAnyNodeAndAnOlderCoordinatorHasNone() throws Exception {
     Run leader = coordinator(new MemoryJournal());
     FakeFollower follower = keep(new FakeFollower(leader.coordinator().uri()));

@@ -63,7 +63,7 @@ public final class JsonHttp {
       Duration timeout) {
     CompletableFuture<Answer> answer = new CompletableFuture<>();
     start(method, path, credential, body, timeout, answer::complete, answer::completeExceptionally);
-    return answer.thenApply(a -> decode(a.status(), a.contentType(), a.body(), type));
+    return answer.thenApply(a -> decode(a.status(), a.contentType(), a.retryAfter(), a.body(), type));
   }
 
   /**
@@ -81,7 +81,7 @@ public final class JsonHttp {
       T value = null;
       Throwable failure = null;
       try {
-        value = decode(a.status(), a.contentType(), a.body(), type);
+        value = decode(a.status(), a.contentType(), a.retryAfter(), a.body(), type);
       } catch (RuntimeException e) {
         failure = e;
       }
@@ -90,7 +90,7 @@ public final class JsonHttp {
   }
 
   /** An answer from the coordinator that served a request: its URL, status, media type and body. */
-  private record Answer(URI at, int status, String contentType, byte[] body) {}
+  private record Answer(URI at, int status, String contentType, String retryAfter, byte[] body) {}
 
   /** One request on its way through the list: where it went, and why each coordinator failed. */
   private final class Trip {
@@ -143,7 +143,8 @@ public final class JsonHttp {
         HttpResponse.BodySubscribers.ofByteArray(), bytes -> {
           if (settled.compareAndSet(false, true)) {
             answered(trip, at, info.statusCode(), info.headers().firstValue("Content-Type").orElse(""),
-                info.headers().firstValue("Location").orElse(null), bytes);
+                info.headers().firstValue("Location").orElse(null),
+                info.headers().firstValue("Retry-After").orElse(null), bytes);
           }
           return null;
         });
@@ -158,7 +159,8 @@ public final class JsonHttp {
     });
   }
 
-  private void answered(Trip trip, URI at, int status, String contentType, String location, byte[] body) {
+  private void answered(Trip trip, URI at, int status, String contentType, String location, String retryAfter,
+      byte[] body) {
     try {
       if (status == 307) {
         URI leader = leaderOf(contentType, body, location);
@@ -173,7 +175,7 @@ public final class JsonHttp {
         }
       }
       if (status == 503 && NO_LEADER.equals(problemType(contentType, body))) {
-        failedAt(trip, at, refusal(status, contentType, body));
+        failedAt(trip, at, refusal(status, contentType, retryAfter, body));
         return;
       }
     } catch (RuntimeException e) {
@@ -181,7 +183,7 @@ public final class JsonHttp {
       return;
     }
     coordinators.answered(at);
-    trip.answered.accept(new Answer(at, status, contentType, body));
+    trip.answered.accept(new Answer(at, status, contentType, retryAfter, body));
   }
 
   /** {@code at} did not serve the trip's request: the next coordinator not yet tried gets it, if any is left. */
@@ -275,19 +277,21 @@ public final class JsonHttp {
     }
   }
 
-  private static <T> T decode(int status, String ct, byte[] body, Class<T> type) {
+  private static <T> T decode(int status, String ct, String retryAfter, byte[] body, Class<T> type) {
     if (status >= 400) {
+      Duration wait = retryAfter(retryAfter);
       if (ct.startsWith("application/problem+json")) {
         try {
           Wire.ProblemDto p = Json.readLenient(body, Wire.ProblemDto.class);
           throw new FleetHttpException(status, p.type() == null ? "about:blank" : p.type(),
-              p.detail() == null ? "" : p.detail());
+              p.detail() == null ? "" : p.detail(), wait);
         } catch (tools.jackson.core.JacksonException e) {
           // fall through to the plain form
         }
       }
       String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
-      throw new FleetHttpException(status, "about:blank", text.length() > 300 ? text.substring(0, 300) : text);
+      throw new FleetHttpException(status, "about:blank", text.length() > 300 ? text.substring(0, 300) : text,
+          wait);
     }
     if (type == Void.class) {
       return null;
@@ -318,7 +322,7 @@ public final class JsonHttp {
     try {
       Answer a = answer.join();
       String ct = a.contentType().isEmpty() ? "application/octet-stream" : a.contentType();
-      decode(a.status(), ct, a.body(), Void.class); // throws for a refusal
+      decode(a.status(), ct, a.retryAfter(), a.body(), Void.class); // throws for a refusal
       return new Raw(a.body(), ct);
     } catch (CompletionException e) {
       Throwable c = e.getCause();
@@ -330,8 +334,28 @@ public final class JsonHttp {
     }
   }
 
+  /**
+   * A Retry-After header's delay in seconds, or null: absent, an HTTP date (no coordinator sends one; the clock
+   * it needs is not this class's to read) or not a number.
+   */
+  static Duration retryAfter(String header) {
+    if (header == null) {
+      return null;
+    }
+    try {
+      long seconds = Long.parseLong(header.trim());
+      return seconds < 0 ? null : Duration.ofSeconds(seconds);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
   /** The exception a refusal (status 400 or more) with this body stands for, as {@link #call} would throw it. */
   public static RuntimeException refusal(int status, String contentType, byte[] body) {
+    return refusal(status, contentType, null, body);
+  }
+
+  private static RuntimeException refusal(int status, String contentType, String retryAfter, byte[] body) {
     if (status == 307) {
       URI leader = leaderOf(contentType, body, null);
       if (leader != null) {
@@ -339,7 +363,7 @@ public final class JsonHttp {
       }
     }
     try {
-      decode(Math.max(400, status), contentType, body, Void.class);
+      decode(Math.max(400, status), contentType, retryAfter, body, Void.class);
       return new FleetHttpException(status, "about:blank", "");
     } catch (RuntimeException e) {
       return e;
