@@ -24,7 +24,11 @@ final class CommandErrors {
       return body.call();
     } catch (Exception e) {
       PrintWriter err = spec.commandLine().getErr();
-      err.println(spec.qualifiedName(" ") + ": " + explain(e, target(spec)));
+      if (OutputOption.json(spec)) {
+        JsonOutput.print(err, Problems.of(spec.qualifiedName(" "), e, target(spec)));
+      } else {
+        err.println(spec.qualifiedName(" ") + ": " + explain(e, target(spec)));
+      }
       if (verbose(spec)) {
         e.printStackTrace(err);
       }
@@ -93,7 +97,7 @@ final class CommandErrors {
   record Target(CoordinatorAddress address, String credential, String fix) {}
 
   /** The client options' coordinator, or an agent's {@code --join}. */
-  private static Optional<Target> target(CommandSpec spec) {
+  static Optional<Target> target(CommandSpec spec) {
     for (CommandSpec mixin : spec.mixins().values()) {
       if (mixin.userObject() instanceof ClientOptions client) {
         CoordinatorAddress address;

@@ -11,12 +11,22 @@ public final class FleetHttpException extends RuntimeException {
   private final int status;
   private final String type;
   private final String detail;
+  private final String problem;
 
   public FleetHttpException(int status, String type, String detail) {
+    this(status, type, detail, null);
+  }
+
+  /**
+   * A refusal with the problem document the coordinator sent, as it sent it ({@code problem} null if it sent
+   * none), so that a tool can pass it on with the fields this class does not read.
+   */
+  public FleetHttpException(int status, String type, String detail, String problem) {
     super("HTTP " + status + " (" + shortType(type) + "): " + detail);
     this.status = status;
     this.type = Objects.requireNonNull(type, "type");
     this.detail = Objects.requireNonNull(detail, "detail");
+    this.problem = problem;
   }
 
   private static String shortType(String type) {
@@ -42,5 +52,13 @@ public final class FleetHttpException extends RuntimeException {
   /** What the coordinator said was wrong. */
   public String detail() {
     return detail;
+  }
+
+  /**
+   * The {@code application/problem+json} document the coordinator answered with, unchanged (its extension fields,
+   * such as {@code leader}, included); empty if the refusal was not one (a plain-text error, or made here).
+   */
+  public java.util.Optional<String> problem() {
+    return java.util.Optional.ofNullable(problem);
   }
 }

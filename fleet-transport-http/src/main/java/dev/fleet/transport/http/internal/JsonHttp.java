@@ -281,7 +281,7 @@ public final class JsonHttp {
         try {
           Wire.ProblemDto p = Json.readLenient(body, Wire.ProblemDto.class);
           throw new FleetHttpException(status, p.type() == null ? "about:blank" : p.type(),
-              p.detail() == null ? "" : p.detail());
+              p.detail() == null ? "" : p.detail(), new String(body, java.nio.charset.StandardCharsets.UTF_8));
         } catch (tools.jackson.core.JacksonException e) {
           // fall through to the plain form
         }
