@@ -37,7 +37,7 @@ final class Cli {
       settings = Settings.load(args, env, home);
       settings.check(cl.getCommandSpec());
     } catch (IllegalArgumentException e) {
-      if (OutputOption.requested(cl, args, env)) {
+      if (OutputOption.requested(cl, args, OutputOption.fromEnvironment(env))) {
         JsonOutput.print(cl.getErr(), Problems.usage("fleet", e.getMessage()));
         return 2;
       }
@@ -59,7 +59,7 @@ final class Cli {
           : defaults.sourceOf(ex.getArgSpec()).filter(v -> v.text().equals(ex.getValue())
               || ex.getMessage().contains("'" + v.text() + "'"));
       CommandLine failed = ex.getCommandLine();
-      if (OutputOption.requested(failed, args, Map.of())) {
+      if (OutputOption.requested(failed, args, defaults::defaultValue)) {
         String detail = source.isEmpty() || ex.getMessage().contains("(from ") ? ex.getMessage()
             : ex.getMessage() + " (from " + source.get().source() + ")";
         JsonOutput.print(failed.getErr(), Problems.usage(failed.getCommandSpec().qualifiedName(" "), detail));

@@ -2,6 +2,7 @@ package dev.fleet.cli;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -40,12 +41,12 @@ final class OutputOption {
 
   /**
    * Whether a command line that could not be parsed, or whose settings could not be read, asked for JSON: the
-   * command it names has this option, and {@code -o json} is among {@code args}, or (without one there) its
-   * value so far (from the environment or the config file) is json, or the environment asks for it.
+   * command it names has this option, and {@code -o json} is among {@code args}, or (without one there)
+   * {@code configured} (the environment, the config file) sets it to json.
    *
    * @param failed the command picocli was parsing when it failed, or the root to find it from {@code args}
    */
-  static boolean requested(CommandLine failed, String[] args, Map<String, String> env) {
+  static boolean requested(CommandLine failed, String[] args, Function<OptionSpec, String> configured) {
     CommandLine command = failed.getParent() == null ? named(failed, args) : failed;
     OptionSpec option = command.getCommandSpec().findOption("--output");
     if (option == null) {
@@ -65,13 +66,21 @@ final class OutputOption {
     if (given != null) {
       return given.trim().equalsIgnoreCase("json");
     }
-    for (String name : new String[] {OptionKeys.envName(option), OptionKeys.envName("output")}) {
-      String v = env.get(name);
-      if (v != null && !v.isBlank()) {
-        return v.trim().equalsIgnoreCase("json");
+    String v = configured.apply(option);
+    return v != null && v.trim().equalsIgnoreCase("json");
+  }
+
+  /** The option's value from the environment alone, for when the settings could not be read. */
+  static Function<OptionSpec, String> fromEnvironment(Map<String, String> env) {
+    return option -> {
+      for (String name : new String[] {OptionKeys.envName(option), OptionKeys.envName("output")}) {
+        String v = env.get(name);
+        if (v != null && !v.isBlank()) {
+          return v;
+        }
       }
-    }
-    return option.getValue() == Format.JSON;
+      return null;
+    };
   }
 
   /** The subcommand {@code args} name below {@code root}, as far as they name one. */
