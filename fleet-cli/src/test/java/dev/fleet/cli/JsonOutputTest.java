@@ -25,6 +25,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import dev.fleet.transport.http.Coordinators;
+import dev.fleet.transport.http.FollowerServer;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -261,6 +264,27 @@ class JsonOutputTest {
     assertEquals(401, refused.get("status").asInt(), refused.toString());
     assertTrue(refused.get("message").asString().contains("refused the client token"), refused.toString());
     assertEquals(url.toString().replaceFirst("/$", ""), refused.get("coordinator").asString());
+  }
+
+  @Test
+  void aCoordinatorsProblemIsPassedOnWithItsOwnFields() throws Exception {
+    // A replicated coordinator that knows no leader answers 503 no-leader; the problem comes through whole.
+    Coordinators view = new Coordinators("b", Optional.empty(), 4, List.of(new Coordinators.Node("b",
+        URI.create("http://127.0.0.1:7072"), Coordinators.Role.FOLLOWER)));
+    try (FollowerServer f = FollowerServer.start("127.0.0.1", 0, null, null, () -> view)) {
+      String url = "http://127.0.0.1:" + f.port();
+      HttpResponse<String> direct = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/machines")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      JsonNode sent = JSON.readTree(direct.body());
+      Path token = dir.resolve("token");
+      Files.writeString(token, "c.not-the-token-of-any-coordinator");
+      JsonNode got = problem(run("status", "--coordinator", url, "--client-token-file", token.toString(), "-o",
+          "json"), 1);
+      assertEquals("urn:dev.fleet:problem:no-leader", got.get("type").asString(), got.toString());
+      sent.properties().forEach(field -> assertEquals(field.getValue(), got.get(field.getKey()),
+          "the coordinator's field " + field.getKey() + " as it sent it: " + got));
+      assertEquals(503, got.get("status").asInt());
+    }
   }
 
   @Test
