@@ -12,7 +12,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * Turns a command's failure into one line on standard error that says what failed and what to do, and exit
  * status 1, instead of a stack trace: {@code fleet status: cannot reach the coordinator at http://127.0.0.1:7070
  * (from the default): connection refused; is `fleet coordinator` running?}. With {@code --verbose} the stack
- * trace follows.
+ * trace follows. A command run with {@code -o json} ({@link OutputOption}) prints the failure as a problem
+ * document instead ({@link Problems}).
  *
  * <p>Thread-safe: stateless.
  */
