@@ -4,6 +4,7 @@ import dev.fleet.transport.http.HeldClaim;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code fleet approvals}: the claims waiting for the operator: new machines held by a scoped token, and known
@@ -13,9 +14,16 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "approvals", description = "List the machines' claims waiting for approval (`fleet approve`).")
 final class ApprovalsCommand extends ClientCommand {
+  @Mixin
+  OutputOption output;
+
   @Override
   Integer execute() {
     PrintWriter out = spec.commandLine().getOut();
+    if (output.json()) {
+      JsonOutput.print(out, JsonDocuments.get(client.client(), "v1/approvals"));
+      return 0;
+    }
     List<HeldClaim> claims = client.client().approvals();
     if (claims.isEmpty()) {
       out.println("No claims wait for approval.");

@@ -37,6 +37,10 @@ final class Cli {
       settings = Settings.load(args, env, home);
       settings.check(cl.getCommandSpec());
     } catch (IllegalArgumentException e) {
+      if (OutputOption.requested(cl, args, OutputOption.fromEnvironment(env))) {
+        JsonOutput.print(cl.getErr(), Problems.usage("fleet", e.getMessage()));
+        return 2;
+      }
       cl.getErr().println("fleet: " + e.getMessage());
       cl.getErr().flush();
       return 2;
@@ -54,10 +58,16 @@ final class Cli {
       var source = ex.getArgSpec() == null ? java.util.Optional.<Settings.Value>empty()
           : defaults.sourceOf(ex.getArgSpec()).filter(v -> v.text().equals(ex.getValue())
               || ex.getMessage().contains("'" + v.text() + "'"));
+      CommandLine failed = ex.getCommandLine();
+      if (OutputOption.requested(failed, args, defaults::defaultValue)) {
+        String detail = source.isEmpty() || ex.getMessage().contains("(from ") ? ex.getMessage()
+            : ex.getMessage() + " (from " + source.get().source() + ")";
+        JsonOutput.print(failed.getErr(), Problems.usage(failed.getCommandSpec().qualifiedName(" "), detail));
+        return failed.getCommandSpec().exitCodeOnInvalidInput();
+      }
       if (source.isEmpty()) {
         return plain.handleParseException(ex, args);
       }
-      CommandLine failed = ex.getCommandLine();
       String message = ex.getMessage().contains("(from ") ? ex.getMessage()
           : ex.getMessage() + " (from " + source.get().source() + ")";
       failed.getErr().println(failed.getCommandSpec().qualifiedName(" ") + ": " + message);

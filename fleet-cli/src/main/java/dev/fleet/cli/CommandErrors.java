@@ -12,7 +12,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * Turns a command's failure into one line on standard error that says what failed and what to do, and exit
  * status 1, instead of a stack trace: {@code fleet status: cannot reach the coordinator at http://127.0.0.1:7070
  * (from the default): connection refused; is `fleet coordinator` running?}. With {@code --verbose} the stack
- * trace follows.
+ * trace follows. A command run with {@code -o json} ({@link OutputOption}) prints the failure as a problem
+ * document instead ({@link Problems}).
  *
  * <p>Thread-safe: stateless.
  */
@@ -24,7 +25,11 @@ final class CommandErrors {
       return body.call();
     } catch (Exception e) {
       PrintWriter err = spec.commandLine().getErr();
-      err.println(spec.qualifiedName(" ") + ": " + explain(e, target(spec)));
+      if (OutputOption.json(spec)) {
+        JsonOutput.print(err, Problems.of(spec.qualifiedName(" "), e, target(spec)));
+      } else {
+        err.println(spec.qualifiedName(" ") + ": " + explain(e, target(spec)));
+      }
       if (verbose(spec)) {
         e.printStackTrace(err);
       }
@@ -93,7 +98,7 @@ final class CommandErrors {
   record Target(CoordinatorAddress address, String credential, String fix) {}
 
   /** The client options' coordinator, or an agent's {@code --join}. */
-  private static Optional<Target> target(CommandSpec spec) {
+  static Optional<Target> target(CommandSpec spec) {
     for (CommandSpec mixin : spec.mixins().values()) {
       if (mixin.userObject() instanceof ClientOptions client) {
         CoordinatorAddress address;

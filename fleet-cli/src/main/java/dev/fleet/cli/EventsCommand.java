@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,6 +39,9 @@ final class EventsCommand extends ClientCommand {
       description = "With -f, stop after this long (default: until stopped).")
   Duration stopAfter;
 
+  @Mixin
+  OutputOption output;
+
   @Override
   Integer execute() throws InterruptedException {
     if (last < 0) {
@@ -49,6 +53,15 @@ final class EventsCommand extends ClientCommand {
     HttpFleetClient c = client.client();
     OptionalLong after = since == null ? OptionalLong.empty() : OptionalLong.of(since);
     PrintWriter out = spec.commandLine().getOut();
+    if (!follow && output.json()) {
+      tools.jackson.databind.node.ObjectNode d = JsonOutput.object();
+      tools.jackson.databind.node.ArrayNode events = d.putArray("events");
+      for (RemoteEvent e : c.recentEvents(after, last)) {
+        events.add(JsonDocuments.event(e));
+      }
+      JsonOutput.print(out, d);
+      return 0;
+    }
     if (!follow) {
       for (RemoteEvent e : c.recentEvents(after, last)) {
         print(out, e);
@@ -106,8 +119,20 @@ final class EventsCommand extends ClientCommand {
   private void print(PrintWriter out, RemoteEvent e) {
     if (e instanceof RemoteEvent.Reconnecting r) {
       PrintWriter err = spec.commandLine().getErr();
+      if (output.json()) {
+        tools.jackson.databind.node.ObjectNode notice = JsonOutput.object();
+        notice.put("type", "reconnecting");
+        notice.put("reason", r.reason());
+        notice.put("delayMillis", r.delay().toMillis());
+        JsonOutput.print(err, notice);
+        return;
+      }
       err.println("fleet events: " + r.reason() + "; reconnecting in " + seconds(r.delay()));
       err.flush();
+      return;
+    }
+    if (output.json()) {
+      JsonOutput.print(out, JsonDocuments.event(e)); // with -f one document a line: NDJSON
       return;
     }
     out.println(line(e));

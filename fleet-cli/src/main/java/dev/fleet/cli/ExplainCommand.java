@@ -7,6 +7,7 @@ import dev.fleet.transport.http.HttpFleetClient;
 import java.io.PrintWriter;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -21,11 +22,18 @@ final class ExplainCommand extends ClientCommand {
   @Parameters(index = "0", paramLabel = "TASK", description = "The task's id.")
   String task;
 
+  @Mixin
+  OutputOption output;
+
   @Override
   Integer execute() {
     PrintWriter out = spec.commandLine().getOut();
     HttpFleetClient c = client.client();
     TaskId id = new TaskId(task);
+    if (output.json()) {
+      JsonOutput.print(out, JsonDocuments.explain(c, id));
+      return 0;
+    }
     TaskStatus s = c.task(id).orElseThrow(() -> new IllegalArgumentException("the coordinator knows no task '"
         + task + "'"));
     out.println(id + ": " + s.state().name().toLowerCase(Locale.ROOT) + s.machine().map(m -> " on " + m).orElse("")

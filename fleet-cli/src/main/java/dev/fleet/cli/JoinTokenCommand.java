@@ -78,9 +78,16 @@ final class JoinTokenCommand implements Runnable {
   /** {@code fleet join-token list}: the scoped tokens, without their secrets. */
   @Command(name = "list", description = "List the scoped join tokens (not their secrets).")
   static final class ListTokens extends ClientCommand {
+    @picocli.CommandLine.Mixin
+    OutputOption output;
+
     @Override
     Integer execute() {
       PrintWriter out = spec.commandLine().getOut();
+      if (output.json()) {
+        JsonOutput.print(out, JsonDocuments.get(client.client(), "v1/join-tokens"));
+        return 0;
+      }
       List<HttpFleetClient.ListedJoinToken> tokens = client.client().joinTokens();
       if (tokens.isEmpty()) {
         out.println("No scoped join tokens; make one with: fleet join-token create NAME --capabilities a,b");

@@ -32,7 +32,8 @@ final class OptionKeys {
       "trust", List.of("trust"),
       "trust-password", List.of("trust-password"),
       "trust-password-file", List.of("trust-password-file"),
-      "verbose", List.of("verbose"));
+      "verbose", List.of("verbose"),
+      "output", List.of("output"));
 
   private OptionKeys() {}
 

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,10 +27,18 @@ final class RulesCommand extends ClientCommand {
       description = "With the built-in rules: this load ceiling instead of 0.80 (implies --defaults).")
   Double loadCeiling;
 
+  @Mixin
+  OutputOption output;
+
   @Override
   Integer execute() {
     PrintWriter out = spec.commandLine().getOut();
     Optional<CoordinatorAddress> known = client.knownCoordinator();
+    if (output.json()) {
+      JsonOutput.print(out, defaults || loadCeiling != null || known.isEmpty() ? JsonDocuments.builtInRules(builtIn())
+          : JsonDocuments.rules(client.client(), known.get()));
+      return 0;
+    }
     if (defaults || loadCeiling != null || known.isEmpty()) {
       out.println(defaults || loadCeiling != null
           ? "Built-in rules" + (loadCeiling == null ? "" : String.format(Locale.ROOT, " with load ceiling %.2f",

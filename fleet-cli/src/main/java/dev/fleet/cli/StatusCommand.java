@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code fleet status}: the machines of a running coordinator with health, when each was last heard from, slots in
@@ -28,10 +29,17 @@ final class StatusCommand extends ClientCommand {
   /** The wall clock LAST SEEN is measured against. */
   InstantSource clock = InstantSource.system();
 
+  @Mixin
+  OutputOption output;
+
   @Override
   Integer execute() {
     PrintWriter out = spec.commandLine().getOut();
     HttpFleetClient c = client.client();
+    if (output.json()) {
+      JsonOutput.print(out, JsonDocuments.status(c));
+      return 0;
+    }
     List<RemoteMachine> machines = c.machines();
     List<TaskStatus> queue = c.queue();
     // No "joined" column: it showed whether the coordinator holds a credential for the machine, which stays true

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,6 +40,9 @@ final class TasksCommand extends ClientCommand {
       description = "Show at most the newest N matching tasks (default ${DEFAULT-VALUE}, at most 10000).")
   int limit;
 
+  @Mixin
+  OutputOption output;
+
   @Override
   Integer execute() {
     if (limit < 1 || limit > TaskFilter.MAX_LIMIT) {
@@ -51,6 +55,10 @@ final class TasksCommand extends ClientCommand {
     }
     if (capability != null) {
       filter = filter.withCapability(capability);
+    }
+    if (output.json()) {
+      JsonOutput.print(spec.commandLine().getOut(), JsonDocuments.tasks(client.client(), filter.withLimit(limit)));
+      return 0;
     }
     List<TaskSummary> tasks = client.client().tasks(filter);
     boolean more = tasks.size() > limit; // one more was asked for, to tell

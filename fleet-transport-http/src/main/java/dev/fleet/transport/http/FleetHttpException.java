@@ -14,15 +14,27 @@ public final class FleetHttpException extends RuntimeException {
   private final int status;
   private final String type;
   private final String detail;
+  private final String problem;
 
   private final Duration retryAfter;
 
   public FleetHttpException(int status, String type, String detail) {
-    this(status, type, detail, null);
+    this(status, type, detail, null, null);
   }
 
-  /** A refusal whose answer asked the client to wait {@code retryAfter} (its Retry-After) before trying again. */
-  public FleetHttpException(int status, String type, String detail, Duration retryAfter) {
+  /**
+   * A refusal with the problem document the coordinator sent, as it sent it ({@code problem} null if it sent
+   * none), so that a tool can pass it on with the fields this class does not read.
+   */
+  public FleetHttpException(int status, String type, String detail, String problem) {
+    this(status, type, detail, problem, null);
+  }
+
+  /**
+   * A refusal with its problem document (or null) whose answer asked the client to wait {@code retryAfter} (its
+   * Retry-After; null if it did not say) before trying again.
+   */
+  public FleetHttpException(int status, String type, String detail, String problem, Duration retryAfter) {
     super("HTTP " + status + " (" + shortType(type) + "): " + detail);
     this.status = status;
     this.type = Objects.requireNonNull(type, "type");
@@ -30,6 +42,7 @@ public final class FleetHttpException extends RuntimeException {
     if (retryAfter != null && retryAfter.isNegative()) {
       throw new IllegalArgumentException("retryAfter must not be negative, got " + retryAfter);
     }
+    this.problem = problem;
     this.retryAfter = retryAfter;
   }
 
@@ -61,5 +74,13 @@ public final class FleetHttpException extends RuntimeException {
   /** What the coordinator said was wrong. */
   public String detail() {
     return detail;
+  }
+
+  /**
+   * The {@code application/problem+json} document the coordinator answered with, unchanged (its extension fields,
+   * such as {@code leader}, included); empty if the refusal was not one (a plain-text error, or made here).
+   */
+  public java.util.Optional<String> problem() {
+    return java.util.Optional.ofNullable(problem);
   }
 }

@@ -184,6 +184,23 @@ public final class HttpFleetClient {
   }
 
   /**
+   * The JSON document the coordinator answers a client {@code GET} of {@code path} with (such as
+   * {@code v1/machines} or {@code v1/tasks?limit=5}), as text and unchanged: for a tool that passes the API's own
+   * answer on, with its field names ({@code fleet status -o json}). A refusal throws {@link FleetHttpException}
+   * as every call does.
+   *
+   * @throws IllegalArgumentException if {@code path} is not a path below {@code v1/}
+   */
+  public String getJson(String path) {
+    Objects.requireNonNull(path, "path");
+    if (!path.startsWith("v1/") || path.contains("://") || path.contains("..")) {
+      throw new IllegalArgumentException("path must be a path of the API below v1/, such as v1/machines, got '"
+          + path + "'");
+    }
+    return new String(call("GET", path, null, byte[].class), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /**
    * A consistent copy of the fleet's durable state ({@code GET /v1/backup}), in the format
    * {@code FileJournal.restore} reads. Held in memory whole; a personal fleet's state is small.
    */

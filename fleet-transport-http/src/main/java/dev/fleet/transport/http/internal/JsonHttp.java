@@ -284,14 +284,15 @@ public final class JsonHttp {
         try {
           Wire.ProblemDto p = Json.readLenient(body, Wire.ProblemDto.class);
           throw new FleetHttpException(status, p.type() == null ? "about:blank" : p.type(),
-              p.detail() == null ? "" : p.detail(), wait);
+              p.detail() == null ? "" : p.detail(), new String(body, java.nio.charset.StandardCharsets.UTF_8),
+              wait);
         } catch (tools.jackson.core.JacksonException e) {
           // fall through to the plain form
         }
       }
       String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
       throw new FleetHttpException(status, "about:blank", text.length() > 300 ? text.substring(0, 300) : text,
-          wait);
+          null, wait);
     }
     if (type == Void.class) {
       return null;
