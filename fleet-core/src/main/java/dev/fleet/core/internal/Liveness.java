@@ -72,6 +72,24 @@ final class Liveness {
     healthEvent(slot, Health.LEFT, health, "registered", now);
   }
 
+  /**
+   * A machine joined that was last heard at {@code heardNanos} ({@code heardMillis} on the wall clock), or never
+   * ({@link MachineSlot#NEVER_HEARD}, then heard counts from now): its silence is judged at once, so a machine
+   * silent for long is suspect or down now rather than after a fresh grace. It has no work yet to move.
+   */
+  void joinedLastHeard(MachineSlot slot, Health health, long heardNanos, long heardMillis, long now) {
+    slot.lastHeardNanos = heardNanos;
+    slot.lastHeardMillis = heardMillis;
+    // It was heard from before this run (or is said never to have been): the never-heard prune does not judge it
+    // by its registration.
+    slot.restored = heardMillis != MachineSlot.NEVER_HEARD;
+    healthEvent(slot, Health.LEFT, health, "registered", now);
+    judge(slot, now);
+    if (slot.health != Health.OFFLINE && slot.health != Health.ASLEEP) {
+      pacer.noLaterThan(nextChange(slot, now), now);
+    }
+  }
+
   /** A machine came back from the journal after a restart: its silence is counted from now. */
   void restored(MachineSlot slot, Health health, long now) {
     slot.restored = true;
@@ -215,23 +233,15 @@ final class Liveness {
     long next = now + config.heartbeatInterval().toNanos();
     List<MachineSlot> wentOffline = null;
     for (MachineSlot s : all) {
-      Health h = s.health;
-      // A machine not yet heard from since a restart is judged like a suspect one: it gets no work meanwhile.
-      if (h == Health.ONLINE || h == Health.SUSPECT || h == Health.DRAINING || h == Health.UNKNOWN) {
-        Health verdict = verdict(s, now);
-        if (verdict == Health.OFFLINE) {
-          if (goesDown(s, now)) {
-            if (wentOffline == null) {
-              wentOffline = new ArrayList<>();
-            }
-            wentOffline.add(s);
-          }
-        } else if (verdict == Health.SUSPECT && h == Health.ONLINE) {
-          transition(s, Health.SUSPECT, silence(s, now), now);
+      if (judge(s, now)) {
+        if (wentOffline == null) {
+          wentOffline = new ArrayList<>();
         }
-        if (s.health != Health.OFFLINE && s.health != Health.ASLEEP) {
-          next = Math.min(next, nextChange(s, now));
-        }
+        wentOffline.add(s);
+      }
+      if (s.health == Health.ONLINE || s.health == Health.SUSPECT || s.health == Health.DRAINING
+          || s.health == Health.UNKNOWN) {
+        next = Math.min(next, nextChange(s, now));
       }
     }
     if (wentOffline != null) {
@@ -256,6 +266,27 @@ final class Liveness {
       }
     }
     return next;
+  }
+
+  /**
+   * The detector's verdict on one machine's silence as of {@code now}, applied: online to suspect, or down.
+   *
+   * @return whether it went offline, so its work must move
+   */
+  private boolean judge(MachineSlot s, long now) {
+    Health h = s.health;
+    // A machine not yet heard from since a restart is judged like a suspect one: it gets no work meanwhile.
+    if (h != Health.ONLINE && h != Health.SUSPECT && h != Health.DRAINING && h != Health.UNKNOWN) {
+      return false;
+    }
+    Health verdict = verdict(s, now);
+    if (verdict == Health.OFFLINE) {
+      return goesDown(s, now);
+    }
+    if (verdict == Health.SUSPECT && h == Health.ONLINE) {
+      transition(s, Health.SUSPECT, silence(s, now), now);
+    }
+    return false;
   }
 
   /** Moves the tasks of an asleep machine whose patience ran out; returns when the next one runs out. */
