@@ -123,6 +123,22 @@ public final class RegistryJson {
     return new RegistryEntry(status.machine(), status.health(), status.lastHeartbeat(), status.load());
   }
 
+  /**
+   * A live fleet's registry, as {@code GET /v1/registry} and {@code fleet coordinator --registry-out} give it:
+   * each machine in the seed's format ({@link #entry} of its status, but a machine not heard from since a
+   * restart, {@link dev.fleet.Health#UNKNOWN}, is written {@code "suspect"}) followed by a {@code fleet} object
+   * with {@code health} (the exact word), {@code effective_load}, {@code active_tasks}, {@code slots_free} (only
+   * for a machine that declares slots), {@code registration_order} and {@code signals} ({@code on_battery},
+   * {@code battery_percent}, {@code throttled}, {@code owner_idle_seconds}, {@code metrics}; the optional ones
+   * only when known). Machines that have {@linkplain dev.fleet.Health#LEFT left} are left out.
+   *
+   * @param machines as {@link dev.fleet.Registry#list()} gives them
+   */
+  public static String live(List<MachineStatus> machines) {
+    Objects.requireNonNull(machines, "machines must not be null");
+    return LiveRegistry.write(machines);
+  }
+
   /** The seed's three machines (m3-forge, m4-mirror, gcp-watcher), as shipped in this module. */
   public static List<RegistryEntry> seed() {
     try (InputStream in = RegistryJson.class.getResourceAsStream(SEED)) {

@@ -52,6 +52,39 @@ class FleetDetailTest {
   }
 
   @Test
+  void aLiveFleetIsWrittenInTheSeedsFormatWithItsViewInTheFleetObject() {
+    List<RegistryEntry> seed = RegistryJson.seed();
+    java.time.Instant heard = java.time.Instant.parse("2026-12-03T18:00:00.250Z");
+    List<dev.fleet.MachineStatus> live = List.of(
+        new dev.fleet.MachineStatus(seed.get(0).machine().withSlots(4), dev.fleet.Health.UNKNOWN, 0.45, 0.7,
+            new dev.fleet.Signals(true, java.util.OptionalInt.of(80), false,
+                java.util.Optional.of(java.time.Duration.ofSeconds(90)), Map.of("cpu.temp", 71.5)),
+            java.util.Optional.of(heard), 1, 1),
+        new dev.fleet.MachineStatus(seed.get(1).machine(), dev.fleet.Health.LEFT, 0, 0, dev.fleet.Signals.NONE,
+            java.util.Optional.empty(), 0, 2),
+        new dev.fleet.MachineStatus(seed.get(2).machine(), dev.fleet.Health.OFFLINE, 0.05, 0.05,
+            dev.fleet.Signals.NONE, java.util.Optional.empty(), 0, 3));
+    String json = RegistryJson.live(live);
+    JsonNode machines = Jackson.MAPPER.readTree(json).get("machines");
+    assertEquals(2, machines.size(), "a machine that left is not in the registry");
+    JsonNode forge = machines.get(0);
+    assertEquals("suspect", forge.get("status").stringValue(), "not heard from since a restart");
+    assertEquals("2026-12-03T18:00:00.250Z", forge.get("last_heartbeat").stringValue());
+    assertEquals(0.45, forge.get("current_load").doubleValue());
+    assertEquals("4", forge.get("labels").get("slots").stringValue());
+    JsonNode fleet = forge.get("fleet");
+    assertEquals(Jackson.MAPPER.readTree("{\"health\":\"unknown\",\"effective_load\":0.7,\"active_tasks\":1,"
+        + "\"slots_free\":3,\"registration_order\":1,\"signals\":{\"on_battery\":true,\"battery_percent\":80,"
+        + "\"throttled\":false,\"owner_idle_seconds\":90.0,\"metrics\":{\"cpu.temp\":71.5}}}"), fleet);
+    assertFalse(machines.get(1).has("last_heartbeat"), "never heard from: no last_heartbeat");
+    assertEquals("offline", machines.get(1).get("status").stringValue());
+
+    List<RegistryEntry> back = RegistryJson.read(json);
+    assertEquals(dev.fleet.Health.SUSPECT, back.get(0).status());
+    assertEquals(java.util.Optional.of(heard), back.get(0).lastHeartbeat());
+  }
+
+  @Test
   void anEmptyDetailWritesNoFleetObject() {
     List<RegistryEntry> seed = RegistryJson.seed();
     assertEquals(RegistryJson.write(seed), RegistryJson.write(seed, e -> Map.of()));
