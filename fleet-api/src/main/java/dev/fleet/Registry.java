@@ -49,6 +49,17 @@ public interface Registry {
   }
 
   /**
+   * Checks a registration as {@code register} would, without registering anything: so that many machines can be
+   * checked first and then registered all or none.
+   *
+   * @throws IllegalArgumentException naming the bad value, if the fleet would refuse it (e.g. a label the fleet
+   *     reads, such as quiet hours, that does not parse)
+   */
+  default void check(Machine machine) {
+    java.util.Objects.requireNonNull(machine, "machine must not be null");
+  }
+
+  /**
    * Replaces a machine's registration (role, capabilities, specs, labels), keeping its health and load.
    *
    * @throws UnknownMachineException if it is not registered

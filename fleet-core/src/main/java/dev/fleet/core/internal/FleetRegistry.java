@@ -94,6 +94,12 @@ final class FleetRegistry implements Registry {
     }
   }
 
+  @Override
+  public void check(Machine machine) {
+    Objects.requireNonNull(machine, "machine");
+    Refusals.labels(machine); // reads no state, so needs no lock
+  }
+
   private static long epochMillis(Machine machine, Instant lastHeard) {
     try {
       long millis = lastHeard.toEpochMilli();
