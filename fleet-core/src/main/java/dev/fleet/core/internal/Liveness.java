@@ -190,7 +190,7 @@ final class Liveness {
     machines.drain(slot, false, false, Long.MAX_VALUE);
     if (slot.health == Health.DRAINING) {
       Health to = verdict(slot, now) == Health.ONLINE ? Health.ONLINE : Health.SUSPECT;
-      transition(slot, to, to == Health.ONLINE ? "drain ended" : "drain ended; " + silence(slot, now), now);
+      transition(slot, to, to == Health.ONLINE ? "drain ended" : "drain ended; " + silence(slot, now, to), now);
       openings.roomOn(slot);
     }
   }
@@ -284,7 +284,7 @@ final class Liveness {
       return goesDown(s, now);
     }
     if (verdict == Health.SUSPECT && h == Health.ONLINE) {
-      transition(s, Health.SUSPECT, silence(s, now), now);
+      transition(s, Health.SUSPECT, silence(s, now, Health.SUSPECT), now);
     }
     return false;
   }
@@ -326,10 +326,12 @@ final class Liveness {
     }
   }
 
-  private String silence(MachineSlot s, long now) {
+  /** Why the machine is becoming {@code to}: its silence against the limit for {@code to}. */
+  private String silence(MachineSlot s, long now, Health to) {
     double silent = (now - s.lastHeardNanos) / 1e9;
     if (detector instanceof FixedTimeoutDetector f) {
-      long limit = s.health == Health.ONLINE ? f.suspectAfterNanos : f.offlineAfterNanos;
+      // By the state it goes to, not the one it leaves: one silent past both goes from online to offline at once.
+      long limit = to == Health.SUSPECT ? f.suspectAfterNanos : f.offlineAfterNanos;
       return String.format(Locale.ROOT, "silent for %.1fs >= %.1fs", silent, limit / 1e9);
     }
     double suspicion;
@@ -351,13 +353,13 @@ final class Liveness {
     boolean sleepy = s.machine.isLaptop()
         && (s.signals.onBattery() || (idle.isPresent() && idle.get().compareTo(config.sleepHint()) >= 0));
     if (sleepy) {
-      String reason = silence(s, now) + "; a laptop going quiet "
+      String reason = silence(s, now, Health.OFFLINE) + "; a laptop going quiet "
           + (s.signals.onBattery() ? "on battery" : "after its owner was idle " + RulesPage.time(idle.get()))
           + " is taken to be asleep";
       transition(s, Health.ASLEEP, reason, now);
       return false;
     }
-    transition(s, Health.OFFLINE, silence(s, now), now);
+    transition(s, Health.OFFLINE, silence(s, now, Health.OFFLINE), now);
     return true;
   }
 
