@@ -192,4 +192,17 @@ class RegisterLastHeardTest {
       assertThrows(IllegalStateException.class, () -> register(t, "x", Health.ONLINE, Optional.of(T0)));
     }
   }
+
+  @Test
+  void checkRefusesWhatRegisterWouldRefuseAndStoresNothing() {
+    try (TestFleet t = fleet()) {
+      dev.fleet.Machine bad = TestFleet.machine("q", "worker", "cpu").withLabel("quiet-hours", "tea time");
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.fleet.registry().check(bad));
+      assertTrue(e.getMessage().contains("tea time"), e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> t.fleet.registry().register(bad, Health.ONLINE, 0,
+          Optional.of(T0)));
+      t.fleet.registry().check(TestFleet.machine("ok", "worker", "cpu").withLabel("quiet-hours", "22:00-07:00"));
+      assertEquals(0, t.fleet.registry().size());
+    }
+  }
 }
