@@ -60,15 +60,26 @@ class RegistryOutTest {
 
       String credential = f.join("m1", "code");
       RegistryFleet.await(Duration.ofSeconds(10), () -> entry(out, "m1").isPresent(), "m1 in the file");
-      assertEquals("online", entry(out, "m1").orElseThrow().status().word());
+      Instant joined = entry(out, "m1").orElseThrow().lastHeartbeat().orElseThrow(); // a join counts as heard
 
-      Instant before = entry(out, "m1").orElseThrow().lastHeartbeat().orElseThrow();
-      for (int i = 0; i < 5; i++) {
-        f.heartbeat(credential, i, 0.25);
-        java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
-      }
+      // Heartbeats every 100 ms (the offline time is 1 s): online, with the load and time of the latest.
+      AtomicBoolean beating = new AtomicBoolean(true);
+      Thread agent = new Thread(() -> {
+        try {
+          for (int i = 0; beating.get(); i++) {
+            f.heartbeat(credential, i, 0.25);
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+          }
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      });
+      agent.start();
       RegistryFleet.await(Duration.ofSeconds(10), () -> entry(out, "m1").map(e -> e.currentLoad() == 0.25
-          && e.lastHeartbeat().orElseThrow().isAfter(before)).orElse(false), "m1's heartbeats in the file");
+          && e.status().word().equals("online") && e.lastHeartbeat().orElseThrow().isAfter(joined)).orElse(false),
+          "m1 online with its heartbeats in the file");
+      beating.set(false);
+      agent.join();
 
       // Silent: suspect, then offline after a second, and the file says so.
       RegistryFleet.await(Duration.ofSeconds(10), () -> entry(out, "m1").map(e -> e.status().word()
