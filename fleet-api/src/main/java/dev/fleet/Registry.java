@@ -27,6 +27,39 @@ public interface Registry {
   MachineStatus register(Machine machine, Health health, double load);
 
   /**
+   * Adds a machine in a known state, last heard from at {@code lastHeard} (wall-clock time), as when loading a
+   * saved registry that records each machine's last heartbeat. The failure detector judges the machine's silence
+   * from {@code lastHeard} as if a heartbeat had arrived then: one silent longer than the detector allows is
+   * {@link Health#SUSPECT} or {@link Health#OFFLINE} as soon as it is registered, with no fresh grace. The
+   * offline prune time counts from then too, and as it was heard from, the never-heard prune time does not apply.
+   * A time after now counts as now; the time is kept to the millisecond and is its
+   * {@link MachineStatus#lastHeartbeat()} until it heartbeats. Empty means never heard from: its silence counts
+   * from now, as with {@link #register(Machine, Health, double)}, but its {@code lastHeartbeat} stays empty until
+   * its first heartbeat.
+   *
+   * @throws IllegalStateException if a machine with that id is registered already
+   * @throws IllegalArgumentException if {@code health} is {@link Health#LEFT} or {@code load} is negative, or
+   *     {@code lastHeard} is too far from now to be a time in milliseconds
+   * @throws UnsupportedOperationException if this registry cannot take a last-heard time
+   */
+  default MachineStatus register(Machine machine, Health health, double load,
+      java.util.Optional<java.time.Instant> lastHeard) {
+    throw new UnsupportedOperationException(getClass().getName() + " cannot register a machine with the time it "
+        + "was last heard");
+  }
+
+  /**
+   * Checks a registration as {@code register} would, without registering anything: so that many machines can be
+   * checked first and then registered all or none.
+   *
+   * @throws IllegalArgumentException naming the bad value, if the fleet would refuse it (e.g. a label the fleet
+   *     reads, such as quiet hours, that does not parse)
+   */
+  default void check(Machine machine) {
+    java.util.Objects.requireNonNull(machine, "machine must not be null");
+  }
+
+  /**
    * Replaces a machine's registration (role, capabilities, specs, labels), keeping its health and load.
    *
    * @throws UnknownMachineException if it is not registered

@@ -45,6 +45,11 @@ final class CoordinatorCommand implements Callable<Integer> {
       description = "A registry JSON file ({\"machines\": [...]}) whose machines the fleet starts with.")
   Path registry;
 
+  @Option(names = "--registry-out", paramLabel = "FILE",
+      description = "Keep FILE equal to the live registry (as `fleet registry export` prints it): rewritten "
+          + "atomically when it changes, at most once a second.")
+  Path registryOut;
+
   @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
       description = "The address to listen on (default ${DEFAULT-VALUE}).")
   String bind;
@@ -163,6 +168,17 @@ final class CoordinatorCommand implements Callable<Integer> {
     String password = Passwords.resolve(spec, "--tls-password", keystorePassword, "--tls-password-file",
         keystorePasswordFile);
     Peers group = ReplicatedRun.check(peers, node, manualFailover, inMemory, raftFailureTimeout);
+    if (group != null && registryOut != null) {
+      throw new IllegalArgumentException("--registry-out is for a single coordinator; with --peers, have a tool "
+          + "read GET /v1/registry (fleet registry export) from the leader");
+    }
+    if (registryOut != null) {
+      Path dir = registryOut.toAbsolutePath().getParent();
+      if (dir == null || !java.nio.file.Files.isDirectory(dir)) {
+        throw new IllegalArgumentException("--registry-out " + registryOut + ": the directory " + dir
+            + " does not exist");
+      }
+    }
     PrintWriter out = spec.commandLine().getOut();
     StateDir state = new StateDir(stateDir == null ? StateDir.defaultPath() : stateDir);
     boolean first = state.read(StateDir.CLIENT_TOKEN).isEmpty();
@@ -196,7 +212,11 @@ final class CoordinatorCommand implements Callable<Integer> {
       loadRegistry(fleet, out);
       String joinState = reconcileJoinToken(state, coordinator, join, joinFile.isPresent());
       coordinator.start(fleet);
+      RegistryFile registryFile = null;
       try {
+        if (registryOut != null) {
+          registryFile = RegistryFile.start(fleet, registryOut, dev.fleet.spi.Ticker.system());
+        }
         state.write(StateDir.URL, coordinator.uri().toString());
         out.println("Fleet coordinator listening on " + coordinator.uri());
         if (first) {
@@ -219,6 +239,9 @@ final class CoordinatorCommand implements Callable<Integer> {
         out.flush();
         Running.untilStopped(stopAfter);
       } finally {
+        if (registryFile != null) {
+          registryFile.close();
+        }
         coordinator.close();
       }
     }
@@ -277,7 +300,10 @@ final class CoordinatorCommand implements Callable<Integer> {
     return fb;
   }
 
-  /** Loads the --registry file's machines the fleet does not have yet; says how many. */
+  /**
+   * Loads the --registry file's machines the fleet does not have yet, each with the time it was last heard (so
+   * one silent for long is offline at once); says how many.
+   */
   void loadRegistry(Fleet fleet, PrintWriter out) {
     if (registry == null) {
       return;
@@ -286,7 +312,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     int added = 0;
     for (RegistryEntry e : entries) {
       if (fleet.registry().get(e.machine().id()).isEmpty()) { // after a restart the journal has them already
-        fleet.registry().register(e.machine(), e.status(), e.currentLoad());
+        fleet.registry().register(e.machine(), e.status(), e.currentLoad(), e.lastHeartbeat());
         added++;
       }
     }

@@ -42,8 +42,21 @@ final class AtomicWrite {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
       }
+      syncDirectory(target.getParent());
     } finally {
       Files.deleteIfExists(temp);
+    }
+  }
+
+  /** The rename on disk too, where the platform can sync a directory (Linux, macOS; not Windows). */
+  private static void syncDirectory(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // The new content is whole on disk either way; only which name it has after a crash is less certain.
     }
   }
 

@@ -47,6 +47,8 @@ final class EntryReader {
     Optional<Instant> lastHeartbeat =
         Nodes.optional(node, LAST_HEARTBEAT).map(n -> instant(n, at.field(LAST_HEARTBEAT)));
     double load = Nodes.optional(node, CURRENT_LOAD).map(n -> load(n, at.field(CURRENT_LOAD))).orElse(0.0);
+    // What a running fleet adds is its view of the moment, not part of the registration: checked, then left.
+    Nodes.optional(node, Fields.FLEET).ifPresent(n -> Nodes.object(n, at.field(Fields.FLEET)));
 
     Machine machine = machine(id, hostname, role, capabilities, specs, labels, at);
     return Nodes.within(at, () -> new RegistryEntry(machine, status, lastHeartbeat, load));

@@ -15,10 +15,12 @@ final class Fields {
   static final String STATUS = "status";
   static final String LAST_HEARTBEAT = "last_heartbeat";
   static final String CURRENT_LOAD = "current_load";
+  /** What a running fleet adds about a machine (GET /v1/registry): written by it, ignored on reading. */
+  static final String FLEET = "fleet";
 
   /** Every field a machine object may have; anything else is taken to be a typo. */
   static final List<String> MACHINE =
-      List.of(ID, HOSTNAME, ROLE, CAPABILITIES, SPECS, LABELS, STATUS, LAST_HEARTBEAT, CURRENT_LOAD);
+      List.of(ID, HOSTNAME, ROLE, CAPABILITIES, SPECS, LABELS, STATUS, LAST_HEARTBEAT, CURRENT_LOAD, FLEET);
 
   static final String RAM = "ram";
   static final String CHIP = "chip";

@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Reads and writes the fleet's registry file, {@code {"machines": [...]}}, in the seed's format.
@@ -17,9 +19,10 @@ import java.util.Objects;
  * strings, order kept), {@code specs} (object: {@code ram}, {@code chip}, {@code gpu}, {@code cores};
  * any other key is kept as a string extra) and {@code status} (one of {@code online, suspect, offline,
  * asleep, draining}); optionally {@code labels} (object of strings), {@code last_heartbeat} (ISO-8601
- * instant) and {@code current_load} (number {@code >= 0}, default 0). An explicit {@code null} counts as
- * absent for optional fields. Any other machine field is an error, so a misspelt field cannot pass
- * silently.
+ * instant) and {@code current_load} (number {@code >= 0}, default 0), and {@code fleet}, an object of what a
+ * running fleet adds about the machine at the moment it wrote the file ({@code GET /v1/registry}), which is
+ * checked to be an object and otherwise ignored on reading. An explicit {@code null} counts as absent for
+ * optional fields. Any other machine field is an error, so a misspelt field cannot pass silently.
  *
  * <p>Malformed input throws {@link RegistryFormatException} whose message names the place, e.g.
  * {@code machines[1].current_load: must be a number >= 0, got "high"}. I/O failures throw
@@ -68,6 +71,35 @@ public final class RegistryJson {
   }
 
   /**
+   * The registry JSON for these entries as {@link #write(List)} writes it, each machine followed by a
+   * {@code fleet} object holding what {@code fleetDetail} gives for it (left out where that is empty): what a
+   * running fleet adds, as extra keys that readers of the seed's format pass over. Values may be strings,
+   * numbers, booleans, null, and lists and maps of these.
+   *
+   * @throws IllegalArgumentException as {@link #write(List)} does, or if a value cannot be written as JSON
+   */
+  public static String write(List<RegistryEntry> entries, Function<RegistryEntry, Map<String, ?>> fleetDetail) {
+    return RegistryWriter.write(entries, fleetDetail);
+  }
+
+  /**
+   * Writes registry JSON text (as {@link #write(List)} or {@code GET /v1/registry} gives it) to {@code file}
+   * atomically, as {@link #write(Path, List)} does, after reading it through: text that is not a valid registry
+   * is refused and the file is left as it was.
+   *
+   * @throws RegistryFormatException if {@code json} is not a valid registry
+   */
+  public static void replace(Path file, String json) {
+    Objects.requireNonNull(file, "file must not be null");
+    read(json);
+    try {
+      AtomicWrite.replace(file, json.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write registry " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Writes the entries to {@code file} atomically: into a temporary file in the same directory, then
    * renamed over it, so a reader never sees a half-written registry. The directory must exist.
    */
@@ -89,6 +121,22 @@ public final class RegistryJson {
   public static RegistryEntry entry(MachineStatus status) {
     Objects.requireNonNull(status, "status must not be null");
     return new RegistryEntry(status.machine(), status.health(), status.lastHeartbeat(), status.load());
+  }
+
+  /**
+   * A live fleet's registry, as {@code GET /v1/registry} and {@code fleet coordinator --registry-out} give it:
+   * each machine in the seed's format ({@link #entry} of its status, but a machine not heard from since a
+   * restart, {@link dev.fleet.Health#UNKNOWN}, is written {@code "suspect"}) followed by a {@code fleet} object
+   * with {@code health} (the exact word), {@code effective_load}, {@code active_tasks}, {@code slots_free} (only
+   * for a machine that declares slots), {@code registration_order} and {@code signals} ({@code on_battery},
+   * {@code battery_percent}, {@code throttled}, {@code owner_idle_seconds}, {@code metrics}; the optional ones
+   * only when known). Machines that have {@linkplain dev.fleet.Health#LEFT left} are left out.
+   *
+   * @param machines as {@link dev.fleet.Registry#list()} gives them
+   */
+  public static String live(List<MachineStatus> machines) {
+    Objects.requireNonNull(machines, "machines must not be null");
+    return LiveRegistry.write(machines);
   }
 
   /** The seed's three machines (m3-forge, m4-mirror, gcp-watcher), as shipped in this module. */

@@ -19,8 +19,10 @@ import dev.fleet.MachineId;
 import dev.fleet.Specs;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -29,7 +31,13 @@ final class RegistryWriter {
   private RegistryWriter() {}
 
   static String write(List<RegistryEntry> entries) {
+    return write(entries, e -> Map.of());
+  }
+
+  /** With each machine's {@code fleet} object from {@code fleetDetail}, left out where it is empty. */
+  static String write(List<RegistryEntry> entries, Function<RegistryEntry, Map<String, ?>> fleetDetail) {
     Objects.requireNonNull(entries, "entries must not be null");
+    Objects.requireNonNull(fleetDetail, "fleetDetail must not be null");
     ObjectNode root = Jackson.MAPPER.createObjectNode();
     ArrayNode machines = root.putArray(Fields.MACHINES);
     Set<MachineId> seen = new HashSet<>();
@@ -38,7 +46,12 @@ final class RegistryWriter {
       if (!seen.add(entry.id())) {
         throw new IllegalArgumentException("duplicate machine id '" + entry.id() + "' in entries");
       }
-      machine(machines.addObject(), entry);
+      ObjectNode machine = machines.addObject();
+      machine(machine, entry);
+      Map<String, ?> detail = fleetDetail.apply(entry);
+      if (detail != null && !detail.isEmpty()) {
+        machine.set(Fields.FLEET, Jackson.MAPPER.valueToTree(detail));
+      }
     }
     return Jackson.WRITER.writeValueAsString(root) + "\n";
   }

@@ -6,6 +6,7 @@ import dev.fleet.MachineId;
 import dev.fleet.MachineStatus;
 import dev.fleet.Registry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -52,15 +53,7 @@ final class FleetRegistry implements Registry {
 
   @Override
   public MachineStatus register(Machine machine, Health health, double load) {
-    Objects.requireNonNull(machine, "machine");
-    Objects.requireNonNull(health, "health");
-    if (health == Health.LEFT || health == Health.UNKNOWN) {
-      throw new IllegalArgumentException("cannot register " + machine.id() + " as " + health.word());
-    }
-    if (!(load >= 0) || Double.isInfinite(load)) {
-      throw new IllegalArgumentException("load of " + machine.id() + " must be a finite number >= 0, got " + load);
-    }
-    Refusals.labels(machine);
+    checkRegistration(machine, health, load);
     enter();
     try {
       long now = config.ticker().read();
@@ -73,6 +66,62 @@ final class FleetRegistry implements Registry {
     } finally {
       exit();
     }
+  }
+
+  @Override
+  public MachineStatus register(Machine machine, Health health, double load, Optional<Instant> lastHeard) {
+    Objects.requireNonNull(lastHeard, "lastHeard");
+    checkRegistration(machine, health, load);
+    long millis = lastHeard.map(t -> epochMillis(machine, t)).orElse(MachineSlot.NEVER_HEARD);
+    enter();
+    try {
+      long now = config.ticker().read();
+      machines.requireAbsent(machine.id());
+      long heardMillis = MachineSlot.NEVER_HEARD;
+      long heardNanos = now;
+      if (millis != MachineSlot.NEVER_HEARD) {
+        // Through the wall clock, the only clock the time was written in; never later than now.
+        heardNanos = Math.min(now, core.time.nanos(millis));
+        heardMillis = heardNanos == now ? Math.min(millis, core.time.wall(now)) : millis;
+      }
+      MachineSlot slot = machines.add(machine, health, load, heardNanos, liveness.newMonitor(heardNanos));
+      liveness.joinedLastHeard(slot, health, heardNanos, heardMillis, now);
+      openings.roomOn(slot);
+      matchmaker.match();
+      return slot.snapshot();
+    } finally {
+      exit();
+    }
+  }
+
+  @Override
+  public void check(Machine machine) {
+    Objects.requireNonNull(machine, "machine");
+    Refusals.labels(machine); // reads no state, so needs no lock
+  }
+
+  private static long epochMillis(Machine machine, Instant lastHeard) {
+    try {
+      long millis = lastHeard.toEpochMilli();
+      if (millis != MachineSlot.NEVER_HEARD) {
+        return millis;
+      }
+    } catch (ArithmeticException e) {
+      // Reported below with the value.
+    }
+    throw new IllegalArgumentException("lastHeard of " + machine.id() + " is out of range, got " + lastHeard);
+  }
+
+  private static void checkRegistration(Machine machine, Health health, double load) {
+    Objects.requireNonNull(machine, "machine");
+    Objects.requireNonNull(health, "health");
+    if (health == Health.LEFT || health == Health.UNKNOWN) {
+      throw new IllegalArgumentException("cannot register " + machine.id() + " as " + health.word());
+    }
+    if (!(load >= 0) || Double.isInfinite(load)) {
+      throw new IllegalArgumentException("load of " + machine.id() + " must be a finite number >= 0, got " + load);
+    }
+    Refusals.labels(machine);
   }
 
   @Override

@@ -72,6 +72,24 @@ final class Liveness {
     healthEvent(slot, Health.LEFT, health, "registered", now);
   }
 
+  /**
+   * A machine joined that was last heard at {@code heardNanos} ({@code heardMillis} on the wall clock), or never
+   * ({@link MachineSlot#NEVER_HEARD}, then heard counts from now): its silence is judged at once, so a machine
+   * silent for long is suspect or down now rather than after a fresh grace. It has no work yet to move.
+   */
+  void joinedLastHeard(MachineSlot slot, Health health, long heardNanos, long heardMillis, long now) {
+    slot.lastHeardNanos = heardNanos;
+    slot.lastHeardMillis = heardMillis;
+    // It was heard from before this run (or is said never to have been): the never-heard prune does not judge it
+    // by its registration.
+    slot.restored = heardMillis != MachineSlot.NEVER_HEARD;
+    healthEvent(slot, Health.LEFT, health, "registered", now);
+    judge(slot, now);
+    if (slot.health != Health.OFFLINE && slot.health != Health.ASLEEP) {
+      pacer.noLaterThan(nextChange(slot, now), now);
+    }
+  }
+
   /** A machine came back from the journal after a restart: its silence is counted from now. */
   void restored(MachineSlot slot, Health health, long now) {
     slot.restored = true;
@@ -172,7 +190,7 @@ final class Liveness {
     machines.drain(slot, false, false, Long.MAX_VALUE);
     if (slot.health == Health.DRAINING) {
       Health to = verdict(slot, now) == Health.ONLINE ? Health.ONLINE : Health.SUSPECT;
-      transition(slot, to, to == Health.ONLINE ? "drain ended" : "drain ended; " + silence(slot, now), now);
+      transition(slot, to, to == Health.ONLINE ? "drain ended" : "drain ended; " + silence(slot, now, to), now);
       openings.roomOn(slot);
     }
   }
@@ -215,23 +233,15 @@ final class Liveness {
     long next = now + config.heartbeatInterval().toNanos();
     List<MachineSlot> wentOffline = null;
     for (MachineSlot s : all) {
-      Health h = s.health;
-      // A machine not yet heard from since a restart is judged like a suspect one: it gets no work meanwhile.
-      if (h == Health.ONLINE || h == Health.SUSPECT || h == Health.DRAINING || h == Health.UNKNOWN) {
-        Health verdict = verdict(s, now);
-        if (verdict == Health.OFFLINE) {
-          if (goesDown(s, now)) {
-            if (wentOffline == null) {
-              wentOffline = new ArrayList<>();
-            }
-            wentOffline.add(s);
-          }
-        } else if (verdict == Health.SUSPECT && h == Health.ONLINE) {
-          transition(s, Health.SUSPECT, silence(s, now), now);
+      if (judge(s, now)) {
+        if (wentOffline == null) {
+          wentOffline = new ArrayList<>();
         }
-        if (s.health != Health.OFFLINE && s.health != Health.ASLEEP) {
-          next = Math.min(next, nextChange(s, now));
-        }
+        wentOffline.add(s);
+      }
+      if (s.health == Health.ONLINE || s.health == Health.SUSPECT || s.health == Health.DRAINING
+          || s.health == Health.UNKNOWN) {
+        next = Math.min(next, nextChange(s, now));
       }
     }
     if (wentOffline != null) {
@@ -256,6 +266,27 @@ final class Liveness {
       }
     }
     return next;
+  }
+
+  /**
+   * The detector's verdict on one machine's silence as of {@code now}, applied: online to suspect, or down.
+   *
+   * @return whether it went offline, so its work must move
+   */
+  private boolean judge(MachineSlot s, long now) {
+    Health h = s.health;
+    // A machine not yet heard from since a restart is judged like a suspect one: it gets no work meanwhile.
+    if (h != Health.ONLINE && h != Health.SUSPECT && h != Health.DRAINING && h != Health.UNKNOWN) {
+      return false;
+    }
+    Health verdict = verdict(s, now);
+    if (verdict == Health.OFFLINE) {
+      return goesDown(s, now);
+    }
+    if (verdict == Health.SUSPECT && h == Health.ONLINE) {
+      transition(s, Health.SUSPECT, silence(s, now, Health.SUSPECT), now);
+    }
+    return false;
   }
 
   /** Moves the tasks of an asleep machine whose patience ran out; returns when the next one runs out. */
@@ -295,10 +326,12 @@ final class Liveness {
     }
   }
 
-  private String silence(MachineSlot s, long now) {
+  /** Why the machine is becoming {@code to}: its silence against the limit for {@code to}. */
+  private String silence(MachineSlot s, long now, Health to) {
     double silent = (now - s.lastHeardNanos) / 1e9;
     if (detector instanceof FixedTimeoutDetector f) {
-      long limit = s.health == Health.ONLINE ? f.suspectAfterNanos : f.offlineAfterNanos;
+      // By the state it goes to, not the one it leaves: one silent past both goes from online to offline at once.
+      long limit = to == Health.SUSPECT ? f.suspectAfterNanos : f.offlineAfterNanos;
       return String.format(Locale.ROOT, "silent for %.1fs >= %.1fs", silent, limit / 1e9);
     }
     double suspicion;
@@ -320,13 +353,13 @@ final class Liveness {
     boolean sleepy = s.machine.isLaptop()
         && (s.signals.onBattery() || (idle.isPresent() && idle.get().compareTo(config.sleepHint()) >= 0));
     if (sleepy) {
-      String reason = silence(s, now) + "; a laptop going quiet "
+      String reason = silence(s, now, Health.OFFLINE) + "; a laptop going quiet "
           + (s.signals.onBattery() ? "on battery" : "after its owner was idle " + RulesPage.time(idle.get()))
           + " is taken to be asleep";
       transition(s, Health.ASLEEP, reason, now);
       return false;
     }
-    transition(s, Health.OFFLINE, silence(s, now), now);
+    transition(s, Health.OFFLINE, silence(s, now, Health.OFFLINE), now);
     return true;
   }
 

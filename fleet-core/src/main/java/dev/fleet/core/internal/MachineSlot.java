@@ -59,8 +59,8 @@ final class MachineSlot implements Candidate {
   long lastHeardNanos;
   long lastSequence = -1;
   /**
-   * Brought back by the journal after a restart: whether it was ever heard from before is not known, so the
-   * never-heard prune leaves it to the offline one.
+   * Brought back by the journal after a restart (whether it was ever heard from before is not known), or
+   * registered with the time it was last heard: the never-heard prune leaves it to the offline one.
    */
   boolean restored;
   int activeTasks;
@@ -324,7 +324,8 @@ final class MachineSlot implements Candidate {
    */
   MachineStatus snapshot() {
     return new MachineStatus(machine, health, reportedLoad, effectiveLoad(), signals,
-        Optional.of(Instant.ofEpochMilli(lastHeardMillis)), activeTasks, registrationOrder);
+        lastHeardMillis == NEVER_HEARD ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lastHeardMillis)),
+        activeTasks, registrationOrder);
   }
 
   /**
@@ -332,6 +333,9 @@ final class MachineSlot implements Candidate {
    * never changes afterwards just because a sweep renewed the anchor.
    */
   long lastHeardMillis;
+
+  /** {@link #lastHeardMillis} of a machine registered as never heard from, until its first heartbeat. */
+  static final long NEVER_HEARD = Long.MIN_VALUE;
 
   void heard(long nowNanos, long anchorWallMillis, long anchorNanos) {
     lastHeardNanos = nowNanos;

@@ -383,4 +383,41 @@ public final class HttpFleetClient {
   public void dismissClaim(MachineId machine) {
     call("DELETE", "v1/approvals/" + machine, null, java.util.Map.class);
   }
+
+  /**
+   * The live registry in the seed's file format ({@code GET /v1/registry}), as the coordinator wrote it: read it
+   * with {@code dev.fleet.json.RegistryJson}.
+   */
+  public String registry() {
+    byte[] body = http.call("GET", "v1/registry", credential, null, byte[].class, timeout);
+    return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** What {@link #importRegistry} did: the machines registered, and those the fleet had already, in file order. */
+  public record RegistryImport(List<MachineId> imported, List<MachineId> skipped) {
+    public RegistryImport {
+      imported = List.copyOf(imported);
+      skipped = List.copyOf(skipped);
+    }
+  }
+
+  /**
+   * Registers the machines of a registry document (the seed's file format) that the fleet does not have yet,
+   * each with its {@code last_heartbeat} ({@code POST /v1/registry}); all or none.
+   *
+   * @throws IllegalArgumentException if {@code json} is not JSON at all
+   * @throws FleetHttpException 400 {@code bad-registry} naming the bad entry, or 409 {@code fleet-full}; then
+   *     nothing was registered
+   */
+  public RegistryImport importRegistry(String json) {
+    Object document;
+    try {
+      document = tools.jackson.databind.json.JsonMapper.shared().readTree(json);
+    } catch (tools.jackson.core.JacksonException e) {
+      throw new IllegalArgumentException("the registry is not JSON: " + e.getOriginalMessage(), e);
+    }
+    Wire.RegistryImportDto d = call("POST", "v1/registry", document, Wire.RegistryImportDto.class);
+    return new RegistryImport(d.imported().stream().map(MachineId::new).toList(),
+        d.skipped().stream().map(MachineId::new).toList());
+  }
 }

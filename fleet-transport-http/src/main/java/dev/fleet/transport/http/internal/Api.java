@@ -41,6 +41,7 @@ public final class Api extends Handler.Abstract {
   private final AdminEndpoints admin;
   private final ScopeEndpoints scopes;
   private final java.util.function.Supplier<byte[]> coordinators;
+  private final RegistryEndpoints registry;
 
   /**
    * @param incarnation names this coordinator's run: message numbers count within it, and an agent that sees it
@@ -66,6 +67,7 @@ public final class Api extends Handler.Abstract {
         new MailboxEndpoints(fleet, deliveries, limits, scheduler, incarnation), views);
     this.admin = new AdminEndpoints(fleet, credentials, limits, joins, views, reads, joinTokenChanged);
     this.scopes = new ScopeEndpoints(fleet, credentials.scopes(), joins.claims().approvals());
+    this.registry = new RegistryEndpoints(fleet, limits);
   }
 
   /**
@@ -153,6 +155,8 @@ public final class Api extends Handler.Abstract {
       Responses.json(response, callback, 200, Map.of("status", "ok"));
     } else if (route.endpoint() == Endpoint.COORDINATORS) {
       Responses.jsonBytes(response, callback, 200, coordinators.get());
+    } else if (RegistryEndpoints.serves(route.endpoint())) {
+      registry.handle(route, body, response, callback);
     } else if (ScopeEndpoints.serves(route.endpoint())) {
       scopes.handle(route, body, response, callback);
     } else if (route.endpoint().forAgents()) {

@@ -55,6 +55,11 @@ final class Routes {
             }
             return only(m, "POST", Endpoint.CREATE_JOIN_TOKEN, null, "GET");
           case "approvals": return only(m, "GET", Endpoint.APPROVALS, null);
+          case "registry":
+            if (m.equals("GET")) {
+              return new Route(Endpoint.REGISTRY, null);
+            }
+            return only(m, "POST", Endpoint.IMPORT_REGISTRY, null, "GET");
           default: break;
         }
       }

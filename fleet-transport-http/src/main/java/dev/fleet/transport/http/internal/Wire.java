@@ -245,4 +245,10 @@ public final class Wire {
 
   /** The answer to {@code POST /v1/approvals/{machine}}: the claim as approved, and what happens now. */
   public record ApprovedDto(HeldClaimDto claim, String detail) {}
+
+  /**
+   * The answer to {@code POST /v1/registry}: the machines registered, and those left as they were because the
+   * fleet had them already, each in the file's order.
+   */
+  public record RegistryImportDto(List<String> imported, List<String> skipped) {}
 }
