@@ -57,8 +57,7 @@ class RegistryRoundTripTest {
   void theSeedsRegistryComesBackAsTheSameTreeWithTheLiveValues() throws Exception {
     Path seed = dir.resolve("seed-registry.json");
     Files.writeString(seed, seedFile());
-    try (RegistryFleet f = new RegistryFleet(dir.resolve("state"), "--registry", seed.toString(),
-        "--prune-offline-after", "0s")) {
+    try (RegistryFleet f = new RegistryFleet(dir.resolve("state"), "--registry", seed.toString())) {
       String live = f.registry();
 
       // The seed's machines were last heard on 2026-04-29, so live they are offline; all else is as written.
@@ -92,9 +91,8 @@ class RegistryRoundTripTest {
     Instant heard = Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.MILLIS);
     Path file = dir.resolve("registry.json");
     Files.writeString(file, seedFile().replace("2026-04-29T10:29:55Z", heard.toString()));
-    // Kept: by default the machines last heard in April would be pruned (silent over 7 days) at the first sweep.
-    try (RegistryFleet f = new RegistryFleet(dir.resolve("state"), "--registry", file.toString(),
-        "--prune-offline-after", "0s")) {
+    // The coordinator's default prune (offline 7 days) counts from the load: the machines heard in April stay.
+    try (RegistryFleet f = new RegistryFleet(dir.resolve("state"), "--registry", file.toString())) {
       JsonNode mirror = JSON.readTree(f.registry()).get("machines").get(1);
       assertEquals("m4-mirror", mirror.get("id").stringValue());
       assertEquals("online", mirror.get("status").stringValue());
@@ -119,7 +117,7 @@ class RegistryRoundTripTest {
     Files.writeString(badLabel, seedFile().replace("\"status\": \"online\",\n\"last_heartbeat\": \"2026-04-29T10:29:55Z\"",
         "\"labels\": {\"quiet-hours\": \"tea time\"},\n\"status\": \"online\",\n\"last_heartbeat\": \"2026-04-29T10:29:55Z\""));
     assertTrue(Files.readString(badLabel).contains("tea time"));
-    try (RegistryFleet f = new RegistryFleet(dir.resolve("state"), "--prune-offline-after", "0s")) {
+    try (RegistryFleet f = new RegistryFleet(dir.resolve("state"))) {
       Run refused = f.client("registry", "import", bad.toString());
       assertEquals(1, refused.code());
       assertEquals("fleet registry import: " + bad + ": machines[2].current_load: must be a number >= 0, got "

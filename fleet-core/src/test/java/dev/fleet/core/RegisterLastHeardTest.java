@@ -148,7 +148,7 @@ class RegisterLastHeardTest {
   }
 
   @Test
-  void theOfflinePruneCountsFromTheLastHeardTimeAndTheNeverHeardPruneDoesNotApply() {
+  void theOfflinePruneCountsFromRegisteringAtTheEarliestAndTheNeverHeardPruneDoesNotApply() {
     try (TestFleet t = fleet(b -> b.pruneNeverHeardAfter(Duration.ofMinutes(1))
         .pruneOfflineAfter(Duration.ofMinutes(10)))) {
       t.advance(Duration.ofHours(1));
@@ -156,16 +156,28 @@ class RegisterLastHeardTest {
       register(t, "away", Health.ONLINE, Optional.of(T0.plus(Duration.ofMinutes(58)))); // 2 min ago
       register(t, "never", Health.ONLINE, Optional.empty());
 
-      t.advance(Duration.ofSeconds(5)); // the next sweep
-      List<String> left = t.events(FleetEvent.HealthChanged.class).stream().filter(e -> e.to() == Health.LEFT)
-          .map(e -> e.machine().value() + ": " + e.reason()).toList();
-      assertEquals(1, left.size(), left.toString());
-      assertTrue(left.get(0).startsWith("gone: pruned: offline and silent for 905s"), left.toString());
+      t.advance(Duration.ofSeconds(5)); // the next sweep: silent past the limit, but only just loaded
+      assertEquals(Health.OFFLINE, health(t, "gone"));
       assertEquals(Health.OFFLINE, health(t, "away"), "heard 2 min ago: offline, but not 'never heard from'");
+      assertEquals(List.of(), left(t), "nothing is pruned the moment it is loaded");
 
       t.advance(Duration.ofSeconds(55)); // a minute after registering: only the one never heard from goes
-      assertEquals(List.of("away"), t.fleet.registry().list().stream().map(s -> s.id().value()).toList());
+      assertEquals(List.of("gone", "away"), t.fleet.registry().list().stream().map(s -> s.id().value()).toList());
+
+      t.advance(Duration.ofMinutes(9)); // ten minutes after loading both were offline that long in this fleet
+      List<String> left = left(t);
+      assertEquals(3, left.size(), left.toString());
+      assertEquals("gone: pruned: offline and silent for 25min, 10min of it since it was registered "
+          + "(pruneOfflineAfter 10min)", left.get(1));
+      assertEquals("away: pruned: offline and silent for 12min, 10min of it since it was registered "
+          + "(pruneOfflineAfter 10min)", left.get(2));
+      assertEquals(List.of(), t.fleet.registry().list());
     }
+  }
+
+  private static List<String> left(TestFleet t) {
+    return t.events(FleetEvent.HealthChanged.class).stream().filter(e -> e.to() == Health.LEFT)
+        .map(e -> e.machine().value() + ": " + e.reason()).toList();
   }
 
   @Test

@@ -84,7 +84,7 @@ final class FleetRegistry implements Registry {
         heardNanos = Math.min(now, core.time.nanos(millis));
         heardMillis = heardNanos == now ? Math.min(millis, core.time.wall(now)) : millis;
       }
-      MachineSlot slot = machines.add(machine, health, load, heardNanos, liveness.newMonitor(heardNanos));
+      MachineSlot slot = machines.add(machine, health, load, now, liveness.newMonitor(heardNanos));
       liveness.joinedLastHeard(slot, health, heardNanos, heardMillis, now);
       openings.roomOn(slot);
       matchmaker.match();

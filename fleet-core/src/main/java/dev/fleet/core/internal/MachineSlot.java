@@ -57,6 +57,11 @@ final class MachineSlot implements Candidate {
   int reservations;
   Signals signals = Signals.NONE;
   long lastHeardNanos;
+  /**
+   * When this fleet registered it (or brought it back from the journal): the offline prune counts from here at the
+   * earliest, so a machine loaded with an old last-heard time is not removed the moment it is loaded.
+   */
+  final long registeredNanos;
   long lastSequence = -1;
   /**
    * Brought back by the journal after a restart (whether it was ever heard from before is not known), or
@@ -111,6 +116,7 @@ final class MachineSlot implements Candidate {
     this.health = health;
     report(load);
     this.lastHeardNanos = nowNanos;
+    this.registeredNanos = nowNanos;
     // A machine that joins counts as settled: failback waits only after a recovery.
     this.onlineSinceNanos = Long.MIN_VALUE / 2;
     rekey();

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * Removes machines the fleet has no use for keeping: those that registered in this run and never sent a
  * heartbeat within {@link FleetConfig#pruneNeverHeardAfter()} (a flood of joins, an agent that died at once),
- * and those offline or asleep whose silence lasted {@link FleetConfig#pruneOfflineAfter()}. A prune is a
+ * and those offline or asleep whose silence lasted {@link FleetConfig#pruneOfflineAfter()}, counted at the earliest
+ * from when this fleet registered them (a machine loaded with an old last-heard time gets the whole span). A prune is a
  * deregistration with a reason: journaled as one, so a restart does not bring the machine back, published as a
  * {@link dev.fleet.FleetEvent.HealthChanged} to LEFT whose reason starts with {@code "pruned: "}, and its work
  * moves as for any removal.
@@ -54,12 +55,15 @@ final class Pruner {
         next = Math.min(next, s.lastHeardNanos + neverHeardNanos);
       }
       if (offlineNanos > 0 && (s.health == Health.OFFLINE || s.health == Health.ASLEEP)) {
-        if (silent >= offlineNanos) {
-          prune(s, s.health.word() + " and silent for " + shown(silent) + " (pruneOfflineAfter "
+        // Whoever loaded a machine last heard long ago wants it kept for now: its time runs from the loading.
+        long from = Math.max(s.lastHeardNanos, s.registeredNanos);
+        if (now - from >= offlineNanos) {
+          prune(s, s.health.word() + " and silent for " + shown(silent) + (from == s.lastHeardNanos ? ""
+              : ", " + shown(now - from) + " of it since it was registered") + " (pruneOfflineAfter "
               + shown(offlineNanos) + ")", now);
           continue;
         }
-        next = Math.min(next, s.lastHeardNanos + offlineNanos);
+        next = Math.min(next, from + offlineNanos);
       }
     }
     return next;
