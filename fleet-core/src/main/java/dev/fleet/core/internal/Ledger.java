@@ -52,6 +52,8 @@ final class Ledger {
   private final TokenSource tokens = new TokenSource();
   private long submissions;
   private int queued;
+  /** What the ledger did, counted for metrics. */
+  final Tally tally = new Tally();
 
   Ledger(FleetConfig config, Machines machines, Openings openings, SweepPacer pacer, Explainer explainer,
       EventBus events, Changes changes, FleetLog log) {
@@ -130,6 +132,11 @@ final class Ledger {
     return queued + delayed.size();
   }
 
+  /** Tasks waiting out a reschedule delay. */
+  int delayed() {
+    return delayed.size();
+  }
+
   boolean anyPaused() {
     return !paused.isEmpty();
   }
@@ -175,6 +182,7 @@ final class Ledger {
     enqueue(rec, why);
     rec.accepted = true;
     changes.submitted(rec);
+    tally.queued++;
     taskEvent(rec, TaskState.QUEUED, "queued: " + why.summary(), now);
     rec.task.deadline().ifPresent(d -> pacer.noLaterThan(Nanos.plus(now, Nanos.of(d)), now));
     return new Decision.Queued(rec.task, why);
@@ -185,6 +193,7 @@ final class Ledger {
     rec.state = TaskState.REJECTED;
     rec.why = why;
     finished.put(rec.task.id(), rec);
+    tally.rejected++;
     taskEvent(rec, TaskState.QUEUED, why.summary(), now);
     return new Decision.Rejected(rec.task, why);
   }
@@ -223,6 +232,7 @@ final class Ledger {
     slot.activeTasks++;
     slot.rekey();
     changes.assigned(rec);
+    tally.dispatched++;
     Decision.Dispatched d = new Decision.Dispatched(rec.task, slot.machine.id(), rec.attempt, rec.token, loadBefore,
         ceiling, strategyName, note);
     if (transport != null) {
@@ -264,6 +274,7 @@ final class Ledger {
     rec.why = Explanation.of((result.succeeded() ? "succeeded on " : "failed on ") + slot.id()
         + ", attempt " + rec.attempt + (result.message().isEmpty() ? "" : ": " + result.message()));
     retire(rec);
+    tally.completed++;
     if (!result.succeeded()) {
       log.endedBadly(rec);
     }
@@ -306,6 +317,7 @@ final class Ledger {
       rec.why = new Explanation("dead-lettered after " + rec.lost + " of " + rec.task.maxAttempts()
           + " attempts: " + reason, List.of(), 0, rec.history().stream().map(Object::toString).toList());
       retire(rec);
+      tally.deadLettered++;
       log.endedBadly(rec);
       taskEvent(rec, was, rec.why.summary(), now);
       return;
@@ -340,6 +352,7 @@ final class Ledger {
     moving.sort(Comparator.comparingLong(r -> r.sequence));
     for (TaskRecord r : moving) {
       log.failedOver(r, reason);
+      tally.failovers++;
       requeue(r, reason, now, true);
     }
   }
