@@ -42,7 +42,11 @@ enum Endpoint {
   REVOKE_SCOPED_JOIN_TOKEN("revoke-scoped-join-token", Who.ADMIN, Body.NONE, false),
   APPROVALS("approvals", Who.ADMIN, Body.NONE, false),
   APPROVE("approve", Who.ADMIN, Body.OPTIONAL, false),
-  DISMISS_CLAIM("dismiss-claim", Who.ADMIN, Body.NONE, false);
+  DISMISS_CLAIM("dismiss-claim", Who.ADMIN, Body.NONE, false),
+  // Anyone may ask; /metrics checks the metrics token itself (OpsEndpoints), as no principal holds it.
+  METRICS("metrics", Who.ANYONE, Body.NONE, false),
+  HEALTH_LIVE("health-live", Who.ANYONE, Body.NONE, true),
+  HEALTH_READY("health-ready", Who.ANYONE, Body.NONE, true);
 
   /** Who may call an endpoint. */
   enum Who { ANYONE, JOINER_OR_MACHINE, MACHINE, ADMIN, ADMIN_OR_MACHINE }
