@@ -152,12 +152,15 @@ public final class FollowerServer implements AutoCloseable {
         return true;
       }
       if (get && path.equals("/v1/health/ready")) {
-        Optional<String> leader = now.leader().filter(l -> !l.equals(now.self()));
+        Optional<String> leader = now.leader();
+        String detail = leader.filter(now.self()::equals).isPresent()
+            ? now.self() + " is taking over as leader of term " + now.term() + ": replaying the journal"
+            : now.self() + " is a follower; " + leader.map(l -> "the leader is " + l
+                + now.leaderUrl().map(u -> " at " + u).orElse("")).orElse("no leader is known (an election is under "
+                + "way, term " + now.term() + ")");
         response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
         write(response, callback, 503, PROBLEM_JSON, problem("not-ready", "Service Unavailable", 503,
-            "not ready: " + now.self() + " is a follower; " + leader.map(l -> "the leader is " + l
-                + now.leaderUrl().map(u -> " at " + u).orElse("")).orElse("no leader is known (an election is under "
-                + "way, term " + now.term() + ")"), null));
+            "not ready: " + detail, null));
         return true;
       }
       if (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {

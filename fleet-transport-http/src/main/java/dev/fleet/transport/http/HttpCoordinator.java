@@ -126,6 +126,11 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
     return this;
   }
 
+  /** The fleet it serves or served, once started; empty before its first start. */
+  public synchronized Optional<Fleet> fleet() {
+    return Optional.ofNullable(fleet);
+  }
+
   /**
    * Where agents and clients reach it, e.g. {@code http://127.0.0.1:41234}; bound to a wildcard address
    * ({@code 0.0.0.0}, {@code ::}), it names loopback, since a wildcard is not an address one can dial.
