@@ -96,12 +96,11 @@ public final class FleetMetrics implements MeterBinder, AutoCloseable {
     registry = r;
     counter(r, "fleet.heartbeats", "Heartbeats accepted from machines (stale and repeated ones are not counted)",
         Tags.empty(), s -> s.heartbeats());
-    counter(r, "fleet.dispatch.decisions", "Attempts given to a machine: first dispatches, retries and reroutes",
-        Tags.of("outcome", "dispatched"), s -> s.dispatched());
-    counter(r, "fleet.dispatch.decisions", "New submissions accepted that had to wait in the queue",
-        Tags.of("outcome", "queued"), s -> s.queued());
-    counter(r, "fleet.dispatch.decisions", "New submissions refused (queue full, deadline passed, ...)",
-        Tags.of("outcome", "rejected"), s -> s.rejected());
+    String decisions = "Dispatch decisions: dispatched (an attempt given to a machine: a first dispatch, a retry or a "
+        + "reroute), queued (a new submission that had to wait), rejected (a new submission refused)";
+    counter(r, "fleet.dispatch.decisions", decisions, Tags.of("outcome", "dispatched"), s -> s.dispatched());
+    counter(r, "fleet.dispatch.decisions", decisions, Tags.of("outcome", "queued"), s -> s.queued());
+    counter(r, "fleet.dispatch.decisions", decisions, Tags.of("outcome", "rejected"), s -> s.rejected());
     counter(r, "fleet.tasks.completed", "Tasks that finished with a result, successful or failed", Tags.empty(),
         s -> s.completed());
     counter(r, "fleet.failovers", "Attempts moved off a machine that was gone (offline, left, restarted, past "
