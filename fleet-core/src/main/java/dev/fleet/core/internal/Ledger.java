@@ -49,10 +49,9 @@ final class Ledger {
       new PriorityQueue<>(Comparator.comparingLong((TaskRecord r) -> r.notBeforeNanos));
   /** Background attempts paused on their machines while the owner is active. */
   private final LinkedHashSet<TaskRecord> paused = new LinkedHashSet<>();
-  private final TokenSource tokens = new TokenSource();
+  final TokenSource tokens = new TokenSource();
   private long submissions;
   private int queued;
-  /** What the ledger did, counted for metrics. */
   final Tally tally = new Tally();
 
   Ledger(FleetConfig config, Machines machines, Openings openings, SweepPacer pacer, Explainer explainer,
@@ -132,11 +131,6 @@ final class Ledger {
     return queued + delayed.size();
   }
 
-  /** Tasks waiting out a reschedule delay. */
-  int delayed() {
-    return delayed.size();
-  }
-
   boolean anyPaused() {
     return !paused.isEmpty();
   }
@@ -182,7 +176,6 @@ final class Ledger {
     enqueue(rec, why);
     rec.accepted = true;
     changes.submitted(rec);
-    tally.queued++;
     taskEvent(rec, TaskState.QUEUED, "queued: " + why.summary(), now);
     rec.task.deadline().ifPresent(d -> pacer.noLaterThan(Nanos.plus(now, Nanos.of(d)), now));
     return new Decision.Queued(rec.task, why);
@@ -193,7 +186,6 @@ final class Ledger {
     rec.state = TaskState.REJECTED;
     rec.why = why;
     finished.put(rec.task.id(), rec);
-    tally.rejected++;
     taskEvent(rec, TaskState.QUEUED, why.summary(), now);
     return new Decision.Rejected(rec.task, why);
   }
@@ -232,7 +224,6 @@ final class Ledger {
     slot.activeTasks++;
     slot.rekey();
     changes.assigned(rec);
-    tally.dispatched++;
     Decision.Dispatched d = new Decision.Dispatched(rec.task, slot.machine.id(), rec.attempt, rec.token, loadBefore,
         ceiling, strategyName, note);
     if (transport != null) {
@@ -274,7 +265,6 @@ final class Ledger {
     rec.why = Explanation.of((result.succeeded() ? "succeeded on " : "failed on ") + slot.id()
         + ", attempt " + rec.attempt + (result.message().isEmpty() ? "" : ": " + result.message()));
     retire(rec);
-    tally.completed++;
     if (!result.succeeded()) {
       log.endedBadly(rec);
     }
@@ -352,7 +342,6 @@ final class Ledger {
     moving.sort(Comparator.comparingLong(r -> r.sequence));
     for (TaskRecord r : moving) {
       log.failedOver(r, reason);
-      tally.failovers++;
       requeue(r, reason, now, true);
     }
   }

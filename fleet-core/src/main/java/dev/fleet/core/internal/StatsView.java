@@ -40,13 +40,13 @@ final class StatsView implements FleetStats {
     core.lock.lock();
     try {
       heartbeats = t.heartbeats;
-      dispatched = t.dispatched;
+      dispatched = core.ledger.tokens.issued();
       queued = t.queued;
       rejected = t.rejected;
       completed = t.completed;
       failovers = t.failovers;
       deadLettered = t.deadLettered;
-      delayed = core.ledger.delayed();
+      delayed = core.ledger.waiting() - core.ledger.queued();
       for (MachineSlot slot : core.machines.all()) {
         machines.merge(new MachineGroup(slot.health, slot.machine.role()), 1, Integer::sum);
       }

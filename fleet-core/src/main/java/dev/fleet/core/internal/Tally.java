@@ -2,7 +2,8 @@ package dev.fleet.core.internal;
 
 /**
  * Plain counts of what the fleet did since it was built, for metrics: each is one increment where the thing
- * already happens, so counting costs the hot path an add and nothing more.
+ * already happens, so counting costs the hot path an add and nothing more. Attempts dispatched are not here: the
+ * ledger's {@link TokenSource} counts them already, one token per attempt.
  *
  * <p>Guarded by the fleet's lock: written under it, and read under it by {@link StatsView} (a long written
  * outside a lock could be read torn).
@@ -10,8 +11,6 @@ package dev.fleet.core.internal;
 final class Tally {
   /** Heartbeats accepted (news from their machine); stale and duplicate ones are not counted. */
   long heartbeats;
-  /** Attempts given to a machine: first dispatches, retries after a failover, reroutes. */
-  long dispatched;
   /** New submissions accepted that had to wait in the queue. */
   long queued;
   /** New submissions refused (queue full, past their deadline, ...). */
