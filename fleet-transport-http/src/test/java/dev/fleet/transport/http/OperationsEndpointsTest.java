@@ -108,6 +108,15 @@ class OperationsEndpointsTest {
           Coordinators.Role.FOLLOWER))));
       RawHttp.Reply election = http.get("/v1/health/ready", null);
       assertTrue(election.body().contains("no leader is known (an election is under way, term 4)"), election.body());
+
+      // Elected, and replaying the log before its own coordinator serves: still this server, still not ready.
+      view.set(new Coordinators("b", Optional.of("b"), 5, List.of(new Coordinators.Node("a", a,
+          Coordinators.Role.FOLLOWER), new Coordinators.Node("b", URI.create("http://127.0.0.1:7072"),
+          Coordinators.Role.LEADER))));
+      RawHttp.Reply replaying = http.get("/v1/health/ready", null);
+      assertEquals(503, replaying.status());
+      assertTrue(replaying.body().contains("not ready: b is taking over as leader of term 5: replaying the journal"),
+          replaying.body());
     }
   }
 }
