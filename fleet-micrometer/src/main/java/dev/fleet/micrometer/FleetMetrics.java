@@ -33,7 +33,8 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Costs the fleet nothing per request: the counts are counters the fleet keeps anyway, read from one
  * {@link FleetStats#snapshot()} (under the fleet's lock once, shared by every meter read within a second of
- * it); the timers are fed from the fleet's events on its event thread. The gauges tagged by role and by
+ * it); the timers are fed from the fleet's events on its event thread (a fleet with no listener before starts
+ * building its task events when this binds; a coordinator builds them anyway). The gauges tagged by role and by
  * capabilities are registered for the groups present at the last {@link #refresh()} (at binding, at each
  * change of a machine's health, and wherever the embedder calls it, e.g. before each scrape), and read their
  * values from the latest snapshot.
