@@ -167,6 +167,25 @@ class FleetMetricsTest {
   }
 
   @Test
+  void rejectionsAndTasksAnyMachineCouldRunAreCounted() {
+    try (Fleet small = Fleets.newBuilder().ticker(ticker).scheduler(new ManualScheduler(ticker))
+        .eventExecutor(Runnable::run).maxQueuedTasks(1).build();
+        FleetMetrics m = new FleetMetrics(small, ticker, Tags.empty())) {
+      SimpleMeterRegistry r = new SimpleMeterRegistry();
+      m.bindTo(r);
+      small.dispatcher().submit(Task.newBuilder("first").build()); // no machine at all: it waits
+      small.dispatcher().submit(Task.newBuilder("second").build()); // the queue holds one: refused
+      m.refresh();
+      assertEquals(1, r.get("fleet.queue.tasks").tags("priority", "normal", "capabilities", FleetMetrics.NONE)
+          .gauge().value());
+      assertEquals(1, r.get("fleet.dispatch.decisions").tags("outcome", "queued").functionCounter().count());
+      assertEquals(1, r.get("fleet.dispatch.decisions").tags("outcome", "rejected").functionCounter().count());
+      assertEquals(0, r.get("fleet.queue.delayed").gauge().value());
+      assertNull(r.find("fleet.journal.appends").functionCounter(), "no journal, no journal meters");
+    }
+  }
+
+  @Test
   void closingRemovesTheMetersAndBindingTwiceIsRefused() {
     metrics.bindTo(registry);
     IllegalStateException twice = assertThrows(IllegalStateException.class,
