@@ -41,7 +41,9 @@ class BenchmarksSmokeTest {
       "dev.fleet.bench.JournalBenchmark.replay",
       "dev.fleet.bench.PolicyBenchmark.plan",
       "dev.fleet.bench.HeartbeatBenchmark.sweep",
-      "dev.fleet.bench.StrategyBenchmark.plan");
+      "dev.fleet.bench.StrategyBenchmark.plan",
+      "dev.fleet.bench.MetricsBenchmark.plan",
+      "dev.fleet.bench.MetricsBenchmark.submitComplete");
 
   @Test
   void everyBenchmarkRunsAndProducesAScore() throws Exception {
@@ -67,8 +69,9 @@ class BenchmarksSmokeTest {
       assertTrue(score > 0, name + " scored " + score);
     }
     assertEquals(new TreeSet<>(ALL), ran);
-    // six strategies, two tickers for each of the two ingest benchmarks
-    assertEquals(ALL.size() + 5 + 1 + 1, results.size());
+    // six strategies, two tickers for each of the two ingest benchmarks, three metrics settings for each of the two
+    // MetricsBenchmark ones
+    assertEquals(ALL.size() + 5 + 1 + 1 + 2 + 2, results.size());
   }
 
   @Test

@@ -151,6 +151,9 @@ final class CoordinatorCommand implements Callable<Integer> {
           + "(default 2s; a crashed one is noticed sooner).")
   Duration raftFailureTimeout;
 
+  /** The registry behind /metrics and the readiness behind /v1/health/ready; set when the command runs. */
+  CoordinatorMetrics metrics;
+
   @Override
   public Integer call() throws Exception {
     return CommandErrors.run(spec, this::execute);
@@ -190,10 +193,18 @@ final class CoordinatorCommand implements Callable<Integer> {
     if (first) {
       state.writeSecret(StateDir.CLIENT_TOKEN, client);
     }
-    if (group != null) {
-      return new ReplicatedRun(this, state, join, client, first, password, payloads, prune).run(group, node,
-          raftFailureTimeout, out);
+    try (CoordinatorMetrics m = new CoordinatorMetrics(state)) {
+      metrics = m;
+      if (group != null) {
+        return new ReplicatedRun(this, state, join, client, first, password, payloads, prune).run(group, node,
+            raftFailureTimeout, out);
+      }
+      return runAlone(out, state, join, client, first, joinFile, password, payloads, prune);
     }
+  }
+
+  private Integer runAlone(PrintWriter out, StateDir state, String join, String client, boolean first,
+      Optional<String> joinFile, String password, PayloadLimits payloads, PruneTimes prune) {
     HttpCoordinator.Builder b = coordinatorBuilder(state, join, client, password, payloads);
     FileJournal[] journal = new FileJournal[1];
     HttpCoordinator[] self = new HttpCoordinator[1];
@@ -211,6 +222,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     try (Fleet fleet = fb.build()) {
       loadRegistry(fleet, out);
       String joinState = reconcileJoinToken(state, coordinator, join, joinFile.isPresent());
+      metrics.serving(fleet);
       coordinator.start(fleet);
       RegistryFile registryFile = null;
       try {
@@ -236,6 +248,8 @@ final class CoordinatorCommand implements Callable<Integer> {
         }
         out.println(inMemory ? "State is kept in memory only (--in-memory): a restart forgets it."
             : "Journaling to " + journalDir + "; back it up with: fleet backup FILE");
+        out.println("Metrics at " + coordinator.uri() + "/metrics for the token in " + state.path().resolve(
+            CoordinatorMetrics.TOKEN_FILE) + "; health at /v1/health/live and /v1/health/ready");
         out.flush();
         Running.untilStopped(stopAfter);
       } finally {
@@ -272,6 +286,9 @@ final class CoordinatorCommand implements Callable<Integer> {
     }
     b.maxBodyBytes(payloads.bodyBytes());
     b.capabilityChanges(JoinTokenCommand.policy("--capability-changes", capabilityChanges));
+    if (metrics != null) {
+      metrics.applyTo(b);
+    }
     return b;
   }
 

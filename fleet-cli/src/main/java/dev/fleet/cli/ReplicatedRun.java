@@ -99,6 +99,7 @@ final class ReplicatedRun {
 
       @Override
       public void serving(HttpCoordinator coordinator, long term) {
+        cmd.metrics.serving(coordinator); // /metrics now reads this term's fleet
         synchronized (out) {
           out.println(node + " leads term " + term + ": serving the fleet on " + self.url());
           out.flush();

@@ -144,4 +144,21 @@ final class CapabilityIndex {
       }
     }
   }
+
+  /** Hands every capability set that has had a queue, with its queue, to {@code each}: for metrics. */
+  void forEachQueue(java.util.function.BiConsumer<Set<String>, TaskQueue> each) {
+    if (everyMachine != null && everyMachine.queue != null) {
+      each.accept(Set.of(), everyMachine.queue);
+    }
+    single.forEach((capability, index) -> {
+      if (index.queue != null) {
+        each.accept(Set.of(capability), index.queue);
+      }
+    });
+    combined.forEach((set, index) -> {
+      if (index.queue != null) {
+        each.accept(set, index.queue);
+      }
+    });
+  }
 }

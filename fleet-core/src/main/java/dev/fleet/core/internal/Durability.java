@@ -43,6 +43,15 @@ final class Durability {
   /** Guarded by the lock. */
   private boolean snapshotting;
   private volatile boolean closed;
+  private final dev.fleet.spi.Ticker ticker;
+  /** Where the journal stood when it was opened: appends since are {@code position() - openedAt}. */
+  private volatile long openedAt;
+  /** Journal syncs this fleet waited for, and the nanoseconds it waited in all; written outside the lock. */
+  private final java.util.concurrent.atomic.LongAdder syncs = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder syncNanos = new java.util.concurrent.atomic.LongAdder();
+  /** Told each sync's wait, on the thread that waited (metrics' timers). */
+  private final java.util.concurrent.CopyOnWriteArrayList<java.util.function.LongConsumer> syncWatchers =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   Durability(Journal journal, List<DurablePart> parts, long snapshotEvery, TimeBridge time, FleetConfig config,
       EventBus events, ReentrantLock lock) {
@@ -52,6 +61,7 @@ final class Durability {
     this.events = events;
     this.scheduler = config.scheduler();
     this.lock = lock;
+    this.ticker = config.ticker();
     this.journaling = new JournalingChanges(journal, time, config.wallClock(), events);
   }
 
@@ -96,6 +106,7 @@ final class Durability {
     journal.open(recovered::apply);
     long position = journal.position();
     journaling.lastPosition = position;
+    openedAt = position;
     synced = position;
     events.durable(position);
     return recovered;
@@ -126,7 +137,9 @@ final class Durability {
       if (failed != null) {
         throw failed;
       }
+      long start = ticker.read();
       journal.sync(position);
+      waited(ticker.read() - start);
     } catch (JournalException e) {
       if (stopped == null) {
         stopped = e;
@@ -142,6 +155,44 @@ final class Durability {
     if (snapshotEvery > 0 && position - lastSnapshotPosition >= snapshotEvery) {
       askForSnapshot(position);
     }
+  }
+
+  private void waited(long nanos) {
+    syncs.increment();
+    syncNanos.add(nanos);
+    for (java.util.function.LongConsumer w : syncWatchers) {
+      try {
+        w.accept(nanos);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "a journal sync watcher failed", e);
+      }
+    }
+  }
+
+  /** Records appended since the journal was opened (replayed ones not counted); read under the lock. */
+  long appendsSinceOpen() {
+    return journaling.lastPosition - openedAt;
+  }
+
+  /** Journal syncs this fleet waited for. */
+  long syncs() {
+    return syncs.sum();
+  }
+
+  /** The nanoseconds waited for journal syncs in all. */
+  long syncNanos() {
+    return syncNanos.sum();
+  }
+
+  /** Why the fleet stopped taking changes, or null while it takes them. */
+  JournalException stopped() {
+    return stopped;
+  }
+
+  /** Tells {@code watcher} the wait of every journal sync from now on; closing the result stops it. */
+  AutoCloseable watchSyncs(java.util.function.LongConsumer watcher) {
+    syncWatchers.add(Objects.requireNonNull(watcher, "watcher"));
+    return () -> syncWatchers.remove(watcher);
   }
 
   /** Per thread: how deep in {@link #batch} it is, and the journal position the batch must wait for. */

@@ -286,6 +286,11 @@ public final class FleetCore implements Fleet {
         durability == null ? List.of() : durability.parts(), time);
   }
 
+  /** A read-only view of the fleet's counts, for metrics. */
+  public dev.fleet.core.FleetStats stats() {
+    return new StatsView(this);
+  }
+
   @Override
   public void backup(java.io.OutputStream out) throws java.io.IOException {
     Objects.requireNonNull(out, "out");

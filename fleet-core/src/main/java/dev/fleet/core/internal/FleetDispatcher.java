@@ -125,9 +125,11 @@ final class FleetDispatcher implements Dispatcher {
     }
     Explanation why = explainer.queued(task, where, ceiling, machines.all(), placer.failure, wallMillis());
     if (ledger.waiting() >= config.maxQueuedTasks()) {
+      ledger.tally.rejected++;
       return ledger.reject(rec, Explanation.of("rejected: the queue is full (" + ledger.waiting()
           + " tasks waiting, at most " + config.maxQueuedTasks() + "); " + why.summary()), now);
     }
+    ledger.tally.queued++;
     return ledger.queue(rec, why, now);
   }
 
@@ -173,6 +175,7 @@ final class FleetDispatcher implements Dispatcher {
     try {
       TaskRecord rec = ledger.current(id, token, "result");
       ledger.complete(rec, result, config.ticker().read());
+      ledger.tally.completed++;
       matchmaker.match();
       return rec.snapshot(rec.why);
     } finally {

@@ -67,6 +67,7 @@ final class FleetMonitor implements HeartbeatMonitor {
       if (!Liveness.isNews(slot, hb)) {
         return false;
       }
+      ledger.tally.heartbeats++;
       long now = config.ticker().read();
       // A new run of an agent that was heard from before knows nothing of the attempts of its last run: they
       // are lost and must move, or they would stay "running" on a machine that never finishes them.

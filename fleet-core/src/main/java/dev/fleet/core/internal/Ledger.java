@@ -49,9 +49,10 @@ final class Ledger {
       new PriorityQueue<>(Comparator.comparingLong((TaskRecord r) -> r.notBeforeNanos));
   /** Background attempts paused on their machines while the owner is active. */
   private final LinkedHashSet<TaskRecord> paused = new LinkedHashSet<>();
-  private final TokenSource tokens = new TokenSource();
+  final TokenSource tokens = new TokenSource();
   private long submissions;
   private int queued;
+  final Tally tally = new Tally();
 
   Ledger(FleetConfig config, Machines machines, Openings openings, SweepPacer pacer, Explainer explainer,
       EventBus events, Changes changes, FleetLog log) {
@@ -306,6 +307,7 @@ final class Ledger {
       rec.why = new Explanation("dead-lettered after " + rec.lost + " of " + rec.task.maxAttempts()
           + " attempts: " + reason, List.of(), 0, rec.history().stream().map(Object::toString).toList());
       retire(rec);
+      tally.deadLettered++;
       log.endedBadly(rec);
       taskEvent(rec, was, rec.why.summary(), now);
       return;

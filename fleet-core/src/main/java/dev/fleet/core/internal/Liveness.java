@@ -166,6 +166,7 @@ final class Liveness {
   /** Moves a machine's work elsewhere; every waiting task is to be matched afresh. */
   void moveWorkOf(MachineSlot slot, String reason, long now) {
     if (!slot.tasks.isEmpty()) {
+      ledger.tally.failovers += slot.tasks.size(); // vacate moves every one of them
       ledger.vacate(slot, reason, now);
       openings.everywhere();
     }

@@ -162,4 +162,9 @@ final class Machines {
   void recordQueued(Openings openings) {
     index.recordQueued(openings);
   }
+
+  /** Hands every capability set that has had a queue, with its queue, to {@code each}: for metrics. */
+  void forEachQueue(java.util.function.BiConsumer<java.util.Set<String>, TaskQueue> each) {
+    index.forEachQueue(each);
+  }
 }

@@ -74,6 +74,12 @@ final class TaskQueue {
     return size;
   }
 
+  /** How many tasks of the given priority wait here. */
+  int size(int priority) {
+    ArrayDeque<TaskRecord> q = byPriority[priority];
+    return q == null ? 0 : q.size();
+  }
+
   static int priorities() {
     return PRIORITIES.length;
   }

@@ -13,6 +13,11 @@ final class TokenSource {
   private final long key = new SecureRandom().nextLong();
   private long counter;
 
+  /** Tokens handed out: one per attempt (a skipped 0, once in 2^64, counts too). */
+  long issued() {
+    return counter;
+  }
+
   long next() {
     long t;
     do {

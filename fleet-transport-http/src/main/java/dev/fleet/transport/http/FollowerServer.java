@@ -26,8 +26,11 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The HTTP server of a replicated coordinator node while it does not lead: it answers {@code GET /v1/ping} and
- * {@code GET /v1/coordinators}, and every other request with {@code 307} to the leader (problem type
+ * The HTTP server of a replicated coordinator node while it does not lead: it answers {@code GET /v1/ping},
+ * {@code GET /v1/coordinators}, {@code GET /v1/health/live} (200), {@code GET /v1/health/ready} (503: a follower
+ * takes no work; the detail names the leader) and {@code GET /metrics} (one gauge, {@code fleet_coordinator_leading}
+ * 0, to anyone: it tells nothing secret, and a scrape must not follow a redirect to the leader and count it twice),
+ * and every other request with {@code 307} to the leader (problem type
  * {@code not-leader}, the leader's URL in {@code Location} and in the {@code leader} field) or, while no leader is
  * known, {@code 503} with {@code Retry-After: 1} (problem type {@code no-leader}). It holds no fleet, accepts no
  * credential and changes nothing.
@@ -116,6 +119,10 @@ public final class FollowerServer implements AutoCloseable {
 
   /** The answers: short, computed from the view, never blocking. */
   private static final class Answers extends Handler.Abstract.NonBlocking {
+    private static final byte[] FOLLOWER_METRICS = ("# HELP fleet_coordinator_leading 1 on the coordinator that "
+        + "leads (and serves the fleet's metrics), 0 on a follower\n# TYPE fleet_coordinator_leading gauge\n"
+        + "fleet_coordinator_leading 0\n").getBytes(StandardCharsets.UTF_8);
+
     private final Supplier<Coordinators> view;
 
     Answers(Supplier<Coordinators> view) {
@@ -131,9 +138,29 @@ public final class FollowerServer implements AutoCloseable {
         write(response, callback, 200, "application/json", "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8));
         return true;
       }
+      if (get && path.equals("/v1/health/live")) {
+        write(response, callback, 200, "application/json", "{\"status\":\"live\"}".getBytes(StandardCharsets.UTF_8));
+        return true;
+      }
+      if (get && path.equals("/metrics")) {
+        write(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8", FOLLOWER_METRICS);
+        return true;
+      }
       Coordinators now = view.get();
       if (get && path.equals("/v1/coordinators")) {
         write(response, callback, 200, "application/json", CoordinatorsJson.bytes(now));
+        return true;
+      }
+      if (get && path.equals("/v1/health/ready")) {
+        Optional<String> leader = now.leader();
+        String detail = leader.filter(now.self()::equals).isPresent()
+            ? now.self() + " is taking over as leader of term " + now.term() + ": replaying the journal"
+            : now.self() + " is a follower; " + leader.map(l -> "the leader is " + l
+                + now.leaderUrl().map(u -> " at " + u).orElse("")).orElse("no leader is known (an election is under "
+                + "way, term " + now.term() + ")");
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+        write(response, callback, 503, PROBLEM_JSON, problem("not-ready", "Service Unavailable", 503,
+            "not ready: " + detail, null));
         return true;
       }
       if (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {

@@ -75,8 +75,13 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
   /** What {@code GET /v1/coordinators} answers; null for a coordinator alone (a group of one it leads). */
   private final java.util.function.Supplier<Coordinators> coordinators;
 
-  private HttpCoordinator(CoordinatorSettings config, java.util.function.Supplier<Coordinators> coordinators) {
+  /** What {@code /metrics} and {@code /v1/health/ready} answer. */
+  private final dev.fleet.transport.http.internal.Operations operations;
+
+  private HttpCoordinator(CoordinatorSettings config, java.util.function.Supplier<Coordinators> coordinators,
+      dev.fleet.transport.http.internal.Operations operations) {
     this.config = config;
+    this.operations = operations;
     this.coordinators = coordinators;
     this.credentials = new Credentials(config.joinToken(), config.adminToken());
     this.deliveries = new Deliveries(config.mailboxCapacity());
@@ -111,7 +116,7 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
     }
     CoordinatorServer started = CoordinatorServer.start(config, fleet, credentials, deliveries, incarnation,
         boundPort != 0 ? boundPort : config.port(), lastEventRun,
-        () -> dev.fleet.transport.http.internal.CoordinatorsJson.bytes(coordinators()));
+        () -> dev.fleet.transport.http.internal.CoordinatorsJson.bytes(coordinators()), operations);
     this.server = started;
     this.lastRun = started;
     this.fleet = fleet;
@@ -119,6 +124,11 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
     this.lastEventRun = started.eventRun();
     LOG.log(Level.INFO, "fleet coordinator listening on " + uri());
     return this;
+  }
+
+  /** The fleet it serves or served, once started; empty before its first start. */
+  public synchronized Optional<Fleet> fleet() {
+    return Optional.ofNullable(fleet);
   }
 
   /**
@@ -337,6 +347,8 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
     private JoinRates joinRates = JoinRates.DEFAULT;
     private java.util.function.Supplier<Coordinators> coordinators;
     private ClaimPolicy capabilityChanges = ClaimPolicy.HOLD;
+    private dev.fleet.transport.http.internal.Operations operations =
+        dev.fleet.transport.http.internal.Operations.NONE;
 
     private Builder() {}
 
@@ -568,13 +580,33 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
       return this;
     }
 
+    /**
+     * Serves {@code GET /metrics}: {@code prometheusText} (the Prometheus text format, asked at each scrape on a
+     * request thread) to requests that show {@code token} as their bearer token, and 401 to any other. Without
+     * it, {@code /metrics} answers 404.
+     */
+    public Builder metrics(String token, java.util.function.Supplier<String> prometheusText) {
+      this.operations = operations.withMetrics(token, prometheusText);
+      return this;
+    }
+
+    /**
+     * Why the coordinator should not be sent work, asked at each {@code GET /v1/health/ready} (quickly, on a
+     * request thread): empty for ready (200), else the reason (503). Ready whenever it serves by default; it
+     * serves only once the fleet's journal has been replayed.
+     */
+    public Builder readiness(java.util.function.Supplier<Optional<String>> notReadyBecause) {
+      this.operations = operations.withReadiness(Objects.requireNonNull(notReadyBecause, "readiness"));
+      return this;
+    }
+
     public HttpCoordinator build() {
       return new HttpCoordinator(new CoordinatorSettings(bindAddress, port, joinToken, adminToken, keyStore,
           keyStorePassword, allowInsecure, ticker, headerTimeout, idleTimeout, maxPollWait, maxBodyBytes, maxHeaderBytes,
           maxMachines, maxTasksPerRequest, requestsPerSecond, burst, maxConnections, threads, mailboxCapacity,
           joinTokenListener, wallClock, eventSettings, joinRates, CoordinatorSettings.connectionBudget(maxConnections,
           maxUnauthenticatedConnections, maxUnauthenticatedPerAddress, unauthenticatedIdleTimeout != null
-          ? unauthenticatedIdleTimeout : min(Duration.ofSeconds(5), idleTimeout))), coordinators)
+          ? unauthenticatedIdleTimeout : min(Duration.ofSeconds(5), idleTimeout))), coordinators, operations)
           .capabilityChanges(capabilityChanges);
     }
 

@@ -42,6 +42,7 @@ public final class Api extends Handler.Abstract {
   private final ScopeEndpoints scopes;
   private final java.util.function.Supplier<byte[]> coordinators;
   private final RegistryEndpoints registry;
+  private final OpsEndpoints ops;
 
   /**
    * @param incarnation names this coordinator's run: message numbers count within it, and an agent that sees it
@@ -49,11 +50,13 @@ public final class Api extends Handler.Abstract {
    * @param joinTokenChanged told of the new join token after a rotation through the API, empty after a revocation
    * @param reads the task listing, task output and event stream endpoints
    * @param coordinators the body of {@code GET /v1/coordinators}, made at each request
+   * @param operations what {@code /metrics} and {@code /v1/health/ready} answer
    */
   public Api(Fleet fleet, Credentials credentials, Deliveries deliveries, RateLimits rates, Limits limits,
       Executor executor, Scheduler scheduler, String incarnation, Consumer<Optional<String>> joinTokenChanged,
-      ReadEndpoints reads, java.util.function.Supplier<byte[]> coordinators) {
+      ReadEndpoints reads, java.util.function.Supplier<byte[]> coordinators, Operations operations) {
     super(InvocationType.NON_BLOCKING);
+    this.ops = new OpsEndpoints(operations);
     this.coordinators = coordinators;
     this.access = new Access(credentials);
     this.rates = rates;
@@ -157,6 +160,8 @@ public final class Api extends Handler.Abstract {
       Responses.jsonBytes(response, callback, 200, coordinators.get());
     } else if (RegistryEndpoints.serves(route.endpoint())) {
       registry.handle(route, body, response, callback);
+    } else if (OpsEndpoints.serves(route.endpoint())) {
+      ops.handle(route, request, response, callback);
     } else if (ScopeEndpoints.serves(route.endpoint())) {
       scopes.handle(route, body, response, callback);
     } else if (route.endpoint().forAgents()) {

@@ -67,12 +67,13 @@ public final class CoordinatorServer implements AutoCloseable {
    * @param port the port to bind, 0 for a free one
    * @param lastEventRun the previous run's event stream run, so this one numbers its events above it
    * @param coordinators the body of {@code GET /v1/coordinators}, made at each request
+   * @param operations what {@code /metrics} and {@code /v1/health/ready} answer
    * @throws IllegalStateException if the address is not loopback and TLS is off without allowInsecure
    * @throws UncheckedIOException if the port cannot be bound
    */
   public static CoordinatorServer start(CoordinatorSettings config, Fleet fleet, Credentials credentials,
       Deliveries deliveries, String incarnation, int port, long lastEventRun,
-      java.util.function.Supplier<byte[]> coordinators) {
+      java.util.function.Supplier<byte[]> coordinators, Operations operations) {
     checkTransportSecurity(config);
     QueuedThreadPool pool = new QueuedThreadPool(config.threads(), Math.min(2, config.threads()));
     pool.setName("fleet-http");
@@ -99,7 +100,8 @@ public final class CoordinatorServer implements AutoCloseable {
     AutoCloseable streamSubscription = fleet.subscribe(stream);
     Api handler = new Api(fleet, credentials, deliveries, new RateLimits(config.ticker(), config.requestsPerSecond(),
         config.burst()), config.limits(), pool, s.getScheduler(), incarnation, config.joinTokenListener(),
-        new ReadEndpoints(new TaskListing(fleet, config.ticker()), new TaskOutput(fleet), stream), coordinators);
+        new ReadEndpoints(new TaskListing(fleet, config.ticker()), new TaskOutput(fleet), stream), coordinators,
+        operations);
     s.setHandler(handler);
     try {
       s.start();

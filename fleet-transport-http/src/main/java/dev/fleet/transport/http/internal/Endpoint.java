@@ -44,7 +44,11 @@ enum Endpoint {
   APPROVE("approve", Who.ADMIN, Body.OPTIONAL, false),
   DISMISS_CLAIM("dismiss-claim", Who.ADMIN, Body.NONE, false),
   REGISTRY("registry", Who.ADMIN, Body.NONE, false),
-  IMPORT_REGISTRY("import-registry", Who.ADMIN, Body.REQUIRED, false);
+  IMPORT_REGISTRY("import-registry", Who.ADMIN, Body.REQUIRED, false),
+  // Anyone may ask; /metrics checks the metrics token itself (OpsEndpoints), as no principal holds it.
+  METRICS("metrics", Who.ANYONE, Body.NONE, false),
+  HEALTH_LIVE("health-live", Who.ANYONE, Body.NONE, true),
+  HEALTH_READY("health-ready", Who.ANYONE, Body.NONE, true);
 
   /** Who may call an endpoint. */
   enum Who { ANYONE, JOINER_OR_MACHINE, MACHINE, ADMIN, ADMIN_OR_MACHINE }

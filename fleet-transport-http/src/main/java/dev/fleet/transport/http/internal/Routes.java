@@ -16,6 +16,9 @@ final class Routes {
   record Route(Endpoint endpoint, String param) {}
 
   static Route route(String method, String path) {
+    if (path.equals("/metrics")) {
+      return only(method.toUpperCase(Locale.ROOT), "GET", Endpoint.METRICS, null);
+    }
     if (!path.startsWith("/v1/")) {
       throw Problem.notFound("no-such-endpoint", "no endpoint at " + WireMapping.abbreviate(path)
           + "; the API lives under /v1/");
@@ -64,6 +67,9 @@ final class Routes {
         }
       }
       case 2 -> {
+        if (s[0].equals("health") && (s[1].equals("live") || s[1].equals("ready"))) {
+          return only(m, "GET", s[1].equals("live") ? Endpoint.HEALTH_LIVE : Endpoint.HEALTH_READY, null);
+        }
         if (s[0].equals("tasks") && !s[1].isEmpty()) {
           return only(m, "GET", Endpoint.TASK, s[1]);
         }

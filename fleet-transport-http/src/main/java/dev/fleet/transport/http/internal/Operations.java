@@ -1,0 +1,42 @@
+package dev.fleet.transport.http.internal;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * What a coordinator tells its operators: the Prometheus text it serves at {@code /metrics} to whoever shows the
+ * metrics token, and why it is not ready, for {@code /v1/health/ready}.
+ *
+ * <p>Immutable and thread-safe if its suppliers are; they are asked at each request, on a request thread.
+ *
+ * @param metricsToken the bearer token {@code /metrics} asks for; null when metrics are not served
+ * @param metricsText the metrics in the Prometheus text format; null when metrics are not served
+ * @param notReady why the coordinator should not be sent work now, empty when it is ready
+ */
+public record Operations(String metricsToken, Supplier<String> metricsText, Supplier<Optional<String>> notReady) {
+  /** No metrics, and ready whenever it serves. */
+  public static final Operations NONE = new Operations(null, null, Optional::empty);
+
+  public Operations {
+    if ((metricsToken == null) != (metricsText == null)) {
+      throw new IllegalArgumentException("metrics need both a token and a text supplier, got token "
+          + (metricsToken == null ? "null" : "set") + " and text " + metricsText);
+    }
+    if (metricsToken != null && metricsToken.isBlank()) {
+      throw new IllegalArgumentException("the metrics token must not be blank");
+    }
+    Objects.requireNonNull(notReady, "notReady");
+  }
+
+  /** The same with metrics served. */
+  public Operations withMetrics(String token, Supplier<String> text) {
+    return new Operations(Objects.requireNonNull(token, "metrics token"), Objects.requireNonNull(text, "metrics text"),
+        notReady);
+  }
+
+  /** The same with readiness told by {@code why}. */
+  public Operations withReadiness(Supplier<Optional<String>> why) {
+    return new Operations(metricsToken, metricsText, why);
+  }
+}
