@@ -13,8 +13,11 @@ import java.util.stream.Stream;
 /**
  * One journal of {@link ReplicatedJournalBenchmark}, in a fresh temporary directory on {@code java.io.tmpdir}'s
  * file system, fsync on: {@code file}, the single-node {@link FileJournal}; {@code raft3}, a {@link RaftGroup} of
- * three nodes whose leader's {@link RaftJournal} is the journal. It also counts the bytes the journal's log
- * files hold (all three nodes' for {@code raft3}), which {@link JournalBytesProfiler} turns into bytes per op.
+ * three nodes whose leader's {@link RaftJournal} is the journal. It counts the bytes of the records appended
+ * (through a {@link CountingJournal}) and, for {@code raft3}, the bytes the three nodes' Raft logs hold, which
+ * {@link JournalBytesProfiler} turns into bytes per op. The file journal's log is not measured that way: it fills
+ * segments it preallocated with zeros, so its files do not grow as it writes; its frame format (24 bytes of
+ * header per record, docs/journal.md) says what it adds to a record.
  *
  * <p>Threading: created and closed by one thread; {@link #journal} is as thread-safe as a {@link Journal};
  * {@link #logBytes} may be called from any thread.
@@ -25,13 +28,13 @@ final class JournalUnderTest implements AutoCloseable {
 
   private final Path dir;
   private final List<Path> logDirs;
-  private final Journal journal;
+  private final CountingJournal journal;
   private final RaftGroup group;
 
   private JournalUnderTest(Path dir, List<Path> logDirs, Journal journal, RaftGroup group) {
     this.dir = dir;
     this.logDirs = logDirs;
-    this.journal = journal;
+    this.journal = new CountingJournal(journal);
     this.group = group;
   }
 
@@ -46,7 +49,7 @@ final class JournalUnderTest implements AutoCloseable {
     JournalUnderTest j = switch (kind) {
       case "file" -> {
         Path logDir = dir.resolve("journal");
-        yield new JournalUnderTest(dir, List.of(logDir), FileJournal.newBuilder(logDir).build(), null);
+        yield new JournalUnderTest(dir, List.of(), FileJournal.newBuilder(logDir).build(), null);
       }
       case "raft3" -> {
         RaftGroup group = new RaftGroup(3, dir);
@@ -62,8 +65,16 @@ final class JournalUnderTest implements AutoCloseable {
     return journal;
   }
 
-  /** The bytes in the journal's log directories now (every node's, for a Raft group). */
+  /** The bytes of the records appended so far. */
+  long recordBytes() {
+    return journal.recordBytes();
+  }
+
+  /** The bytes in the three Raft nodes' log directories now; -1 for the file journal. */
   long logBytes() {
+    if (group == null) {
+      return -1;
+    }
     long sum = 0;
     for (Path d : logDirs) {
       if (!Files.isDirectory(d)) {

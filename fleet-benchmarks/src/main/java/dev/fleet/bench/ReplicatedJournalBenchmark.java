@@ -38,15 +38,25 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  *
  * <p>The cost per event, from the profilers ({@code -prof dev.fleet.bench.CpuTimeProfiler -prof
- * dev.fleet.bench.JournalBytesProfiler}): {@code cpu.process.norm} is this whole JVM's CPU time per acknowledged
- * op, which for {@code raft3} is the leader's, both followers' (their log writes, their acknowledgements) and the
- * fleet's together, i.e. what the group spends on one submission; {@code log.bytes.norm} the bytes the op added
- * to the log files, summed over the three nodes for {@code raft3}. Both are totals over the group on one machine;
- * spread over three machines each node carries about a third of the log bytes, and the leader most of the CPU.
+ * dev.fleet.bench.JournalBytesProfiler}):
+ *
+ * <ul>
+ *   <li>{@code cpu.process.norm}: this whole JVM's CPU time per acknowledged op. For {@code raft3} that is the
+ *       leader's, both followers' (their log writes, their acknowledgements) and the fleet's together: what the
+ *       group spends on one submission, on one machine. Spread over three machines, the leader carries most of
+ *       it. On a shared machine whose cores are all busy, the ratio of the two journals' rates follows this ratio.
+ *   <li>{@code record.bytes.norm}: the bytes of the records the fleet appended per op (the same for both).
+ *   <li>{@code log.bytes.norm} ({@code raft3} only): what the three Raft logs grew by per op, summed over the
+ *       nodes, so each replicated byte counts three times. The file journal writes into preallocated segments,
+ *       so its files do not grow as it writes; it adds a 24-byte frame header to each record (docs/journal.md).
+ * </ul>
+ *
  * The loopback network costs no wire time here: on a LAN each commit waits one more round trip.
+ * {@code -Djava.net.preferIPv4Stack=true}: as the fleet-raft tests and the replicated-coordinator tests run JGroups.
  */
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Djava.net.preferIPv4Stack=true"})
-@Warmup(iterations = 2, time = 2)
+// JGroups' and jgroups-raft's code is still being compiled after two seconds on two shared cores.
+@Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 5, time = 2)
 public class ReplicatedJournalBenchmark {
 
