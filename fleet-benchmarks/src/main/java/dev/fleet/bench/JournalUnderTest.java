@@ -23,13 +23,17 @@ import java.util.stream.Stream;
  * {@link #logBytes} may be called from any thread.
  */
 final class JournalUnderTest implements AutoCloseable {
-  /** The journal the running benchmark writes to, for {@link JournalBytesProfiler}; null between trials. */
+  /**
+   * The journal the running benchmark writes to, for {@link JournalBytesProfiler}; it stays after {@link #close}
+   * (JMH tears the trial down inside its last iteration, before the profiler reads the counts).
+   */
   static volatile JournalUnderTest current;
 
   private final Path dir;
   private final List<Path> logDirs;
   private final CountingJournal journal;
   private final RaftGroup group;
+  private volatile long logBytesAtClose = -1;
 
   private JournalUnderTest(Path dir, List<Path> logDirs, Journal journal, RaftGroup group) {
     this.dir = dir;
@@ -70,10 +74,13 @@ final class JournalUnderTest implements AutoCloseable {
     return journal.recordBytes();
   }
 
-  /** The bytes in the three Raft nodes' log directories now; -1 for the file journal. */
+  /** The bytes in the three Raft nodes' log directories now (when closed: as they were); -1 for the file journal. */
   long logBytes() {
     if (group == null) {
       return -1;
+    }
+    if (logBytesAtClose >= 0) {
+      return logBytesAtClose;
     }
     long sum = 0;
     for (Path d : logDirs) {
@@ -92,10 +99,10 @@ final class JournalUnderTest implements AutoCloseable {
   /** Closes the journal (the fleet may have closed it already: closing twice is allowed), then the group. */
   @Override
   public void close() {
-    current = null;
     journal.close();
     if (group != null) {
       group.close();
+      logBytesAtClose = logBytes();
     }
     JournalBenchmark.delete(dir);
   }

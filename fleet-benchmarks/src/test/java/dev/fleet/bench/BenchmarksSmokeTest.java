@@ -40,6 +40,9 @@ class BenchmarksSmokeTest {
       "dev.fleet.bench.JournalBenchmark.batchOf100",
       "dev.fleet.bench.JournalBenchmark.replay",
       "dev.fleet.bench.PolicyBenchmark.plan",
+      "dev.fleet.bench.ReplicatedJournalBenchmark.appendSync64",
+      "dev.fleet.bench.ReplicatedJournalBenchmark.submit64",
+      "dev.fleet.bench.ReplicatedJournalBenchmark.submit64Latency",
       "dev.fleet.bench.HeartbeatBenchmark.sweep",
       "dev.fleet.bench.StrategyBenchmark.plan");
 
@@ -67,8 +70,8 @@ class BenchmarksSmokeTest {
       assertTrue(score > 0, name + " scored " + score);
     }
     assertEquals(new TreeSet<>(ALL), ran);
-    // six strategies, two tickers for each of the two ingest benchmarks
-    assertEquals(ALL.size() + 5 + 1 + 1, results.size());
+    // six strategies, two tickers for each of the two ingest benchmarks, two journals for each replicated one
+    assertEquals(ALL.size() + 5 + 1 + 1 + 3, results.size());
   }
 
   @Test
