@@ -53,6 +53,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * The loopback network costs no wire time here: on a LAN each commit waits one more round trip.
  * {@code -Djava.net.preferIPv4Stack=true}: as the fleet-raft tests and the replicated-coordinator tests run JGroups.
+ *
+ * <p>Threading: JMH's. Each state is set up and torn down by one thread and shared by the 64 benchmark threads
+ * (the fleet and the journals are thread-safe).
  */
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Djava.net.preferIPv4Stack=true"})
 // JGroups' and jgroups-raft's code is still being compiled after two seconds on two shared cores.
