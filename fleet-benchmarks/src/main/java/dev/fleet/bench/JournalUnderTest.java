@@ -57,7 +57,13 @@ final class JournalUnderTest implements AutoCloseable {
       }
       case "raft3" -> {
         RaftGroup group = new RaftGroup(3, dir);
-        yield new JournalUnderTest(dir, group.logDirs(), group.awaitLeader(30_000), group);
+        try {
+          yield new JournalUnderTest(dir, group.logDirs(), group.awaitLeader(30_000), group);
+        } catch (RuntimeException e) {
+          group.close();
+          JournalBenchmark.delete(dir);
+          throw e;
+        }
       }
       default -> throw new IllegalArgumentException("journal must be file or raft3, was '" + kind + "'");
     };

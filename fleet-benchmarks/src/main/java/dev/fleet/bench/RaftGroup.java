@@ -37,7 +37,12 @@ final class RaftGroup implements AutoCloseable {
       nodes.add(b.build());
       logDirs.add(logDir);
     }
-    nodes.forEach(RaftJournal::start);
+    try {
+      nodes.forEach(RaftJournal::start);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
   }
 
   /** The leader, once every node names the same one (the fleet or the benchmark opens its journal on it). */
