@@ -40,6 +40,9 @@ class BenchmarksSmokeTest {
       "dev.fleet.bench.JournalBenchmark.batchOf100",
       "dev.fleet.bench.JournalBenchmark.replay",
       "dev.fleet.bench.PolicyBenchmark.plan",
+      "dev.fleet.bench.ReplicatedJournalBenchmark.appendSync64",
+      "dev.fleet.bench.ReplicatedJournalBenchmark.submit64",
+      "dev.fleet.bench.ReplicatedJournalBenchmark.submit64Latency",
       "dev.fleet.bench.HeartbeatBenchmark.sweep",
       "dev.fleet.bench.StrategyBenchmark.plan",
       "dev.fleet.bench.MetricsBenchmark.plan",
@@ -70,8 +73,8 @@ class BenchmarksSmokeTest {
     }
     assertEquals(new TreeSet<>(ALL), ran);
     // six strategies, two tickers for each of the two ingest benchmarks, three metrics settings for each of the two
-    // MetricsBenchmark ones
-    assertEquals(ALL.size() + 5 + 1 + 1 + 2 + 2, results.size());
+    // MetricsBenchmark ones, two journals for each replicated one
+    assertEquals(ALL.size() + 5 + 1 + 1 + 2 + 2 + 3, results.size());
   }
 
   @Test

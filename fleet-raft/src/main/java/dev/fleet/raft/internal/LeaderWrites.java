@@ -19,9 +19,17 @@ import org.jgroups.raft.Options;
 
 /**
  * The leader's side of the journal: it buffers appended records and commits them through Raft in batches, one
- * Raft log entry per batch (group commit: every {@code sync} that arrives while a batch is in flight waits for
- * the next one, which carries all their records). Once the node stops being the leader of the term it opened
- * in, the journal is fenced: the waiting syncs and every later write throw.
+ * Raft log entry per batch (group commit: a {@code sync} submits what is pending unless {@value #MAX_IN_FLIGHT}
+ * batches are in flight; then it waits for the oldest, and the first sync to wake submits everything appended
+ * meanwhile as one batch). Once the node stops being the leader of the term it opened in, the journal is fenced:
+ * the waiting syncs and every later write throw.
+ *
+ * <p>Batches in flight together cannot leave a hole that a later one is acknowledged over: they reach Raft's
+ * queue in position order (under the lock), jgroups-raft commits and completes them in log order on its single
+ * thread, and a batch that fails there fails every other batch in flight before that thread commits anything
+ * else ({@link #fail}, run inline by the failed future). A later batch that Raft still commits after an earlier
+ * one was dropped (this node stepped down and was elected again) starts past the applied position, so every
+ * node's {@link CommittedLog} refuses it alike and its sync fails.
  *
  * <p>Threading: {@link #append} takes a short lock and never blocks on I/O or the network; {@link #sync} and
  * {@link #snapshot} submit under that lock (so entries reach Raft in position order) and wait outside it;
@@ -29,6 +37,13 @@ import org.jgroups.raft.Options;
  */
 public final class LeaderWrites {
   private static final Options NO_RESPONSE = Options.create(true);
+  /**
+   * Batches in flight at once. Two let the leader write and send the next batch while the previous one waits
+   * for a follower's acknowledgement, so a sync does not wait for a whole batch it missed before its own starts;
+   * more make smaller batches (jgroups-raft's single thread does the leader's fsync, so a third batch only delays
+   * the acknowledgements of the first two), and cost more per record. Measured in ReplicatedJournalBenchmark.
+   */
+  static final int MAX_IN_FLIGHT = 2;
 
   private final String node;
   private final RAFT raft;
@@ -131,14 +146,14 @@ public final class LeaderWrites {
           covers = true;
         } else if (target >= pendingFirst) {
           // inFlight shrinks on jgroups-raft's thread; read it once.
-          var last = inFlight.lastEntry();
-          if (last == null) {
+          var oldest = inFlight.firstEntry();
+          if (oldest == null || inFlight.size() < MAX_IN_FLIGHT) {
             batch = submitPending();
             covers = true;
           } else {
-            // Group commit: one batch in flight at a time. Records appended meanwhile wait for it to commit,
-            // then go out together in the next batch, submitted by the first sync to wake.
-            batch = last.getValue();
+            // Group commit: at most MAX_IN_FLIGHT batches in flight. Records appended meanwhile wait for the
+            // oldest to commit, then go out together in the next batch, submitted by the first sync to wake.
+            batch = oldest.getValue();
             covers = false;
           }
         } else { // its batch completed while we took the lock: committed, or the journal failed
@@ -207,24 +222,32 @@ public final class LeaderWrites {
   }
 
   private CompletableFuture<byte[]> submitPending() {
-    long end = pendingFirst + pending.size() - 1;
-    byte[] entry = Entries.records(pendingFirst, pending);
-    CompletableFuture<byte[]> f = submit(entry, "records " + pendingFirst + ".." + end);
-    inFlight.put(end, f);
     long first = pendingFirst;
-    f.whenComplete((r, t) -> {
-      if (t == null) {
+    long end = first + pending.size() - 1;
+    byte[] entry = Entries.records(first, pending);
+    CompletableFuture<byte[]> inRaft = submit(entry, "records " + first + ".." + end);
+    // Waiters wait on this one, completed only once committed is up to date and the records were applied.
+    CompletableFuture<byte[]> batch = new CompletableFuture<>();
+    inFlight.put(end, batch);
+    inRaft.whenComplete((r, t) -> {
+      // jgroups-raft completes an entry's future right after applying it here, on the same thread.
+      if (t == null && log.position() >= end) {
         committed.accumulateAndGet(end, Math::max);
-      } else {
-        // A later batch must not be acknowledged over this one's hole: the journal stops here.
-        fail(new JournalException(node + ": records " + first + ".." + end + " were not committed: "
-            + t.getMessage() + "; the journal accepts no more writes", t));
+        inFlight.remove(end);
+        batch.complete(r);
+        return;
       }
+      String why = t != null ? t.getMessage() : "committed but skipped, as it did not follow the records applied "
+          + "before it (ending at " + log.position() + ")";
+      // A later batch must not be acknowledged over this one's hole: the journal stops here.
+      JournalException e = fail(new JournalException(node + ": records " + first + ".." + end
+          + " were not committed: " + why + "; the journal accepts no more writes", t));
       inFlight.remove(end);
+      batch.completeExceptionally(e);
     });
     pending = new ArrayList<>();
     pendingFirst = end + 1;
-    return f;
+    return batch;
   }
 
   private CompletableFuture<byte[]> submit(byte[] entry, String what) {

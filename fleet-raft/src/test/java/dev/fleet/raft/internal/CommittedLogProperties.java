@@ -105,6 +105,55 @@ class CommittedLogProperties {
     assertEquals(laggingStream.position, all.position());
   }
 
+  /**
+   * With two batches in flight, a batch can be committed after the one before it was dropped: it does not start
+   * right after the applied records. Every node skips it, whether it applies it live or replays it after a
+   * restart, and ends with the same records as if it had never been committed.
+   */
+  @Property(tries = 300)
+  void aBatchThatDoesNotFollowTheAppliedRecordsIsSkippedAlikeByEveryNode(@ForAll("steps") List<Step> steps,
+      @ForAll @IntRange(min = 0, max = 40) int strayAt, @ForAll @IntRange(min = -3, max = 4) int offset,
+      @ForAll @IntRange(min = 0, max = 41) int restartAt) throws Exception {
+    List<byte[]> entries = entries(steps);
+    int at = Math.min(strayAt, entries.size());
+    CommittedLog before = new CommittedLog("before", () -> { });
+    for (byte[] e : entries.subList(0, at)) {
+      before.apply(e, 0, e.length, false);
+    }
+    // offset 0 would be the next batch, a legitimate one; anything else does not follow
+    long first = before.position() + 1 + (offset >= 0 ? offset + 1 : offset);
+    List<byte[]> withStray = new ArrayList<>(entries);
+    withStray.add(at, Entries.records(first, List.of(bytes("stray"), bytes("stray"))));
+
+    CommittedLog clean = new CommittedLog("clean", () -> { });
+    for (byte[] e : entries) {
+      clean.apply(e, 0, e.length, false);
+    }
+    CommittedLog live = new CommittedLog("live", () -> { });
+    Stream liveStream = new Stream();
+    live.subscribe(liveStream);
+    for (byte[] e : withStray) {
+      live.apply(e, 0, e.length, false);
+    }
+    int restart = Math.min(restartAt, withStray.size());
+    CommittedLog snapshotted = new CommittedLog("restarted", () -> { });
+    for (byte[] e : withStray.subList(0, restart)) {
+      snapshotted.apply(e, 0, e.length, false);
+    }
+    CommittedLog restarted = new CommittedLog("restarted", () -> { });
+    restarted.readContentFrom(roundTrip(snapshotted));
+    for (byte[] e : withStray.subList(restart, withStray.size())) {
+      restarted.apply(e, 0, e.length, false);
+    }
+
+    List<String> expected = replay(clean);
+    assertEquals(expected, replay(live), "a node that applied the stray batch live");
+    assertEquals(expected, replay(restarted), "a node that replayed it after a restart");
+    assertEquals(clean.position(), live.position());
+    assertEquals(clean.position(), restarted.position());
+    assertEquals(clean.position(), liveStream.position, "listeners were told no stray record");
+  }
+
   private static DataInputStream roundTrip(CommittedLog log) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
