@@ -91,7 +91,7 @@ final class ClusterRun implements RaftGroup.Watcher {
     this.intervalNanos = sim.interval.toNanos();
     SplittableRandom root = new SplittableRandom(sim.seed);
     this.workload = root.split();
-    this.network = new SimNetwork(sim.nodes, scheduler, root.split(), LATENCY, sim.dropShare, sim.delayShare,
+    this.network = new SimNetwork(sim.nodes, scheduler, root.split(), sim.latency, sim.dropShare, sim.delayShare,
         sim.maxDelay);
     this.group = new RaftGroup(sim.nodes, scheduler, ticker, network, sim.electionTimeout, sim.raftHeartbeat,
         sim.flaws, this, root.split());
@@ -286,9 +286,9 @@ final class ClusterRun implements RaftGroup.Watcher {
   // ------------------------------------------------------------------ faults
 
   private void apply(ClusterFault f) {
-    int target = f.node() == ClusterFault.LEADER ? leader() : f.node();
+    int target = f.node() == ClusterFault.LEADER ? leader() : f.node() == ClusterFault.FOLLOWER ? follower() : f.node();
     if (target < 0) {
-      applied.add(f + ": no leader, nothing happened");
+      applied.add(f + ": no such node, nothing happened");
       return;
     }
     RaftNode raft = group.nodes[target];
@@ -315,7 +315,7 @@ final class ClusterRun implements RaftGroup.Watcher {
     }
   }
 
-  /** The node that leads now with a fleet, preferring the highest term; -1 if none. */
+  /** The node that leads now, preferring the highest term; -1 if none. */
   private int leader() {
     int best = -1;
     for (Node n : nodes) {
@@ -324,6 +324,16 @@ final class ClusterRun implements RaftGroup.Watcher {
       }
     }
     return best;
+  }
+
+  /** The lowest-numbered running node that does not lead; -1 if none. */
+  private int follower() {
+    for (Node n : nodes) {
+      if (!n.raft.leads() && !n.raft.crashed && !n.raft.paused) {
+        return n.raft.id;
+      }
+    }
+    return -1;
   }
 
   /** Faults stop: every node up, the network calm, nothing cut off. */
@@ -342,11 +352,15 @@ final class ClusterRun implements RaftGroup.Watcher {
       return false;
     }
     Fleet f = nodes[l].fleet;
-    for (TaskId id : acknowledged) {
-      Optional<TaskStatus> s = f.dispatcher().status(id);
-      if (s.isEmpty() || !s.get().state().isFinal()) {
-        return false;
+    try {
+      for (TaskId id : acknowledged) {
+        Optional<TaskStatus> s = f.dispatcher().status(id);
+        if (s.isEmpty() || !s.get().state().isFinal()) {
+          return false;
+        }
       }
+    } catch (JournalException e) {
+      return false; // its journal failed just now: it is stepping down
     }
     return true;
   }
@@ -399,6 +413,10 @@ final class ClusterRun implements RaftGroup.Watcher {
   private ClusterResult result() {
     int l = leader();
     Fleet f = l < 0 ? null : nodes[l].fleet;
+    if (f == null || nodes[l].raft.journal.failure().isPresent()) {
+      l = -1;
+      f = null;
+    }
     Map<TaskId, Optional<TaskStatus>> finals = new LinkedHashMap<>();
     for (TaskId id : acknowledged) {
       finals.put(id, f == null ? Optional.empty() : f.dispatcher().status(id));

@@ -141,6 +141,9 @@ final class NodeJournal implements Journal {
     long covers = position == 0 ? 0 : indexOf.get((int) position - 1);
     long index = node.appendOwn(Entry.snapshot(term, records, covers));
     if (!leadsMyTerm() || !node.replicateNow(index)) {
+      if (leadsMyTerm()) {
+        node.stepDown("node n" + node.id + " could not commit a snapshot in term " + term);
+      }
       fence("the snapshot at position " + position + " was not committed in term " + term);
       throw failure;
     }
