@@ -70,6 +70,23 @@ public record ClusterResult(
     return stats.getOrDefault(name, 0);
   }
 
+  /**
+   * How many tasks ended with a result on the final leader though no fleet acknowledged one to the agent: the
+   * sync behind the result threw, yet the record had reached followers and a later leader committed and replayed
+   * it (the agent's next report of it was then refused as stale).
+   */
+  public int resultsKeptWithoutAcknowledgement() {
+    Set<TaskId> accepted = new java.util.HashSet<>();
+    acceptances.forEach(a -> accepted.add(a.task()));
+    int n = 0;
+    for (Map.Entry<TaskId, Optional<TaskStatus>> e : finalStatuses.entrySet()) {
+      if (e.getValue().isPresent() && e.getValue().get().result().isPresent() && !accepted.contains(e.getKey())) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** The distinct terms in which some fleet delivered an assignment. */
   public Set<Long> dispatchingTerms() {
     return Set.copyOf(deliveries.stream().map(Delivery::term).toList());

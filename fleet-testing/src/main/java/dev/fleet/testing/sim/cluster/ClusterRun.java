@@ -35,7 +35,7 @@ import java.util.TreeMap;
  */
 final class ClusterRun implements RaftGroup.Watcher {
   static final long START_NANOS = 1_000_000_000_000L;
-  /** How long a deposed leader takes to notice and close its fleet (the real coordinator checks every 50 ms). */
+  /** How long a node takes to notice a new role (the real coordinator checks every 50 ms). */
   private static final Duration NOTICE = Duration.ofMillis(50);
   private static final Duration LATENCY = Duration.ofMillis(2);
   private static final Duration SETTLE_STEP = Duration.ofSeconds(5);
@@ -162,7 +162,8 @@ final class ClusterRun implements RaftGroup.Watcher {
   public void elected(RaftNode raft) {
     int life = raft.life;
     long term = raft.term;
-    scheduler.schedule(() -> raft.run(() -> takeOver(nodes[raft.id], term), life), Duration.ZERO);
+    // The real coordinator notices its new role within its 50 ms check, then builds the fleet.
+    scheduler.schedule(() -> raft.run(() -> takeOver(nodes[raft.id], term), life), NOTICE);
   }
 
   @Override
