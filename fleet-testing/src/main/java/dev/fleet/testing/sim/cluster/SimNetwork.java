@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * partition never arrives; otherwise it is dropped with probability {@code dropShare}, delayed by up to
  * {@code maxDelay} with probability {@code delayShare} (so it may arrive after a term change, or after later
  * messages), and else arrives after {@code latency}. Whether a message is lost or late is drawn from the run's
- * seed, never from what the nodes decide.
+ * seed, so a seed gives the same run.
  *
  * <p>Not thread-safe: used on the simulation's one thread.
  */
@@ -90,7 +90,7 @@ final class SimNetwork {
   }
 
   /** Sends {@code m} from {@code from} to be handled by {@code to} later, if it is not lost. */
-  <M> void send(int from, int to, M m, Consumer<M> to_) {
+  <M> void send(int from, int to, M m, Consumer<M> handler) {
     if (!connected(from, to)) {
       return;
     }
@@ -98,7 +98,7 @@ final class SimNetwork {
     if (f == Fate.LOST) {
       return;
     }
-    later(m, to_, f);
+    later(m, handler, f);
   }
 
   /** Hands {@code m} over after the latency, or after a random delay for a late one. */
