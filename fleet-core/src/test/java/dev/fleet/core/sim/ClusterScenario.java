@@ -96,6 +96,7 @@ record ClusterScenario(long seed, int nodes, int machines, int seconds, double d
     all.addAll(ClusterInvariants.atMostOneAcceptedResult(r));
     all.addAll(ClusterInvariants.oneDispatcherPerTerm(r));
     all.addAll(ClusterInvariants.deliveredAttemptsWereCommitted(r));
+    all.addAll(ClusterInvariants.noTaskRunsOnTwoMachinesAtOnce(r));
     for (String a : r.anomalies()) {
       all.add("anomaly: " + a);
     }

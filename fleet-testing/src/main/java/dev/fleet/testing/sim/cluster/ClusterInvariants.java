@@ -109,6 +109,41 @@ public final class ClusterInvariants {
     return out;
   }
 
+  /**
+   * No task runs on two machines at once, except where the fleet had judged the first machine gone: an attempt
+   * the final leader's history ends with its machine going offline may still run there until the agent hears,
+   * as after a partition with one coordinator. A leader change alone must never start a second run.
+   */
+  public static List<String> noTaskRunsOnTwoMachinesAtOnce(ClusterResult r) {
+    List<String> out = new ArrayList<>();
+    for (ClusterResult.Overlap o : r.overlaps()) {
+      if (!judgedOffline(r, o)) {
+        out.add(o.task() + " attempt " + o.attempt() + " started on " + o.machine() + " at " + seconds(o.atNanos())
+            + " while " + o.alsoOn() + " ran attempt " + o.alsoAttempt() + "; history "
+            + r.finalStatuses().getOrDefault(o.task(), Optional.empty()).map(TaskStatus::attempts).orElse(List.of()));
+      }
+    }
+    return out;
+  }
+
+  /** Whether the final leader's history ends the overlapped attempt with its machine going offline. */
+  static boolean judgedOffline(ClusterResult r, ClusterResult.Overlap o) {
+    Optional<TaskStatus> s = r.finalStatuses().getOrDefault(o.task(), Optional.empty());
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (Attempt a : s.get().attempts()) {
+      if (a.number() == o.alsoAttempt() && a.machine().equals(o.alsoOn())) {
+        return a.ending() != null && a.ending().contains(o.alsoOn() + " went offline");
+      }
+    }
+    return false;
+  }
+
+  private static String seconds(long nanos) {
+    return String.format(java.util.Locale.ROOT, "%.3fs", (nanos - ClusterRun.START_NANOS) / 1e9);
+  }
+
   /** The first {@code n} violations and how many there were, for an assertion message. */
   public static String summary(List<String> violations, int n, ClusterResult r) {
     StringBuilder sb = new StringBuilder(violations.size() + " violations in " + r + ":");

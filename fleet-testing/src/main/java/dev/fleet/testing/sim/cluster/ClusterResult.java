@@ -40,7 +40,7 @@ public record ClusterResult(
     Map<TaskId, Optional<TaskStatus>> finalStatuses,
     List<Delivery> deliveries,
     List<Acceptance> acceptances,
-    List<String> overlaps,
+    List<Overlap> overlaps,
     List<String> anomalies,
     List<String> leaderships,
     Map<String, Integer> stats,
@@ -51,6 +51,10 @@ public record ClusterResult(
 
   /** A fleet on {@code node}, opened in {@code term}, accepted a result. */
   public record Acceptance(int node, long term, TaskId task, int attempt, MachineId machine, boolean succeeded,
+      long atNanos) {}
+
+  /** Machine {@code machine} started attempt {@code attempt} of a task while {@code alsoOn} ran {@code alsoAttempt}. */
+  public record Overlap(TaskId task, MachineId machine, int attempt, MachineId alsoOn, int alsoAttempt,
       long atNanos) {}
 
   public ClusterResult {

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,8 +72,9 @@ final class ClusterRun implements RaftGroup.Watcher {
   private final List<TaskId> acknowledged = new ArrayList<>();
   private final List<ClusterResult.Delivery> deliveries = new ArrayList<>();
   private final List<ClusterResult.Acceptance> acceptances = new ArrayList<>();
-  private final Map<TaskId, Set<MachineId>> runningOn = new HashMap<>();
-  private final List<String> overlaps = new ArrayList<>();
+  /** Which machines run which attempt of each task, as the agents know it. */
+  private final Map<TaskId, Map<MachineId, Integer>> runningOn = new HashMap<>();
+  private final List<ClusterResult.Overlap> overlaps = new ArrayList<>();
   private final List<String> anomalies = new ArrayList<>();
   private final List<String> applied = new ArrayList<>();
   private final Map<String, Integer> stats = new TreeMap<>();
@@ -269,16 +269,17 @@ final class ClusterRun implements RaftGroup.Watcher {
   }
 
   void startedRunning(ClusterAgent agent, Assignment a) {
-    Set<MachineId> on = runningOn.computeIfAbsent(a.task().id(), k -> new LinkedHashSet<>());
-    if (!on.isEmpty() && !on.contains(agent.id)) {
-      overlaps.add(String.format(java.util.Locale.ROOT, "%.3fs: ", (now() - START_NANOS) / 1e9) + a.task().id()
-          + " attempt " + a.attempt() + " started on " + agent.id + " while " + on + " ran it");
-    }
-    on.add(agent.id);
+    Map<MachineId, Integer> on = runningOn.computeIfAbsent(a.task().id(), k -> new LinkedHashMap<>());
+    on.forEach((m, attempt) -> {
+      if (!m.equals(agent.id)) {
+        overlaps.add(new ClusterResult.Overlap(a.task().id(), agent.id, a.attempt(), m, attempt, now()));
+      }
+    });
+    on.put(agent.id, a.attempt());
   }
 
   void stoppedRunning(ClusterAgent agent, Assignment a) {
-    Set<MachineId> on = runningOn.get(a.task().id());
+    Map<MachineId, Integer> on = runningOn.get(a.task().id());
     if (on != null) {
       on.remove(agent.id);
     }
