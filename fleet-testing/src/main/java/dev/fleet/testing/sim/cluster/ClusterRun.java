@@ -44,8 +44,14 @@ final class ClusterRun implements RaftGroup.Watcher {
     final RaftNode raft;
     Fleet fleet;
     long fleetTerm;
-    /** The agents cannot reach it (an isolation that cut the agents off too). */
-    boolean agentsCut;
+    /** How many isolations that cut the agents off too are in force: while any is, agents cannot reach it. */
+    int agentCuts;
+    /** What its fleet told agents while they could not reach it: they fetch it when they can again. */
+    final List<Runnable> heldForAgents = new ArrayList<>();
+
+    boolean agentsCut() {
+      return agentCuts > 0;
+    }
 
     Node(RaftNode raft) {
       this.raft = raft;
@@ -84,7 +90,6 @@ final class ClusterRun implements RaftGroup.Watcher {
   private int takeoversFailed;
   private int submitted;
   private boolean arriving = true;
-  private long runEnd;
 
   ClusterRun(ClusterSimulator sim) {
     this.sim = sim;
@@ -141,7 +146,7 @@ final class ClusterRun implements RaftGroup.Watcher {
       scheduleArrival();
       scheduleClientTick();
       scheduler.advance(sim.duration);
-      runEnd = now();
+      long runEnd = now();
       arriving = false;
       settle();
       long settleBy = runEnd + sim.settleLimit.toNanos();
@@ -236,20 +241,45 @@ final class ClusterRun implements RaftGroup.Watcher {
       @Override
       public void deliver(Assignment a) {
         deliveries.add(new ClusterResult.Delivery(node, term, a.task().id(), a.attempt(), a.machine(), now()));
-        ClusterAgent agent = agentOf(a.machine());
-        if (agent != null && !nodes[node].agentsCut) {
-          scheduler.schedule(() -> agent.receive(a), LATENCY);
-        }
+        toAgent(node, term, a.machine(), agent -> agent.receive(a));
       }
 
       @Override
       public void withdraw(Assignment a, String reason) {
-        ClusterAgent agent = agentOf(a.machine());
-        if (agent != null && !nodes[node].agentsCut) {
-          scheduler.schedule(() -> agent.withdrawn(a), LATENCY);
-        }
+        toAgent(node, term, a.machine(), agent -> agent.withdrawn(a));
       }
     };
+  }
+
+  /**
+   * A message from the fleet of {@code term} on {@code node} to an agent: it arrives after the latency, or, while
+   * the agents cannot reach the node, once they can again, if that fleet still serves then (as an agent fetching
+   * its assignments from the coordinator would get them).
+   */
+  private void toAgent(int node, long term, MachineId machine, java.util.function.Consumer<ClusterAgent> message) {
+    ClusterAgent agent = agentOf(machine);
+    if (agent == null) {
+      return;
+    }
+    Node n = nodes[node];
+    Fleet f = n.fleet;
+    Runnable send = () -> scheduler.schedule(() -> message.accept(agent), LATENCY);
+    if (!n.agentsCut()) {
+      send.run();
+    } else {
+      n.heldForAgents.add(() -> {
+        if (n.fleet == f && n.fleetTerm == term) {
+          send.run();
+        }
+      });
+    }
+  }
+
+  /** The agents can reach {@code n} again: what its fleet told them meanwhile goes out. */
+  private void agentsBack(Node n) {
+    List<Runnable> held = new ArrayList<>(n.heldForAgents);
+    n.heldForAgents.clear();
+    held.forEach(Runnable::run);
   }
 
   private ClusterAgent agentOf(MachineId m) {
@@ -305,12 +335,15 @@ final class ClusterRun implements RaftGroup.Watcher {
         scheduler.schedule(raft::resume, f.duration());
       }
       case ISOLATE -> {
-        int number = network.partition(new int[] {target});
-        nodes[target].agentsCut = f.agentsToo();
+        Node n = nodes[target];
+        network.isolate(target);
+        if (f.agentsToo()) {
+          n.agentCuts++;
+        }
         scheduler.schedule(() -> {
-          network.heal(number);
-          if (network.side(target) == 0) {
-            nodes[target].agentsCut = false;
+          network.rejoin(target);
+          if (f.agentsToo() && n.agentCuts > 0 && --n.agentCuts == 0) {
+            agentsBack(n);
           }
         }, f.duration());
       }
@@ -342,7 +375,8 @@ final class ClusterRun implements RaftGroup.Watcher {
   private void settle() {
     network.calm();
     for (Node n : nodes) {
-      n.agentsCut = false;
+      n.agentCuts = 0;
+      agentsBack(n);
       n.raft.resume();
       n.raft.restart();
     }

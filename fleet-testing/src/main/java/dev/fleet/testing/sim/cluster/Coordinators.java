@@ -35,7 +35,7 @@ final class Coordinators {
   /** One call to one node. */
   <T> Reply<T> call(int node, boolean fromAgent, Function<Fleet, T> op) {
     ClusterRun.Node n = run.node(node);
-    if (n.raft.crashed || n.raft.paused || (fromAgent && n.agentsCut)) {
+    if (n.raft.crashed || n.raft.paused || (fromAgent && n.agentsCut())) {
       return new Reply<>(Kind.UNREACHABLE, null, node, 0, -1);
     }
     if (n.fleet == null) {

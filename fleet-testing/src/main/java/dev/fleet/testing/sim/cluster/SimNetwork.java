@@ -7,8 +7,8 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * The fake network between the simulated coordinators: a message between two nodes on different sides of a
- * partition never arrives; otherwise it is dropped with probability {@code dropShare}, delayed by up to
+ * The fake network between the simulated coordinators: a message to or from a node cut off by an isolation never
+ * arrives (isolations may overlap: each node stays cut off until every isolation of it has ended); otherwise it is dropped with probability {@code dropShare}, delayed by up to
  * {@code maxDelay} with probability {@code delayShare} (so it may arrive after a term change, or after later
  * messages), and else arrives after {@code latency}. Whether a message is lost or late is drawn from the run's
  * seed, so a seed gives the same run.
@@ -22,11 +22,11 @@ final class SimNetwork {
   private final Scheduler scheduler;
   private final SplittableRandom random;
   private final Duration latency;
-  private final int[] side;
+  /** How many isolations of each node are in force. */
+  private final int[] cuts;
   private double dropShare;
   private double delayShare;
   private final Duration maxDelay;
-  private int partitions;
   int dropped;
   int delayed;
 
@@ -35,7 +35,7 @@ final class SimNetwork {
     this.scheduler = scheduler;
     this.random = random;
     this.latency = latency;
-    this.side = new int[nodes];
+    this.cuts = new int[nodes];
     this.dropShare = dropShare;
     this.delayShare = delayShare;
     this.maxDelay = maxDelay;
@@ -43,27 +43,23 @@ final class SimNetwork {
 
   /** Whether a message from {@code a} can reach {@code b} now. */
   boolean connected(int a, int b) {
-    return side[a] == side[b];
+    return a == b || (cuts[a] == 0 && cuts[b] == 0);
   }
 
-  /** The side of node {@code n}: 0 unless it is cut off by a partition. */
-  int side(int n) {
-    return side[n];
+  /** Whether node {@code n} is cut off now. */
+  boolean isolated(int n) {
+    return cuts[n] > 0;
   }
 
-  /** Cuts {@code isolated} off from the rest until {@link #heal(int)} with the number this returns. */
-  int partition(int[] isolated) {
-    Arrays.fill(side, 0);
-    for (int n : isolated) {
-      side[n] = 1;
-    }
-    return ++partitions;
+  /** Cuts node {@code n} off from the others until a matching {@link #rejoin}. */
+  void isolate(int n) {
+    cuts[n]++;
   }
 
-  /** Ends partition {@code number}, unless a later one replaced it. */
-  void heal(int number) {
-    if (number == partitions) {
-      Arrays.fill(side, 0);
+  /** Ends one isolation of node {@code n}; it is connected again once none is left. */
+  void rejoin(int n) {
+    if (cuts[n] > 0) {
+      cuts[n]--;
     }
   }
 
@@ -71,8 +67,7 @@ final class SimNetwork {
   void calm() {
     dropShare = 0;
     delayShare = 0;
-    partitions++;
-    Arrays.fill(side, 0);
+    Arrays.fill(cuts, 0);
   }
 
   /** Draws the fate of one message between two connected nodes. */
