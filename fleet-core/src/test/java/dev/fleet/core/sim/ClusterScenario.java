@@ -57,6 +57,11 @@ record ClusterScenario(long seed, int nodes, int machines, int seconds, double d
   }
 
   ClusterSimulator simulator(Set<ClusterFlaw> flaws) {
+    return builder(flaws).build();
+  }
+
+  /** The simulator of this scenario, still open to changes. */
+  ClusterSimulator.Builder builder(Set<ClusterFlaw> flaws) {
     Duration interval = Duration.ofSeconds(1);
     return ClusterSimulator.newBuilder(ClusterFleets.core(interval, snapshotEvery))
         .seed(seed)
@@ -67,8 +72,7 @@ record ClusterScenario(long seed, int nodes, int machines, int seconds, double d
         .tasksPerMinute(40)
         .network(drop, delay, Duration.ofSeconds(3))
         .faults(faults)
-        .flaws(flaws)
-        .build();
+        .flaws(flaws);
   }
 
   ClusterResult run() {

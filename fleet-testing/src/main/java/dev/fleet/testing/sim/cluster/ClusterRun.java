@@ -44,6 +44,8 @@ final class ClusterRun implements RaftGroup.Watcher {
     final RaftNode raft;
     Fleet fleet;
     long fleetTerm;
+    /** When its Raft member last lost the term its fleet was opened in. */
+    long lostTermAt = Long.MIN_VALUE / 2;
     /** How many isolations that cut the agents off too are in force: while any is, agents cannot reach it. */
     int agentCuts;
     /** What its fleet told agents while they could not reach it: they fetch it when they can again. */
@@ -65,6 +67,7 @@ final class ClusterRun implements RaftGroup.Watcher {
   final FakeTicker ticker = new FakeTicker(START_NANOS);
   final ManualScheduler scheduler = new ManualScheduler(ticker);
   final long intervalNanos;
+  final long stepDownGapNanos;
   final Coordinators coordinators = new Coordinators(this);
   private final SimNetwork network;
   private final RaftGroup group;
@@ -94,6 +97,7 @@ final class ClusterRun implements RaftGroup.Watcher {
   ClusterRun(ClusterSimulator sim) {
     this.sim = sim;
     this.intervalNanos = sim.interval.toNanos();
+    this.stepDownGapNanos = sim.stepDownGap.toNanos();
     SplittableRandom root = new SplittableRandom(sim.seed);
     this.workload = root.split();
     this.network = new SimNetwork(sim.nodes, scheduler, root.split(), sim.latency, sim.dropShare, sim.delayShare,
@@ -174,6 +178,7 @@ final class ClusterRun implements RaftGroup.Watcher {
   @Override
   public void deposed(RaftNode raft) {
     Node n = nodes[raft.id];
+    n.lostTermAt = now();
     Fleet f = n.fleet;
     if (f != null) {
       int life = raft.life;
@@ -181,7 +186,7 @@ final class ClusterRun implements RaftGroup.Watcher {
         if (n.fleet == f) {
           closeFleet(n);
         }
-      }, life), NOTICE);
+      }, life), NOTICE.compareTo(sim.stepDownGap) >= 0 ? NOTICE : sim.stepDownGap);
     }
   }
 

@@ -35,6 +35,7 @@ public final class ClusterSimulator {
   final double delayShare;
   final Duration maxDelay;
   final Duration latency;
+  final Duration stepDownGap;
   final Duration electionTimeout;
   final Duration raftHeartbeat;
   final List<ClusterFault> faults;
@@ -53,6 +54,7 @@ public final class ClusterSimulator {
     this.delayShare = b.delayShare;
     this.maxDelay = b.maxDelay;
     this.latency = b.latency;
+    this.stepDownGap = b.stepDownGap;
     this.electionTimeout = b.electionTimeout;
     this.raftHeartbeat = b.raftHeartbeat;
     this.faults = List.copyOf(b.faults);
@@ -84,7 +86,7 @@ public final class ClusterSimulator {
    *
    * <p>Defaults: seed 1, 3 nodes, 4 machines heartbeating every second, 60 s of faults and arrivals at 20 tasks
    * a minute, then up to 5 minutes to settle; messages between coordinators take 2 ms, 2% are lost and 2% late by
-   * up to 2 s; an election timeout
+   * up to 2 s; a deposed node stops serving at once; an election timeout
    * of 1 s (a follower stands after 1 to 2 s without a leader) and a leader's heartbeat every 200 ms; no faults,
    * no flaws.
    *
@@ -103,6 +105,7 @@ public final class ClusterSimulator {
     private double delayShare = 0.02;
     private Duration maxDelay = Duration.ofSeconds(2);
     private Duration latency = Duration.ofMillis(2);
+    private Duration stepDownGap = Duration.ZERO;
     private Duration electionTimeout = Duration.ofSeconds(1);
     private Duration raftHeartbeat = Duration.ofMillis(200);
     private final List<ClusterFault> faults = new ArrayList<>();
@@ -180,6 +183,20 @@ public final class ClusterSimulator {
     /** How long a message between coordinators takes when it is neither lost nor late (default 2 ms). */
     public Builder latency(Duration latency) {
       this.latency = positive("latency", latency);
+      return this;
+    }
+
+    /**
+     * How long a node that knows it lost its term still lets its fleet answer agents and clients (default zero:
+     * the coordinator stops serving at once, as the real one closes its HTTP coordinator on the role callback).
+     * Its journal is fenced meanwhile, so writes fail; refusals and reads come from its stale state.
+     */
+    public Builder stepDownGap(Duration gap) {
+      Objects.requireNonNull(gap, "stepDownGap");
+      if (gap.isNegative()) {
+        throw new IllegalArgumentException("stepDownGap must not be negative, got " + gap);
+      }
+      this.stepDownGap = gap;
       return this;
     }
 

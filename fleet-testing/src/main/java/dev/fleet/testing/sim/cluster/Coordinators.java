@@ -38,7 +38,11 @@ final class Coordinators {
     if (n.raft.crashed || n.raft.paused || (fromAgent && n.agentsCut())) {
       return new Reply<>(Kind.UNREACHABLE, null, node, 0, -1);
     }
-    if (n.fleet == null) {
+    // The coordinator stops serving its fleet once its Raft member knows it lost the term (it closes the HTTP
+    // coordinator first, on the role callback), after the run's step-down gap; until then the fleet answers.
+    boolean stillServing = n.raft.leads() && n.raft.term == n.fleetTerm
+        || run.now() - n.lostTermAt < run.stepDownGapNanos;
+    if (n.fleet == null || !stillServing) {
       int hint = n.raft.leaderHint == node ? -1 : n.raft.leaderHint;
       return new Reply<>(Kind.NOT_LEADER, null, node, 0, hint);
     }
