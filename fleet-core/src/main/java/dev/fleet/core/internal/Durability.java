@@ -117,6 +117,11 @@ final class Durability {
     journaling.put(new Fact.Part(name, Objects.requireNonNull(record, "record").clone()));
   }
 
+  /** Whether the journal refused an append: the fleet holds a change its journal does not. */
+  boolean appendFailed() {
+    return journaling.failed != null;
+  }
+
   /** The position the current operation must be durable up to; read under the fleet's lock. */
   long position() {
     return journaling.lastPosition;

@@ -263,7 +263,9 @@ public final class FleetCore implements Fleet {
       }
       lock.unlock();
     }
-    if (durability != null && position != before) {
+    // An append the journal refused leaves the position where it was, yet the operation changed state (a heartbeat
+    // may have dispatched): it must fail, and what it posted must not be delivered.
+    if (durability != null && (position != before || durability.appendFailed())) {
       durability.durableOrLater(position);
     }
     events.flush();

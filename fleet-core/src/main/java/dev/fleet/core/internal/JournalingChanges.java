@@ -36,8 +36,10 @@ final class JournalingChanges implements Changes {
       lastPosition = journal.append(FactCodec.encode(fact));
       events.gate(lastPosition);
     } catch (JournalException e) {
-      // The journal is fail-stop and remembers why; the operation's sync reports it to the caller.
+      // The journal is fail-stop and remembers why; the operation's sync reports it to the caller. Nothing posted
+      // from now on may be delivered: it may depend on this record, which no journal holds.
       failed = e;
+      events.gate(Long.MAX_VALUE);
     }
   }
 

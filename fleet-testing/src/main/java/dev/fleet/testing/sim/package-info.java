@@ -7,6 +7,7 @@
  * the {@link dev.fleet.testing.sim.SimulationResult} holds the event log, final statuses, accepted results and
  * failure-detection figures, and {@link dev.fleet.testing.sim.Invariants} checks the fleet's promises against
  * it. {@link dev.fleet.testing.sim.FaultSchedules} generates fault schedules for jqwik properties. Same seed,
- * same run.
+ * same run. The cluster mode, several replicated coordinators on a simulated Raft over a fake network, is in
+ * {@code dev.fleet.testing.sim.cluster}.
  */
 package dev.fleet.testing.sim;
