@@ -132,7 +132,8 @@ final class ReplicatedCoordinator implements AutoCloseable {
   }
 
   private void takeOver(RaftJournal j) {
-    HttpCoordinator c = parts.coordinator().port(self.url().getPort()).coordinators(this::coordinators).build();
+    HttpCoordinator c = parts.coordinator().port(self.url().getPort()).coordinators(this::coordinators)
+        .leadershipCheck(j::confirmLeading).build();
     Fleet f;
     try {
       f = parts.fleet(c).journal(j).build(); // opens the journal: a barrier in this term, then the replay

@@ -197,6 +197,17 @@ public final class RaftJournal implements Journal {
     return names;
   }
 
+  /**
+   * Returns once a majority has committed a barrier in the term this journal was opened in, which proves that this
+   * node still leads: a node deposed while it could not hear (paused, cut off) still believes it leads until it
+   * hears otherwise, and this asks. Throws the journal's {@link JournalException}, and fences it, if the node no
+   * longer leads or no majority answers within the commit timeout. Blocks for a round trip; call it before an
+   * answer that only the leader may give from its state (a refusal), not on every request.
+   */
+  public void confirmLeading() {
+    writes.confirmLeading();
+  }
+
   /** Whether this node is the leader now. */
   public boolean isLeader() {
     return raft.isLeader();

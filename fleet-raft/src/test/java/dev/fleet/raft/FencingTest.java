@@ -19,6 +19,29 @@ import org.junit.jupiter.api.Timeout;
 class FencingTest {
 
   @Test
+  void aLeaderConfirmsItLeadsWhileItDoesAndACutOffOneIsRefusedAndFenced() throws Exception {
+    try (Cluster c = new Cluster(3)) {
+      c.startAll();
+      RaftJournal old = c.awaitLeader(Duration.ofSeconds(15), c.names());
+      old.open(r -> { });
+      old.sync(old.append(bytes("before")));
+      old.confirmLeading(); // a majority answers: it leads
+      assertEquals(Optional.empty(), old.failure());
+      old.sync(old.append(bytes("after-the-check"))); // the barrier left the journal writable and numbered alike
+
+      c.cutOff(old.name());
+      JournalException e = assertThrows(JournalException.class, old::confirmLeading);
+      assertEquals(Optional.of(e), old.failure(), "refused: the journal is fenced, as a refused sync fences it");
+      List<String> majority = new ArrayList<>(c.names());
+      majority.remove(old.name());
+      RaftJournal next = c.awaitLeader(Duration.ofSeconds(10), majority);
+      List<String> replayed = new ArrayList<>();
+      next.open(r -> replayed.add(new String(r)));
+      assertEquals(List.of("before", "after-the-check"), replayed);
+    }
+  }
+
+  @Test
   void aCutOffLeaderIsFencedAndItsRecordsNeverReachTheMajority() throws Exception {
     try (Cluster c = new Cluster(3)) {
       c.startAll();

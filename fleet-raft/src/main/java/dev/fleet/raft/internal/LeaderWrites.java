@@ -106,6 +106,26 @@ public final class LeaderWrites {
     return term;
   }
 
+  /**
+   * Commits a barrier in the journal's term and returns once a majority has it: this node still leads. Throws, and
+   * fences, if the term has moved on or no majority answers within the commit timeout.
+   */
+  public void confirmLeading() {
+    long term;
+    CompletableFuture<byte[]> barrier;
+    synchronized (lock) {
+      checkOpen();
+      checkWritable();
+      term = epoch;
+      barrier = submit(Entries.barrier(term), "a barrier confirming the leadership of term " + term);
+    }
+    await(barrier, "the barrier confirming the leadership of term " + term);
+    if (raft.currentTerm() != term || !raft.isLeader()) {
+      throw fail(new JournalException(node + " no longer leads term " + term + " (term now " + raft.currentTerm()
+          + ")"));
+    }
+  }
+
   public long epoch() {
     synchronized (lock) {
       checkOpen();

@@ -600,6 +600,18 @@ public final class HttpCoordinator implements Transport, DurablePart, AutoClosea
       return this;
     }
 
+    /**
+     * For one of several replicated coordinators: {@code confirm} is run (on a request thread; it may take a round
+     * trip to the other coordinators) before a machine's report of a start or a result is refused as stale or for
+     * an unknown task, and must throw a {@link dev.fleet.spi.JournalException} if this coordinator no longer leads.
+     * The report is then answered 503 and the agent sends it again, to the new leader, rather than dropping a
+     * result a leader deposed without knowing it judged from its stale state. Nothing is run by default.
+     */
+    public Builder leadershipCheck(Runnable confirm) {
+      this.operations = operations.withLeadershipCheck(Objects.requireNonNull(confirm, "leadershipCheck"));
+      return this;
+    }
+
     public HttpCoordinator build() {
       return new HttpCoordinator(new CoordinatorSettings(bindAddress, port, joinToken, adminToken, keyStore,
           keyStorePassword, allowInsecure, ticker, headerTimeout, idleTimeout, maxPollWait, maxBodyBytes, maxHeaderBytes,

@@ -67,7 +67,7 @@ public final class Api extends Handler.Abstract {
     this.departures = new Departures(fleet, joins, executor);
     MachineViews views = new MachineViews(fleet, credentials, deliveries);
     this.machines = new MachineEndpoints(fleet, deliveries, limits, joins,
-        new MailboxEndpoints(fleet, deliveries, limits, scheduler, incarnation), views);
+        new MailboxEndpoints(fleet, deliveries, limits, scheduler, incarnation), views, operations.confirmLeading());
     this.admin = new AdminEndpoints(fleet, credentials, limits, joins, views, reads, joinTokenChanged);
     this.scopes = new ScopeEndpoints(fleet, credentials.scopes(), joins.claims().approvals());
     this.registry = new RegistryEndpoints(fleet, limits);

@@ -35,9 +35,11 @@ final class MachineEndpoints {
   private final Joins joins;
   private final MailboxEndpoints mailboxes;
   private final MachineViews views;
+  private final Runnable confirmLeading;
 
   MachineEndpoints(Fleet fleet, Deliveries deliveries, Limits limits, Joins joins, MailboxEndpoints mailboxes,
-      MachineViews views) {
+      MachineViews views, Runnable confirmLeading) {
+    this.confirmLeading = confirmLeading;
     this.fleet = fleet;
     this.deliveries = deliveries;
     this.limits = limits;
@@ -47,6 +49,27 @@ final class MachineEndpoints {
   }
 
   void handle(Routes.Route route, Principal who, byte[] body, Request request, Response response,
+      Callback callback) {
+    try {
+      route(route, who, body, request, response, callback);
+    } catch (RuntimeException e) {
+      if ((route.endpoint() == Endpoint.STARTED || route.endpoint() == Endpoint.RESULT) && refusesAReport(e)) {
+        confirmLeading.run(); // a deposed leader throws here: 503, and the agent asks again, elsewhere
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Whether {@code e} refuses a report for what this coordinator knows of the task: an unknown task, a stale
+   * attempt, an attempt that is another machine's. A deposed leader that has not noticed judges from stale state.
+   */
+  private static boolean refusesAReport(RuntimeException e) {
+    int status = Responses.toProblem(e).status();
+    return status == 403 || status == 404 || status == 409;
+  }
+
+  private void route(Routes.Route route, Principal who, byte[] body, Request request, Response response,
       Callback callback) {
     switch (route.endpoint()) {
       case JOIN -> json(response, callback, 200, joins.join(who, Json.read(body, Wire.JoinRequest.class), request));
@@ -132,6 +155,7 @@ final class MachineEndpoints {
           + items.size());
     }
     List<Wire.ResultOutcome> out = new ArrayList<>(items.size());
+    boolean refused = false;
     for (int i = 0; i < items.size(); i++) {
       String task = taskOf.apply(i);
       try {
@@ -143,8 +167,12 @@ final class MachineEndpoints {
         if (p.status() >= 500) {
           throw e;
         }
+        refused |= refusesAReport(e);
         out.add(new Wire.ResultOutcome(task, p.status(), p.detail()));
       }
+    }
+    if (refused) {
+      confirmLeading.run(); // a deposed leader throws: the whole batch is answered 503 and sent again
     }
     return out;
   }
