@@ -49,6 +49,19 @@ public interface Fleet extends AutoCloseable {
     return work.get();
   }
 
+  /**
+   * What the fleet's own history says about its capacity over the last {@code window}: tasks that waited for a
+   * capability no machine has, saturated capabilities and roles, machines that sat idle, and work that waited
+   * for a machine's power or owner. The history is bounded (see the implementation for its horizon); a window
+   * longer than it is cut to it.
+   *
+   * @throws IllegalArgumentException if {@code window} is not positive
+   * @throws UnsupportedOperationException if this fleet keeps no history
+   */
+  default CapacityReport capacity(java.time.Duration window) {
+    throw new UnsupportedOperationException(getClass().getName() + " keeps no capacity history");
+  }
+
   @Override
   void close();
 }
