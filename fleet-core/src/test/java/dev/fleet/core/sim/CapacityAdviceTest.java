@@ -33,12 +33,23 @@ class CapacityAdviceTest {
   private record Run(SimulationResult result, CapacityReport report) {}
 
   private static Run run(int machines, Workload workload, Duration duration, UnaryOperator<Machine> rewrite) {
-    AtomicReference<CapacityReport> report = new AtomicReference<>();
-    SimulationResult r = FleetSimulator.newBuilder(ReportingFleet.around(SimFleets.defaults(INTERVAL), rewrite,
-            Duration.ofHours(6), report))
+    return run(sim(machines, workload, duration, rewrite));
+  }
+
+  private static FleetSimulator.Builder sim(int machines, Workload workload, Duration duration,
+      UnaryOperator<Machine> rewrite) {
+    return FleetSimulator.newBuilder(ReportingFleet.around(SimFleets.defaults(INTERVAL), rewrite,
+            Duration.ofHours(6), REPORT.get()))
         .seed(7).machines(machines).heartbeatInterval(INTERVAL).duration(duration).workload(workload)
-        .settleLimit(Duration.ofMinutes(10)).build().run();
-    return new Run(r, report.get());
+        .settleLimit(Duration.ofMinutes(10));
+  }
+
+  private static final ThreadLocal<AtomicReference<CapacityReport>> REPORT =
+      ThreadLocal.withInitial(AtomicReference::new);
+
+  private static Run run(FleetSimulator.Builder sim) {
+    SimulationResult r = sim.build().run();
+    return new Run(r, REPORT.get().getAndSet(null));
   }
 
   private static <T extends CapacityFinding> List<T> findings(CapacityReport r, Class<T> kind) {
@@ -104,6 +115,24 @@ class CapacityAdviceTest {
         .orElseThrow();
     assertTrue(use.meanQueue() > 5, "mean queue " + use.meanQueue());
     assertEquals(24, use.series().size());
+  }
+
+  @Test
+  void workWaitingForASleepingLaptopIsAPresenceWait() {
+    // m0 is the only machine with 'gpu' and a laptop (it announces its sleep, so the fleet marks it asleep); it sleeps 30 min.
+    Run run = run(sim(2, Workload.steady(2).withGpuShare(0.5), Duration.ofHours(1), m -> m)
+        .laptops(0)
+        .faults(dev.fleet.testing.sim.FaultSchedule.of(new dev.fleet.testing.sim.Fault.Sleep(0, Duration.ofMinutes(10),
+            Duration.ofMinutes(30), true))));
+
+    List<CapacityFinding.PresenceWait> waits = findings(run.report, CapacityFinding.PresenceWait.class);
+    CapacityFinding.PresenceWait w = waits.stream().filter(p -> p.machine().equals(FleetSimulator.machineId(0)))
+        .findFirst().orElseThrow(() -> new AssertionError(run.report.render()));
+    assertEquals(dev.fleet.Reason.ASLEEP, w.reason());
+    // Gpu tasks arrive once a minute and wait up to 30 min each: far more than the 30 min of sleep in all.
+    assertTrue(w.waited().compareTo(Duration.ofMinutes(30)) >= 0, w.sentence());
+    assertTrue(w.sentence().startsWith("work waited "), w.sentence());
+    assertTrue(w.sentence().endsWith(" for m0 to wake"), w.sentence());
   }
 
   @Test
