@@ -45,13 +45,14 @@ final class CapacitySampler implements FleetListener {
   private final AtomicInteger pending = new AtomicInteger();
   /** Tasks seen waiting for a missing capability or role at the last sample: a task is counted once. */
   private Set<TaskId> missingSeen = new HashSet<>();
-  private long lastNanos = Long.MIN_VALUE;
+  private long lastNanos;
   private dev.fleet.spi.Scheduler.Cancellable booked;
   private volatile boolean closed;
 
   CapacitySampler(FleetCore core, History history) {
     this.core = core;
     this.history = history;
+    this.lastNanos = core.config.ticker().read();
   }
 
   History history() {
@@ -61,7 +62,6 @@ final class CapacitySampler implements FleetListener {
   /** Books the first sample. */
   synchronized void start() {
     if (!closed && booked == null) {
-      lastNanos = core.config.ticker().read();
       booked = core.config.scheduler().schedule(this::sampleAndRebook, PERIOD);
     }
   }
@@ -106,8 +106,7 @@ final class CapacitySampler implements FleetListener {
     core.lock.lock();
     try {
       long now = core.config.ticker().read();
-      long weight = lastNanos == Long.MIN_VALUE ? PERIOD.toNanos()
-          : Math.max(0, Math.min(now - lastNanos, 3 * PERIOD.toNanos()));
+      long weight = Math.max(0, Math.min(now - lastNanos, 3 * PERIOD.toNanos()));
       lastNanos = now;
       if (weight > 0) {
         history.covered(now, weight);
@@ -218,8 +217,12 @@ final class CapacitySampler implements FleetListener {
     }
   }
 
-  /** The report on the last {@code window}, against the machines registered now. */
+  /**
+   * The report on the last {@code window}, against the machines registered now; a sample is taken first, so the
+   * report reaches the present (a sample weighs the time since the last, so this counts nothing twice).
+   */
   CapacityReport report(Duration window) {
+    sample();
     Set<String> capabilities = new HashSet<>();
     Set<String> roles = new HashSet<>();
     long now;

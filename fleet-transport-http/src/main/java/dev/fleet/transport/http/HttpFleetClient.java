@@ -366,4 +366,17 @@ public final class HttpFleetClient {
   public void dismissClaim(MachineId machine) {
     call("DELETE", "v1/approvals/" + machine, null, java.util.Map.class);
   }
+
+  /**
+   * The fleet's capacity report over the last {@code window} ({@code GET /v1/capacity}): advice in plain sentences
+   * with the numbers behind it, and how each capability and role was used.
+   */
+  public dev.fleet.CapacityReport capacity(Duration window) {
+    long seconds = java.util.Objects.requireNonNull(window, "window").getSeconds();
+    if (seconds < 1) {
+      throw new IllegalArgumentException("capacity window must be at least 1s, got " + window);
+    }
+    return dev.fleet.transport.http.internal.CapacityWire.fromDto(
+        call("GET", "v1/capacity?window=" + seconds + "s", null, Wire.CapacityDto.class));
+  }
 }

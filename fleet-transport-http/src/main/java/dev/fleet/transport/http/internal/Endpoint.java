@@ -42,7 +42,8 @@ enum Endpoint {
   REVOKE_SCOPED_JOIN_TOKEN("revoke-scoped-join-token", Who.ADMIN, Body.NONE, false),
   APPROVALS("approvals", Who.ADMIN, Body.NONE, false),
   APPROVE("approve", Who.ADMIN, Body.OPTIONAL, false),
-  DISMISS_CLAIM("dismiss-claim", Who.ADMIN, Body.NONE, false);
+  DISMISS_CLAIM("dismiss-claim", Who.ADMIN, Body.NONE, false),
+  CAPACITY("capacity", Who.ADMIN, Body.NONE, false);
 
   /** Who may call an endpoint. */
   enum Who { ANYONE, JOINER_OR_MACHINE, MACHINE, ADMIN, ADMIN_OR_MACHINE }

@@ -55,6 +55,7 @@ final class Routes {
             }
             return only(m, "POST", Endpoint.CREATE_JOIN_TOKEN, null, "GET");
           case "approvals": return only(m, "GET", Endpoint.APPROVALS, null);
+          case "capacity": return only(m, "GET", Endpoint.CAPACITY, null);
           default: break;
         }
       }

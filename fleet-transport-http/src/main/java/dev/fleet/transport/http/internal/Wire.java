@@ -245,4 +245,25 @@ public final class Wire {
 
   /** The answer to {@code POST /v1/approvals/{machine}}: the claim as approved, and what happens now. */
   public record ApprovedDto(HeldClaimDto claim, String detail) {}
+
+  /**
+   * {@code GET /v1/capacity}: the capacity report over a window. Durations are in milliseconds, shares in [0, 1];
+   * {@code findings} are most pressing first, each with its {@code kind} and the fields that kind has.
+   */
+  public record CapacityDto(long windowMillis, long coveredMillis, List<CapacityFindingDto> findings,
+      List<CapacityUseDto> uses) {}
+
+  /**
+   * One finding: {@code kind} is {@code missing-capability} (capability, role, tasks, waitedMillis),
+   * {@code saturated} (capability, role, ceilingShare, p95WaitMillis, windowMillis), {@code idle-machine}
+   * (machine, idleShare, fitsOn if any) or {@code presence-wait} (machine, reason, waitedMillis); {@code sentence}
+   * is what a person reads.
+   */
+  public record CapacityFindingDto(String kind, String sentence, String capability, Boolean role, Long tasks,
+      Long waitedMillis, Double ceilingShare, Long p95WaitMillis, Long windowMillis, String machine,
+      Double idleShare, String fitsOn, String reason) {}
+
+  /** How one capability or role was used; {@code series} is its ceiling share in equal slices, oldest first. */
+  public record CapacityUseDto(String name, boolean role, double ceilingShare, double meanQueue, long finished,
+      long p95WaitMillis, long p95RunMillis, List<Double> series) {}
 }

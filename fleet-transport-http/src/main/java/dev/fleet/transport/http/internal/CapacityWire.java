@@ -1,0 +1,132 @@
+package dev.fleet.transport.http.internal;
+
+import dev.fleet.CapacityFinding;
+import dev.fleet.CapacityReport;
+import dev.fleet.CapacityUse;
+import dev.fleet.Fleet;
+import dev.fleet.MachineId;
+import dev.fleet.Reason;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.eclipse.jetty.util.Fields;
+
+/**
+ * {@code GET /v1/capacity?window=24h}: reads the window, asks the fleet for its capacity report and maps it to
+ * and from {@link Wire.CapacityDto}.
+ *
+ * <p>Thread-safe: stateless.
+ */
+public final class CapacityWire {
+  /** The window when the query names none. */
+  public static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
+
+  private CapacityWire() {}
+
+  static Wire.CapacityDto report(Fleet fleet, Fields query) {
+    for (String name : query.getNames()) {
+      if (!name.equals("window")) {
+        throw Problem.badRequest("unknown query parameter '" + WireMapping.abbreviate(name)
+            + "'; GET /v1/capacity takes only 'window'");
+      }
+    }
+    List<String> values = query.getValues("window");
+    if (values != null && values.size() > 1) {
+      throw Problem.badRequest("query parameter 'window' given " + values.size() + " times; give it once");
+    }
+    Duration window = values == null || values.isEmpty() ? DEFAULT_WINDOW : window(values.get(0));
+    return dto(fleet.capacity(window));
+  }
+
+  /** A positive duration written {@code 30m}, {@code 24h}, {@code 7d}, {@code 90s} or ISO-8601 ({@code PT24H}). */
+  public static Duration window(String text) {
+    Duration d = parse(text.trim());
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw Problem.badRequest("query parameter 'window' must be a positive duration such as 30m, 24h or 7d, got '"
+          + WireMapping.abbreviate(text) + "'");
+    }
+    return d;
+  }
+
+  private static Duration parse(String v) {
+    try {
+      if (v.toUpperCase(Locale.ROOT).startsWith("P")) {
+        return Duration.parse(v.toUpperCase(Locale.ROOT));
+      }
+      if (v.length() < 2) {
+        return null;
+      }
+      long n = Long.parseLong(v.substring(0, v.length() - 1));
+      return switch (Character.toLowerCase(v.charAt(v.length() - 1))) {
+        case 's' -> Duration.ofSeconds(n);
+        case 'm' -> Duration.ofMinutes(n);
+        case 'h' -> Duration.ofHours(n);
+        case 'd' -> Duration.ofDays(n);
+        default -> null;
+      };
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  static Wire.CapacityDto dto(CapacityReport r) {
+    List<Wire.CapacityFindingDto> findings = new ArrayList<>();
+    for (CapacityFinding f : r.findings()) {
+      findings.add(dto(f));
+    }
+    List<Wire.CapacityUseDto> uses = new ArrayList<>();
+    for (CapacityUse u : r.uses()) {
+      uses.add(new Wire.CapacityUseDto(u.name(), u.role(), u.ceilingShare(), u.meanQueue(), u.finished(),
+          u.p95Wait().toMillis(), u.p95Run().toMillis(), u.series()));
+    }
+    return new Wire.CapacityDto(r.window().toMillis(), r.covered().toMillis(), findings, uses);
+  }
+
+  private static Wire.CapacityFindingDto dto(CapacityFinding f) {
+    if (f instanceof CapacityFinding.MissingCapability m) {
+      return new Wire.CapacityFindingDto("missing-capability", m.sentence(), m.capability(), m.role(), m.tasks(),
+          m.waited().toMillis(), null, null, null, null, null, null, null);
+    }
+    if (f instanceof CapacityFinding.Saturated s) {
+      return new Wire.CapacityFindingDto("saturated", s.sentence(), s.name(), s.role(), null, null, s.ceilingShare(),
+          s.p95Wait().toMillis(), s.window().toMillis(), null, null, null, null);
+    }
+    if (f instanceof CapacityFinding.IdleMachine i) {
+      return new Wire.CapacityFindingDto("idle-machine", i.sentence(), null, null, null, null, null, null, null,
+          i.machine().value(), i.idleShare(), i.fitsOn().map(MachineId::value).orElse(null), null);
+    }
+    CapacityFinding.PresenceWait p = (CapacityFinding.PresenceWait) f;
+    return new Wire.CapacityFindingDto("presence-wait", p.sentence(), null, null, null, p.waited().toMillis(), null,
+        null, null, p.machine().value(), null, null, p.reason().name().toLowerCase(Locale.ROOT));
+  }
+
+  /** The report a {@link Wire.CapacityDto} carries; a finding of a kind this client does not know is skipped. */
+  public static CapacityReport fromDto(Wire.CapacityDto d) {
+    List<CapacityFinding> findings = new ArrayList<>();
+    for (Wire.CapacityFindingDto f : d.findings() == null ? List.<Wire.CapacityFindingDto>of() : d.findings()) {
+      CapacityFinding c = switch (f.kind()) {
+        case "missing-capability" -> new CapacityFinding.MissingCapability(f.capability(), Boolean.TRUE.equals(f.role()),
+            f.tasks(), Duration.ofMillis(f.waitedMillis()));
+        case "saturated" -> new CapacityFinding.Saturated(f.capability(), Boolean.TRUE.equals(f.role()),
+            f.ceilingShare(), Duration.ofMillis(f.p95WaitMillis()), Duration.ofMillis(f.windowMillis()));
+        case "idle-machine" -> new CapacityFinding.IdleMachine(MachineId.of(f.machine()), f.idleShare(),
+            Optional.ofNullable(f.fitsOn()).map(MachineId::of));
+        case "presence-wait" -> new CapacityFinding.PresenceWait(MachineId.of(f.machine()),
+            Reason.valueOf(f.reason().toUpperCase(Locale.ROOT)), Duration.ofMillis(f.waitedMillis()));
+        default -> null;
+      };
+      if (c != null) {
+        findings.add(c);
+      }
+    }
+    List<CapacityUse> uses = new ArrayList<>();
+    for (Wire.CapacityUseDto u : d.uses() == null ? List.<Wire.CapacityUseDto>of() : d.uses()) {
+      uses.add(new CapacityUse(u.name(), u.role(), u.ceilingShare(), u.meanQueue(), u.finished(),
+          Duration.ofMillis(u.p95WaitMillis()), Duration.ofMillis(u.p95RunMillis()), u.series()));
+    }
+    return new CapacityReport(Duration.ofMillis(d.windowMillis()), Duration.ofMillis(d.coveredMillis()), findings,
+        uses);
+  }
+}
