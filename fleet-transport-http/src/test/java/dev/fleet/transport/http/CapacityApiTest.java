@@ -62,6 +62,6 @@ class CapacityApiTest {
     assertEquals(400, unknown.status(), unknown.body());
     assertTrue(unknown.body().contains("unknown query parameter 'span'"), unknown.body());
     assertEquals(401, t.http.get("/v1/capacity", null).status());
-    assertEquals(401, t.http.get("/v1/capacity", t.joinToken).status());
+    assertEquals(403, t.http.get("/v1/capacity", t.joinToken).status());
   }
 }
