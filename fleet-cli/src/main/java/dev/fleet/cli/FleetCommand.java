@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
         TasksCommand.class, OutputCommand.class, EventsCommand.class,
         CancelCommand.class, DrainCommand.class, UndrainCommand.class, RemoveCommand.class, CompletionCommand.class,
         SleepCommand.class, JoinTokenCommand.class, ApprovalsCommand.class, ApproveCommand.class,
+        CapacityCommand.class,
         CommandLine.HelpCommand.class})
 public final class FleetCommand implements Runnable {
 

@@ -32,6 +32,11 @@ final class CapacitySampler implements FleetListener {
   private static final System.Logger LOG = System.getLogger(CapacitySampler.class.getName());
   /** How often the machines and the queue are sampled. */
   static final Duration PERIOD = Duration.ofSeconds(10);
+  /**
+   * The most time one sample stands for: a longer gap means the process was suspended (a sleeping laptop running
+   * the coordinator), and what the fleet looked like before it says little about the time it was away.
+   */
+  static final Duration MAX_GAP = Duration.ofMinutes(5);
   /** Task endings waiting for the next sample at most; more are dropped (a burst beyond it goes uncounted). */
   static final int MAX_PENDING = 65_536;
   /** Queued tasks a sample looks at for presence waits, highest priority first. */
@@ -53,6 +58,7 @@ final class CapacitySampler implements FleetListener {
     this.core = core;
     this.history = history;
     this.lastNanos = core.config.ticker().read();
+    history.anchor(lastNanos); // task endings may be noted before the first sample
   }
 
   History history() {
@@ -101,12 +107,12 @@ final class CapacitySampler implements FleetListener {
     }
   }
 
-  /** One sample: what happened since the last, weighted by the time passed (at most three periods). */
+  /** One sample: what happened since the last, weighted by the time passed (at most {@link #MAX_GAP}). */
   void sample() {
     core.lock.lock();
     try {
       long now = core.config.ticker().read();
-      long weight = Math.max(0, Math.min(now - lastNanos, 3 * PERIOD.toNanos()));
+      long weight = Math.max(0, Math.min(now - lastNanos, MAX_GAP.toNanos()));
       lastNanos = now;
       if (weight > 0) {
         history.covered(now, weight);

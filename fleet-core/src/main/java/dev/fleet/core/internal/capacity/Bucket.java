@@ -14,8 +14,8 @@ final class Bucket {
   /** A presence wait's key: the machine work waited for, and why. */
   record Presence(String machine, Reason reason) {}
 
-  /** Which bucket of the history's timeline this is; -1 while unused. */
-  long number = -1;
+  /** Which bucket of the history's timeline this is, from 0; {@link Long#MIN_VALUE} while unused. */
+  long number = Long.MIN_VALUE;
   /** The sampled time this bucket covers. */
   long coveredNanos;
   final Map<String, KeyStats> keys = new HashMap<>();

@@ -45,7 +45,7 @@ final class Durations {
     return total;
   }
 
-  /** The q-quantile's bin's upper edge, in nanoseconds; 0 when nothing was recorded. */
+  /** The q-quantile's bin's upper edge, in nanoseconds; 0 when nothing was recorded or it is under a second. */
   long quantile(double q) {
     if (total == 0) {
       return 0;
@@ -55,7 +55,7 @@ final class Durations {
     for (int i = 0; i < BINS; i++) {
       seen += counts[i];
       if (seen >= Math.max(1, rank)) {
-        return upper(i);
+        return i == 0 ? 0 : upper(i);
       }
     }
     return upper(BINS - 1);

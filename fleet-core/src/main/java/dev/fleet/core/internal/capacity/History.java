@@ -73,6 +73,9 @@ public final class History {
     }
     latest = Math.max(latest, now);
     long number = Math.floorDiv(now - origin, bucketNanos);
+    if (number < 0) {
+      return null; // before the history began
+    }
     Bucket b = ring[(int) Math.floorMod(number, (long) ring.length)];
     if (b.number != number) {
       if (b.number > number) {
@@ -81,6 +84,14 @@ public final class History {
       b.reset(number);
     }
     return b;
+  }
+
+  /** Anchors the buckets' edges at {@code now}, before anything is recorded; later anchors change nothing. */
+  public synchronized void anchor(long now) {
+    if (origin == Long.MIN_VALUE) {
+      origin = now;
+      latest = now;
+    }
   }
 
   /** {@code nanos} of sampled time passed, ending at {@code now}. */
@@ -210,12 +221,21 @@ public final class History {
       throw new IllegalArgumentException("window must be positive, got " + window);
     }
     long span = Math.min(ring.length, Math.max(1, (window.toNanos() + bucketNanos - 1) / bucketNanos));
-    Window w = new Window((int) Math.min(slices, span));
     if (origin == Long.MIN_VALUE) {
-      return w;
+      return new Window(1);
     }
     long current = Math.floorDiv(Math.max(now, latest) - origin, bucketNanos);
     long first = current - span + 1;
+    // The slices span the part of the window the history covers, so a young history still draws a curve.
+    long earliest = current;
+    for (Bucket b : ring) {
+      if (b.number >= Math.max(first, 0) && b.number < earliest) {
+        earliest = b.number;
+      }
+    }
+    span = current - earliest + 1;
+    first = earliest;
+    Window w = new Window((int) Math.min(slices, span));
     // Oldest first, so a machine's capabilities and role are the latest seen.
     for (long n = Math.max(first, 0); n <= current; n++) {
       Bucket b = ring[(int) Math.floorMod(n, (long) ring.length)];

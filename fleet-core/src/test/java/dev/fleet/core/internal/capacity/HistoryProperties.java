@@ -84,6 +84,7 @@ class HistoryProperties {
     List<Long> sorted = seconds.stream().sorted().toList();
     long truth = sorted.get((int) Math.ceil(0.95 * sorted.size()) - 1) * 1_000_000_000L;
     long got = d.quantile(0.95);
-    assertTrue(got >= truth && got <= truth * 1.19 + 1_000_000_000L, () -> "p95 " + got + " vs " + truth);
+    assertTrue(got >= truth && got <= truth * 1.19 + 1_000_000_000L || truth < 1_000_000_000L && got == 0,
+        () -> "p95 " + got + " vs " + truth);
   }
 }
