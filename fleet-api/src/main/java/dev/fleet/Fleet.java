@@ -62,6 +62,20 @@ public interface Fleet extends AutoCloseable {
     throw new UnsupportedOperationException(getClass().getName() + " keeps no capacity history");
   }
 
+  /**
+   * Replays the tasks recorded in the last {@code window} (when each arrived, what it required, how long it ran;
+   * tasks still waiting run a minute) in a deterministic simulation, on the machines registered now and on them
+   * plus {@code add} minus {@code remove}, and compares each capability's p95 wait. Same history, same answer.
+   *
+   * @throws IllegalArgumentException if {@code window} is not positive, a machine to remove is not registered, or
+   *     one to add is
+   * @throws UnsupportedOperationException if this fleet keeps no history
+   */
+  default CapacityWhatIf capacityWhatIf(java.time.Duration window, java.util.List<Machine> add,
+      java.util.List<MachineId> remove) {
+    throw new UnsupportedOperationException(getClass().getName() + " keeps no capacity history");
+  }
+
   @Override
   void close();
 }

@@ -8,6 +8,7 @@ import dev.fleet.Reason;
 import dev.fleet.Task;
 import dev.fleet.TaskId;
 import dev.fleet.TaskState;
+import dev.fleet.core.internal.capacity.Arrival;
 import dev.fleet.core.internal.capacity.CapacityAdvice;
 import dev.fleet.core.internal.capacity.History;
 import java.lang.System.Logger.Level;
@@ -162,10 +163,7 @@ final class CapacitySampler implements FleetListener {
           history.missing(now, weight, c, false, !missingSeen.contains(t.id()));
         }
       }
-      if (t.role().isPresent() && !roles.contains(t.role().get())) {
-        missing = true;
-        history.missing(now, weight, t.role().get(), true, !missingSeen.contains(t.id()));
-      }
+      // A role is a preference (a task runs on any machine that fits when none of its role does): never missing.
       if (missing) {
         missingNow.add(t.id());
       } else if (looks++ < PRESENCE_LOOKS) {
@@ -220,6 +218,10 @@ final class CapacitySampler implements FleetListener {
       long wait = (attempts.isEmpty() ? e.atNanos() : attempts.get(0).dispatchedAtNanos()) - r.submittedNanos;
       long run = attempts.isEmpty() ? -1 : e.atNanos() - attempts.get(attempts.size() - 1).dispatchedAtNanos();
       history.finished(e.atNanos(), r.task.requires(), r.task.role(), Math.max(0, wait), Math.max(-1, run));
+      if (run >= 0 && (r.state == TaskState.SUCCEEDED || r.state == TaskState.FAILED)) {
+        history.arrived(new Arrival(r.submittedNanos, r.task.requires(), r.task.role(), r.task.priority(),
+            r.task.weight(), run));
+      }
     }
   }
 
@@ -245,5 +247,48 @@ final class CapacitySampler implements FleetListener {
     }
     Duration w = window.compareTo(history.horizon()) > 0 ? history.horizon() : window;
     return CapacityAdvice.report(history.window(now, w, 24), w, capabilities, roles);
+  }
+
+  /**
+   * Replays the last {@code window}'s tasks (those that ran, and those still queued) on the machines of now and on
+   * them plus {@code add} minus {@code remove}.
+   */
+  dev.fleet.CapacityWhatIf whatIf(Duration window, List<dev.fleet.Machine> add, List<dev.fleet.MachineId> remove) {
+    List<dev.fleet.Machine> machines = new ArrayList<>();
+    List<Arrival> arrivals;
+    core.lock.lock();
+    try {
+      long now = core.config.ticker().read();
+      endings(now);
+      Set<dev.fleet.MachineId> ids = new HashSet<>();
+      for (MachineSlot m : core.machines.all()) {
+        machines.add(m.machine());
+        ids.add(m.id());
+      }
+      for (dev.fleet.MachineId id : remove) {
+        if (!ids.contains(id)) {
+          throw new IllegalArgumentException("cannot remove machine '" + id + "' in a what-if: it is not registered");
+        }
+      }
+      for (dev.fleet.Machine m : add) {
+        if (ids.contains(m.id())) {
+          throw new IllegalArgumentException("cannot add machine '" + m.id() + "' in a what-if: one of that id is "
+              + "registered already");
+        }
+      }
+      arrivals = new ArrayList<>(history.arrivals(now, window));
+      for (TaskRecord r : core.ledger.live()) {
+        if (r.state == TaskState.QUEUED && r.submittedNanos >= now - window.toNanos()) {
+          arrivals.add(new Arrival(r.submittedNanos, r.task.requires(), r.task.role(), r.task.priority(),
+              r.task.weight(), -1));
+        }
+      }
+    } finally {
+      core.lock.unlock();
+    }
+    arrivals.sort(java.util.Comparator.comparingLong(Arrival::atNanos));
+    Duration w = window.compareTo(history.horizon()) > 0 ? history.horizon() : window;
+    return dev.fleet.core.internal.capacity.WhatIf.compare(w, machines, add, remove, arrivals,
+        new double[] {core.config.loadCeiling(), core.config.urgentLoadCeiling(), core.config.loadPerTask()});
   }
 }

@@ -314,4 +314,17 @@ public final class FleetCore implements Fleet {
     ensureOpen();
     return capacity.report(window);
   }
+
+  @Override
+  public dev.fleet.CapacityWhatIf capacityWhatIf(java.time.Duration window, List<dev.fleet.Machine> add,
+      List<dev.fleet.MachineId> remove) {
+    Objects.requireNonNull(window, "window");
+    if (window.isNegative() || window.isZero()) {
+      throw new IllegalArgumentException("capacity window must be positive, got " + window);
+    }
+    List<dev.fleet.Machine> adding = List.copyOf(Objects.requireNonNull(add, "add"));
+    List<dev.fleet.MachineId> removing = List.copyOf(Objects.requireNonNull(remove, "remove"));
+    ensureOpen();
+    return capacity.whatIf(window, adding, removing);
+  }
 }

@@ -19,27 +19,30 @@ import java.util.function.UnaryOperator;
 
 /**
  * A real fleet under simulation, seen through a window that rewrites each machine as it registers (to take a
- * capability away, or give one a role) and asks the fleet for its capacity report just before the simulator
- * closes it. Not thread-safe, as the simulator runs on one thread.
+ * capability away, or give one a role) and asks the fleet for its capacity report (or anything else) just before
+ * the simulator closes it. Not thread-safe, as the simulator runs on one thread.
  */
 final class ReportingFleet implements Fleet {
   private final Fleet fleet;
   private final UnaryOperator<Machine> rewrite;
-  private final Duration window;
-  private final AtomicReference<CapacityReport> report;
+  private final java.util.function.Consumer<Fleet> beforeClose;
 
-  private ReportingFleet(Fleet fleet, UnaryOperator<Machine> rewrite, Duration window,
-      AtomicReference<CapacityReport> report) {
+  private ReportingFleet(Fleet fleet, UnaryOperator<Machine> rewrite, java.util.function.Consumer<Fleet> beforeClose) {
     this.fleet = fleet;
     this.rewrite = rewrite;
-    this.window = window;
-    this.report = report;
+    this.beforeClose = beforeClose;
   }
 
   /** A factory of such fleets around {@code inner}; the report lands in {@code report}. */
   static FleetFactory around(FleetFactory inner, UnaryOperator<Machine> rewrite, Duration window,
       AtomicReference<CapacityReport> report) {
-    return (t, s, tr, ex) -> new ReportingFleet(inner.create(t, s, tr, ex), rewrite, window, report);
+    return around(inner, rewrite, f -> report.set(f.capacity(window)));
+  }
+
+  /** A factory of such fleets around {@code inner}, each handed to {@code beforeClose} before it closes. */
+  static FleetFactory around(FleetFactory inner, UnaryOperator<Machine> rewrite,
+      java.util.function.Consumer<Fleet> beforeClose) {
+    return (t, s, tr, ex) -> new ReportingFleet(inner.create(t, s, tr, ex), rewrite, beforeClose);
   }
 
   @Override
@@ -131,7 +134,7 @@ final class ReportingFleet implements Fleet {
   @Override
   public void close() {
     try {
-      report.set(fleet.capacity(window));
+      beforeClose.accept(fleet);
     } finally {
       fleet.close();
     }

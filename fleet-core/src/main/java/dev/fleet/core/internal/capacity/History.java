@@ -33,6 +33,9 @@ public final class History {
   private final int maxKeys;
   private final int maxMachines;
   private final int maxPresence;
+  /** Tasks recorded for a what-if replay at most; the oldest go first. */
+  public static final int MAX_ARRIVALS = 20_000;
+  private final java.util.ArrayDeque<Arrival> arrivals = new java.util.ArrayDeque<>();
   private long origin = Long.MIN_VALUE;
   private long latest = Long.MIN_VALUE;
 
@@ -190,9 +193,33 @@ public final class History {
     }
   }
 
+  /** Records a task that ran, for what-if replays; the oldest beyond {@link #MAX_ARRIVALS} or the horizon go. */
+  public synchronized void arrived(Arrival a) {
+    arrivals.addLast(a);
+    while (arrivals.size() > MAX_ARRIVALS) {
+      arrivals.removeFirst();
+    }
+  }
+
+  /** The recorded tasks that arrived within {@code window} of {@code now}, in order of arrival. */
+  public synchronized java.util.List<Arrival> arrivals(long now, Duration window) {
+    long from = now - Math.min(window.toNanos(), bucketNanos * ring.length);
+    while (!arrivals.isEmpty() && arrivals.peekFirst().atNanos() < now - bucketNanos * ring.length) {
+      arrivals.removeFirst();
+    }
+    java.util.List<Arrival> out = new java.util.ArrayList<>();
+    for (Arrival a : arrivals) {
+      if (a.atNanos() >= from) {
+        out.add(a);
+      }
+    }
+    out.sort(java.util.Comparator.comparingLong(Arrival::atNanos));
+    return out;
+  }
+
   /** Everything held, in entries: bounded by buckets times the three caps. */
   public synchronized int entries() {
-    int n = 0;
+    int n = arrivals.size();
     for (Bucket b : ring) {
       n += b.entries();
     }
@@ -209,7 +236,7 @@ public final class History {
   }
 
   public int capacityInEntries() {
-    return ring.length * (maxKeys + maxMachines + maxPresence);
+    return ring.length * (maxKeys + maxMachines + maxPresence) + MAX_ARRIVALS;
   }
 
   /**
