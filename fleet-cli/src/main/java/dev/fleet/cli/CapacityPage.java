@@ -74,4 +74,26 @@ final class CapacityPage {
     long h = m / 60;
     return h < 48 ? (m % 60 == 0 ? h + "h" : h + "h " + m % 60 + "m") : h / 24 + "d " + h % 24 + "h";
   }
+
+  /** A what-if: what was replayed on what, the sentence, and each capability's p95 wait before and after. */
+  static String whatIf(dev.fleet.CapacityWhatIf w) {
+    StringBuilder sb = new StringBuilder("What if");
+    List<String> parts = new java.util.ArrayList<>();
+    for (dev.fleet.Machine m : w.added()) {
+      parts.add(" a machine with " + String.join(",", m.capabilities()) + " were added (" + m.id() + ")");
+    }
+    for (dev.fleet.MachineId m : w.removed()) {
+      parts.add(" " + m + " were taken away");
+    }
+    sb.append(String.join(" and", parts)).append(": ").append(w.tasks()).append(" tasks of the last ")
+        .append(words(w.window())).append(" replayed.\n  ").append(w.sentence()).append('\n');
+    if (!w.waits().isEmpty()) {
+      Table t = new Table("CAPABILITY", "TASKS", "P95 WAIT NOW", "P95 WAIT THEN");
+      for (dev.fleet.CapacityWhatIf.Wait x : w.waits()) {
+        t.row(x.capability(), x.tasks(), words(x.before()), words(x.after()));
+      }
+      sb.append('\n').append(t.render("  "));
+    }
+    return sb.toString();
+  }
 }

@@ -75,5 +75,18 @@ class CapacityCommandTest {
     Run unparsable = run("capacity", s, "--window", "soon");
     assertTrue(unparsable.code() != 0 && unparsable.err().contains("'soon' is not a duration"), unparsable.err());
     assertTrue(url.getPort() > 0);
+
+    // What if a machine with 'video' were added: the task would not have waited.
+    Run whatIf = run("capacity", s, "--window", "1h", "--add", "video,inference");
+    assertEquals(0, whatIf.code(), whatIf.err());
+    assertTrue(whatIf.out().startsWith("What if a machine with video,inference were added (what-if-1): 1 tasks of "
+        + "the last 1h replayed.\n  p95 wait for 'video' 1h → 0s\n"), whatIf.out());
+    assertTrue(whatIf.out().matches("(?s).*\n  video +1 +1h +0s\n.*"), whatIf.out());
+    Run gone = run("capacity", s, "--remove", "nowhere");
+    assertEquals(1, gone.code());
+    assertTrue(gone.err().contains("cannot remove machine 'nowhere' in a what-if: it is not registered"), gone.err());
+    Run empty = run("capacity", s, "--add", ",");
+    assertEquals(1, empty.code());
+    assertTrue(empty.err().contains("--add needs capabilities such as inference,social, got ','"), empty.err());
   }
 }

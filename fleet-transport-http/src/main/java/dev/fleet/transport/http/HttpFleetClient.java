@@ -379,4 +379,18 @@ public final class HttpFleetClient {
     return dev.fleet.transport.http.internal.CapacityWire.fromDto(
         call("GET", "v1/capacity?window=" + seconds + "s", null, Wire.CapacityDto.class));
   }
+
+  /**
+   * What the fleet's recorded tasks of the last {@code window} would have waited with {@code add} added and
+   * {@code remove} taken away ({@code POST /v1/capacity/what-if}), replayed by the coordinator.
+   */
+  public dev.fleet.CapacityWhatIf capacityWhatIf(Duration window, List<Wire.WhatIfMachineDto> add,
+      List<MachineId> remove) {
+    Objects.requireNonNull(window, "window");
+    List<dev.fleet.Machine> machines = dev.fleet.transport.http.internal.CapacityWire.machines(add);
+    Wire.CapacityWhatIfRequest body = new Wire.CapacityWhatIfRequest(window.toMillis(), add,
+        remove.stream().map(MachineId::value).toList());
+    return dev.fleet.transport.http.internal.CapacityWire.fromDto(
+        call("POST", "v1/capacity/what-if", body, Wire.CapacityWhatIfDto.class), machines);
+  }
 }

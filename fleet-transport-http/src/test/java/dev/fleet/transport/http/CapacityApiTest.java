@@ -64,4 +64,36 @@ class CapacityApiTest {
     assertEquals(401, t.http.get("/v1/capacity", null).status());
     assertEquals(403, t.http.get("/v1/capacity", t.joinToken).status());
   }
+
+  @Test
+  void whatIfAddingAMachineWithTheMissingCapability() {
+    assertEquals(200, t.http.post("/v1/join", t.joinToken, CoordinatorApiTest.machineJson("m1", "code")).status());
+    assertEquals(200, t.http.post("/v1/tasks", t.adminToken,
+        "{\"tasks\":[{\"id\":\"v1\",\"requires\":[\"video\"]}]}").status());
+
+    RawHttp.Reply r = t.http.post("/v1/capacity/what-if", t.adminToken,
+        "{\"windowMillis\":3600000,\"add\":[{\"capabilities\":[\"video\"]}]}");
+    assertEquals(200, r.status(), r.body());
+    // Waiting for 'video' until the replay gives up (one window after the last arrival), or not at all.
+    assertTrue(r.body().contains("\"sentence\":\"p95 wait for 'video' 1h → 0s\""), r.body());
+    assertTrue(r.body().contains("\"added\":[\"what-if-1\"]") && r.body().contains("\"tasks\":1"), r.body());
+
+    HttpFleetClient client = HttpFleetClient.connect(t.coordinator.uri(), t.adminToken);
+    dev.fleet.CapacityWhatIf w = client.capacityWhatIf(Duration.ofHours(1),
+        List.of(new dev.fleet.transport.http.internal.Wire.WhatIfMachineDto("box", null, List.of("video"), 2)),
+        List.of(dev.fleet.MachineId.of("m1")));
+    assertEquals(List.of(dev.fleet.MachineId.of("m1")), w.removed());
+    assertEquals("box", w.added().get(0).id().value());
+    assertEquals(Duration.ZERO, w.waits().get(0).after());
+
+    RawHttp.Reply unknown = t.http.post("/v1/capacity/what-if", t.adminToken, "{\"remove\":[\"nowhere\"]}");
+    assertEquals(400, unknown.status(), unknown.body());
+    assertTrue(unknown.body().contains("cannot remove machine 'nowhere' in a what-if: it is not registered"),
+        unknown.body());
+    RawHttp.Reply badCap = t.http.post("/v1/capacity/what-if", t.adminToken,
+        "{\"add\":[{\"capabilities\":[\"no good\"]}]}");
+    assertEquals(400, badCap.status(), badCap.body());
+    assertTrue(badCap.body().contains("'no good'"), badCap.body());
+    assertEquals(405, t.http.get("/v1/capacity/what-if", t.adminToken).status());
+  }
 }

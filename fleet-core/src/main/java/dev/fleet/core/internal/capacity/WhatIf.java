@@ -37,19 +37,35 @@ public final class WhatIf {
     // Tasks still waiting when the window ends wait until one window later at most: long enough to tell.
     long[] before = Replay.waits(machines, arrivals, ceilings[0], ceilings[1], ceilings[2], window);
     long[] after = Replay.waits(proposed, arrivals, ceilings[0], ceilings[1], ceilings[2], window);
-    Map<String, Durations[]> byKey = new TreeMap<>();
+    Map<String, long[][]> byKey = new TreeMap<>();
+    Map<String, Integer> counts = new TreeMap<>();
+    for (Arrival a : arrivals) {
+      for (String k : keys(a)) {
+        counts.merge(k, 1, Integer::sum);
+      }
+    }
+    counts.forEach((k, n) -> byKey.put(k, new long[2][n]));
+    Map<String, Integer> filled = new TreeMap<>();
     for (int i = 0; i < arrivals.size(); i++) {
-      List<String> keys = arrivals.get(i).requires().isEmpty() ? List.of("*")
-          : new ArrayList<>(arrivals.get(i).requires());
-      for (String k : keys) {
-        Durations[] d = byKey.computeIfAbsent(k, x -> new Durations[] {new Durations(), new Durations()});
-        d[0].add(before[i]);
-        d[1].add(after[i]);
+      for (String k : keys(arrivals.get(i))) {
+        int at = filled.merge(k, 1, Integer::sum) - 1;
+        byKey.get(k)[0][at] = before[i];
+        byKey.get(k)[1][at] = after[i];
       }
     }
     List<CapacityWhatIf.Wait> waits = new ArrayList<>();
-    byKey.forEach((k, d) -> waits.add(new CapacityWhatIf.Wait(k, d[0].count(),
-        Duration.ofNanos(d[0].quantile(0.95)), Duration.ofNanos(d[1].quantile(0.95)))));
+    byKey.forEach((k, d) -> waits.add(new CapacityWhatIf.Wait(k, d[0].length, p95(d[0]), p95(d[1]))));
     return new CapacityWhatIf(window, arrivals.size(), add, remove, waits);
+  }
+
+  private static List<String> keys(Arrival a) {
+    return a.requires().isEmpty() ? List.of("*") : new ArrayList<>(new java.util.TreeSet<>(a.requires()));
+  }
+
+  /** The nearest-rank 95th percentile, to the second: replays are exact, so no histogram is needed. */
+  private static Duration p95(long[] waits) {
+    long[] sorted = waits.clone();
+    java.util.Arrays.sort(sorted);
+    return Duration.ofSeconds(Duration.ofNanos(sorted[(int) Math.ceil(0.95 * sorted.length) - 1]).getSeconds());
   }
 }

@@ -129,4 +129,55 @@ public final class CapacityWire {
     return new CapacityReport(Duration.ofMillis(d.windowMillis()), Duration.ofMillis(d.coveredMillis()), findings,
         uses);
   }
+
+  static Wire.CapacityWhatIfDto whatIf(Fleet fleet, Wire.CapacityWhatIfRequest r) {
+    Duration window = r.windowMillis() == null ? DEFAULT_WINDOW : WireMapping.input(() -> {
+      if (r.windowMillis() < 1000) {
+        throw new IllegalArgumentException("windowMillis must be at least 1000, got " + r.windowMillis());
+      }
+      return Duration.ofMillis(r.windowMillis());
+    });
+    List<dev.fleet.Machine> add = WireMapping.input(() -> machines(r.add()));
+    List<MachineId> remove = WireMapping.input(() -> {
+      List<MachineId> out = new ArrayList<>();
+      for (String id : r.remove() == null ? List.<String>of() : r.remove()) {
+        out.add(new MachineId(id));
+      }
+      return out;
+    });
+    dev.fleet.CapacityWhatIf w = WireMapping.input(() -> fleet.capacityWhatIf(window, add, remove));
+    List<Wire.WhatIfWaitDto> waits = new ArrayList<>();
+    for (dev.fleet.CapacityWhatIf.Wait x : w.waits()) {
+      waits.add(new Wire.WhatIfWaitDto(x.capability(), x.tasks(), x.before().toMillis(), x.after().toMillis()));
+    }
+    return new Wire.CapacityWhatIfDto(w.window().toMillis(), w.tasks(),
+        w.added().stream().map(m -> m.id().value()).toList(), w.removed().stream().map(MachineId::value).toList(),
+        w.sentence(), waits);
+  }
+
+  /** The machines a what-if adds, as the request or the command line describes them. */
+  public static List<dev.fleet.Machine> machines(List<Wire.WhatIfMachineDto> add) {
+    List<dev.fleet.Machine> out = new ArrayList<>();
+    int n = 0;
+    for (Wire.WhatIfMachineDto d : add == null ? List.<Wire.WhatIfMachineDto>of() : add) {
+      n++;
+      String id = d.id() == null ? "what-if-" + n : d.id();
+      List<String> caps = d.capabilities() == null ? List.of() : d.capabilities();
+      dev.fleet.Machine m = new dev.fleet.Machine(new MachineId(id), id, d.role() == null ? "added" : d.role(),
+          new java.util.LinkedHashSet<>(caps), dev.fleet.Specs.NONE, java.util.Map.of());
+      out.add(d.slots() == null ? m : m.withSlots(d.slots()));
+    }
+    return out;
+  }
+
+  /** The answer the client gets back, with the machines it asked to add. */
+  public static dev.fleet.CapacityWhatIf fromDto(Wire.CapacityWhatIfDto d, List<dev.fleet.Machine> added) {
+    List<dev.fleet.CapacityWhatIf.Wait> waits = new ArrayList<>();
+    for (Wire.WhatIfWaitDto x : d.waits() == null ? List.<Wire.WhatIfWaitDto>of() : d.waits()) {
+      waits.add(new dev.fleet.CapacityWhatIf.Wait(x.capability(), x.tasks(), Duration.ofMillis(x.beforeMillis()),
+          Duration.ofMillis(x.afterMillis())));
+    }
+    return new dev.fleet.CapacityWhatIf(Duration.ofMillis(d.windowMillis()), d.tasks(), added,
+        (d.removed() == null ? List.<String>of() : d.removed()).stream().map(MachineId::of).toList(), waits);
+  }
 }

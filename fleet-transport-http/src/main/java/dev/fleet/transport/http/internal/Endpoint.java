@@ -43,7 +43,8 @@ enum Endpoint {
   APPROVALS("approvals", Who.ADMIN, Body.NONE, false),
   APPROVE("approve", Who.ADMIN, Body.OPTIONAL, false),
   DISMISS_CLAIM("dismiss-claim", Who.ADMIN, Body.NONE, false),
-  CAPACITY("capacity", Who.ADMIN, Body.NONE, false);
+  CAPACITY("capacity", Who.ADMIN, Body.NONE, false),
+  CAPACITY_WHAT_IF("capacity-what-if", Who.ADMIN, Body.REQUIRED, false);
 
   /** Who may call an endpoint. */
   enum Who { ANYONE, JOINER_OR_MACHINE, MACHINE, ADMIN, ADMIN_OR_MACHINE }

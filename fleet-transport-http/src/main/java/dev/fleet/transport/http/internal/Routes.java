@@ -60,6 +60,9 @@ final class Routes {
         }
       }
       case 2 -> {
+        if (s[0].equals("capacity") && s[1].equals("what-if")) {
+          return only(m, "POST", Endpoint.CAPACITY_WHAT_IF, null);
+        }
         if (s[0].equals("tasks") && !s[1].isEmpty()) {
           return only(m, "GET", Endpoint.TASK, s[1]);
         }

@@ -266,4 +266,21 @@ public final class Wire {
   /** How one capability or role was used; {@code series} is its ceiling share in equal slices, oldest first. */
   public record CapacityUseDto(String name, boolean role, double ceilingShare, double meanQueue, long finished,
       long p95WaitMillis, long p95RunMillis, List<Double> series) {}
+
+  /**
+   * {@code POST /v1/capacity/what-if}: the window to replay ({@code windowMillis}, a day if absent), the machines to
+   * add (each with {@code capabilities}, and optionally {@code id}, {@code role} and {@code slots}) and the ids of
+   * those to take away.
+   */
+  public record CapacityWhatIfRequest(Long windowMillis, List<WhatIfMachineDto> add, List<String> remove) {}
+
+  /** A machine a what-if adds; {@code id} defaults to {@code what-if-N}, {@code role} to {@code added}. */
+  public record WhatIfMachineDto(String id, String role, List<String> capabilities, Integer slots) {}
+
+  /** The answer to a what-if: what was replayed, the sentence, and each capability's p95 wait before and after. */
+  public record CapacityWhatIfDto(long windowMillis, int tasks, List<String> added, List<String> removed,
+      String sentence, List<WhatIfWaitDto> waits) {}
+
+  /** One capability's p95 wait on the machines of now ({@code beforeMillis}) and on the proposed ones. */
+  public record WhatIfWaitDto(String capability, long tasks, long beforeMillis, long afterMillis) {}
 }
