@@ -114,7 +114,9 @@ class CapacityAdviceTest {
     CapacityUse use = run.report.uses().stream().filter(u -> u.name().equals("cpu") && !u.role()).findFirst()
         .orElseThrow();
     assertTrue(use.meanQueue() > 5, "mean queue " + use.meanQueue());
-    assertEquals(24, use.series().size());
+    // The series spans what the history covers: about 40 minutes, in 10-minute buckets.
+    assertTrue(use.series().size() >= 4 && use.series().size() <= 6, use.series().toString());
+    assertTrue(use.series().stream().skip(1).allMatch(v -> v > 0.5), use.series().toString());
   }
 
   @Test

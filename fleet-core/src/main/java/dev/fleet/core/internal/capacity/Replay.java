@@ -37,6 +37,7 @@ final class Replay {
       (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
   private long now = START;
   private long seq;
+  private int placed;
 
   /** Each task's wait for its first attempt, in nanoseconds, by the arrival's index. */
   private final long[] waits;
@@ -70,6 +71,7 @@ final class Replay {
         int i = index.get(a.task().id());
         if (waits[i] < 0) {
           waits[i] = now - arrivedAt.get(a.task().id());
+          placed++;
         }
         long run = arrivals.get(i).runNanos() >= 0 ? arrivals.get(i).runNanos() : UNKNOWN_RUN_NANOS;
         at(now + run, () -> holder[0].dispatcher().complete(a.task().id(), a.token(), TaskResult.success()));
@@ -112,12 +114,13 @@ final class Replay {
       }
       long end = last + limit.toNanos();
       Timed t;
-      while ((t = timeline.peek()) != null && t.at <= end) {
+      // Once every task has had its first attempt no wait can change: the rest need not be played.
+      while (placed < waits.length && (t = timeline.peek()) != null && t.at <= end) {
         timeline.poll();
         now = t.at;
         t.what.run();
       }
-      now = Math.max(now, end);
+      now = placed < waits.length ? Math.max(now, end) : now;
       for (int i = 0; i < waits.length; i++) {
         if (waits[i] < 0) {
           waits[i] = now - (START + arrivals.get(i).atNanos() - first);
