@@ -16,10 +16,12 @@ import java.util.List;
  * @param finished the tasks needing it that finished in the window
  * @param p95Wait the 95th percentile of their wait before their first attempt
  * @param p95Run the 95th percentile of their last attempt's run time
- * @param series the ceiling share over the window, oldest first, in equal slices, each in [0, 1]
+ * @param series the ceiling share over the part of the window the history covers, oldest first, in equal slices,
+ *     each in [0, 1]
+ * @param waitSeries the p95 wait of the tasks that finished in each of the same slices (zero for none)
  */
 public record CapacityUse(String name, boolean role, double ceilingShare, double meanQueue, long finished,
-    Duration p95Wait, Duration p95Run, List<Double> series) {
+    Duration p95Wait, Duration p95Run, List<Double> series, List<Duration> waitSeries) {
 
   public CapacityUse {
     Checks.name("capability", name);
@@ -35,6 +37,10 @@ public record CapacityUse(String name, boolean role, double ceilingShare, double
     series = List.copyOf(series);
     for (Double v : series) {
       CapacitySpans.share("series value of '" + name + "'", v);
+    }
+    waitSeries = List.copyOf(waitSeries);
+    for (Duration d : waitSeries) {
+      CapacitySpans.notNegative("waitSeries value of '" + name + "'", d);
     }
   }
 }

@@ -33,16 +33,28 @@ final class CapacityCommand extends ClientCommand {
   @Option(names = "--remove", paramLabel = "MACHINE", description = "What if this machine were taken away? Repeatable.")
   List<String> remove = new ArrayList<>();
 
+  @Option(names = "--plot", paramLabel = "FILE.png",
+      description = "Also draw the time at the ceiling and the p95 wait of each busy capability over the window.")
+  java.nio.file.Path plot;
+
   @Override
-  Integer execute() {
+  Integer execute() throws java.io.IOException {
     if (window.isNegative() || window.getSeconds() < 1) {
       throw new IllegalArgumentException("--window must be at least 1s, got " + window);
     }
     PrintWriter out = spec.commandLine().getOut();
     HttpFleetClient c = client.client();
     if (add.isEmpty() && remove.isEmpty()) {
-      out.print(CapacityPage.render(c.capacity(window)));
+      dev.fleet.CapacityReport report = c.capacity(window);
+      out.print(CapacityPage.render(report));
+      if (plot != null) {
+        CapacityPlot.write(report, plot);
+        out.println("Plotted to " + plot);
+      }
     } else {
+      if (plot != null) {
+        throw new IllegalArgumentException("--plot draws the history; give it without --add and --remove");
+      }
       List<Wire.WhatIfMachineDto> machines = new ArrayList<>();
       for (String caps : add) {
         List<String> names = Arrays.stream(caps.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();

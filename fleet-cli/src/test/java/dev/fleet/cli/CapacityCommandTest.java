@@ -76,6 +76,18 @@ class CapacityCommandTest {
     assertTrue(unparsable.code() != 0 && unparsable.err().contains("'soon' is not a duration"), unparsable.err());
     assertTrue(url.getPort() > 0);
 
+    // --plot draws the busy capabilities (here 'video', queued) as a PNG of two charts.
+    Path png = dir.resolve("capacity.png");
+    Run plotted = run("capacity", s, "--window", "1h", "--plot", png.toString());
+    assertEquals(0, plotted.code(), plotted.err());
+    assertTrue(plotted.out().endsWith("Plotted to " + png + "\n"), plotted.out());
+    java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+    assertEquals(900, image.getWidth());
+    assertEquals(720, image.getHeight());
+    Run both = run("capacity", s, "--plot", png.toString(), "--remove", "desk");
+    assertEquals(1, both.code());
+    assertTrue(both.err().contains("--plot draws the history; give it without --add and --remove"), both.err());
+
     // What if a machine with 'video' were added: the task would not have waited.
     Run whatIf = run("capacity", s, "--window", "1h", "--add", "video,inference");
     assertEquals(0, whatIf.code(), whatIf.err());

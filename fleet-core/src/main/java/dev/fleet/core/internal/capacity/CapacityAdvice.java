@@ -61,7 +61,7 @@ public final class CapacityAdvice {
       if (s.machineNanos > 0 || s.finishedCount() > 0 || s.queueNanos > 0) {
         double meanQueue = w.coveredNanos == 0 ? 0 : (double) s.queueNanos / w.coveredNanos;
         uses.add(new CapacityUse(name, role, share, meanQueue, s.finishedCount(), p95Wait, p95Run,
-            series(w.series.get(e.getKey()))));
+            series(w.series.get(e.getKey())), waitSeries(w.waitSeries.get(e.getKey()), w.slices)));
       }
     }
     saturated.sort(Comparator.comparingDouble(f -> -((CapacityFinding.Saturated) f).ceilingShare()));
@@ -133,6 +133,14 @@ public final class CapacityAdvice {
     }
     for (int i = 0; i < s[0].length; i++) {
       out.add(s[1][i] == 0 ? 0.0 : Math.min(1.0, (double) s[0][i] / s[1][i]));
+    }
+    return out;
+  }
+
+  private static List<Duration> waitSeries(Durations[] d, int slices) {
+    List<Duration> out = new ArrayList<>();
+    for (int i = 0; i < slices; i++) {
+      out.add(Duration.ofNanos(d == null || d[i] == null ? 0 : d[i].quantile(0.95)));
     }
     return out;
   }

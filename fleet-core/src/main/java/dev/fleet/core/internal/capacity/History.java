@@ -279,6 +279,7 @@ public final class History {
     long coveredNanos;
     final Map<String, KeyStats> keys = new LinkedHashMap<>();
     final Map<String, long[][]> series = new LinkedHashMap<>();
+    final Map<String, Durations[]> waitSeries = new LinkedHashMap<>();
     final Map<String, MachineStats> machines = new LinkedHashMap<>();
     final Map<Bucket.Presence, Long> presence = new LinkedHashMap<>();
 
@@ -293,6 +294,13 @@ public final class History {
         long[][] ser = series.computeIfAbsent(k, x -> new long[2][slices]);
         ser[0][slice] += s.ceilingNanos;
         ser[1][slice] += s.machineNanos;
+        if (s.waits != null) {
+          Durations[] w = waitSeries.computeIfAbsent(k, x -> new Durations[slices]);
+          if (w[slice] == null) {
+            w[slice] = new Durations();
+          }
+          w[slice].addAll(s.waits);
+        }
       });
       b.machines.forEach((k, m) -> machines.computeIfAbsent(k, x -> new MachineStats()).addAll(m));
       b.presence.forEach((k, n) -> presence.merge(k, n, Long::sum));

@@ -79,7 +79,8 @@ public final class CapacityWire {
     List<Wire.CapacityUseDto> uses = new ArrayList<>();
     for (CapacityUse u : r.uses()) {
       uses.add(new Wire.CapacityUseDto(u.name(), u.role(), u.ceilingShare(), u.meanQueue(), u.finished(),
-          u.p95Wait().toMillis(), u.p95Run().toMillis(), u.series()));
+          u.p95Wait().toMillis(), u.p95Run().toMillis(), u.series(),
+          u.waitSeries().stream().map(Duration::toMillis).toList()));
     }
     return new Wire.CapacityDto(r.window().toMillis(), r.covered().toMillis(), findings, uses);
   }
@@ -124,7 +125,9 @@ public final class CapacityWire {
     List<CapacityUse> uses = new ArrayList<>();
     for (Wire.CapacityUseDto u : d.uses() == null ? List.<Wire.CapacityUseDto>of() : d.uses()) {
       uses.add(new CapacityUse(u.name(), u.role(), u.ceilingShare(), u.meanQueue(), u.finished(),
-          Duration.ofMillis(u.p95WaitMillis()), Duration.ofMillis(u.p95RunMillis()), u.series()));
+          Duration.ofMillis(u.p95WaitMillis()), Duration.ofMillis(u.p95RunMillis()), u.series(),
+          (u.waitSeriesMillis() == null ? List.<Long>of() : u.waitSeriesMillis()).stream().map(Duration::ofMillis)
+              .toList()));
     }
     return new CapacityReport(Duration.ofMillis(d.windowMillis()), Duration.ofMillis(d.coveredMillis()), findings,
         uses);

@@ -263,9 +263,12 @@ public final class Wire {
       Long waitedMillis, Double ceilingShare, Long p95WaitMillis, Long windowMillis, String machine,
       Double idleShare, String fitsOn, String reason) {}
 
-  /** How one capability or role was used; {@code series} is its ceiling share in equal slices, oldest first. */
+  /**
+   * How one capability or role was used; {@code series} is its ceiling share in equal slices, oldest first, and
+   * {@code waitSeriesMillis} the p95 wait in each slice.
+   */
   public record CapacityUseDto(String name, boolean role, double ceilingShare, double meanQueue, long finished,
-      long p95WaitMillis, long p95RunMillis, List<Double> series) {}
+      long p95WaitMillis, long p95RunMillis, List<Double> series, List<Long> waitSeriesMillis) {}
 
   /**
    * {@code POST /v1/capacity/what-if}: the window to replay ({@code windowMillis}, a day if absent), the machines to
