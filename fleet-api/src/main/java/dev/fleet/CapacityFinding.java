@@ -17,14 +17,13 @@ public sealed interface CapacityFinding permits CapacityFinding.MissingCapabilit
   String sentence();
 
   /**
-   * Tasks waited for a capability (or role) that no registered machine had.
+   * Tasks waited for a capability that no registered machine had.
    *
-   * @param capability the capability, or the role when {@code role} is set
-   * @param role whether it names a role rather than a capability
+   * @param capability the capability
    * @param tasks how many distinct tasks waited for it
    * @param waited how long they waited in all
    */
-  record MissingCapability(String capability, boolean role, long tasks, Duration waited) implements CapacityFinding {
+  record MissingCapability(String capability, long tasks, Duration waited) implements CapacityFinding {
     public MissingCapability {
       Checks.name("capability", capability);
       if (tasks < 1) {
@@ -35,9 +34,8 @@ public sealed interface CapacityFinding permits CapacityFinding.MissingCapabilit
 
     @Override
     public String sentence() {
-      String what = role ? "role '" + capability + "'" : "'" + capability + "'";
-      return tasks + (tasks == 1 ? " task" : " tasks") + " waited " + CapacitySpans.words(waited) + " for " + what
-          + ": add a machine " + (role ? "of role '" + capability + "'" : "with '" + capability + "'");
+      return tasks + (tasks == 1 ? " task" : " tasks") + " waited " + CapacitySpans.words(waited) + " for '"
+          + capability + "': add a machine with '" + capability + "'";
     }
   }
 

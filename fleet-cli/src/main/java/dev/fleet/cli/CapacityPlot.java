@@ -25,18 +25,20 @@ final class CapacityPlot {
   static void write(CapacityReport r, Path file) throws IOException {
     System.setProperty("java.awt.headless", "true");
     String span = CapacityPage.words(r.covered());
+    boolean hours = r.covered().toMinutes() >= 180;
+    String ago = hours ? "hours ago" : "minutes ago";
     XYChart ceiling = new XYChartBuilder().width(900).height(360)
-        .title("At the ceiling over the last " + span).xAxisTitle("minutes ago").yAxisTitle("share of machine time %")
+        .title("At the ceiling over the last " + span).xAxisTitle(ago).yAxisTitle("share of machine time %")
         .build();
     XYChart waits = new XYChartBuilder().width(900).height(360)
-        .title("p95 wait over the last " + span).xAxisTitle("minutes ago").yAxisTitle("minutes").build();
+        .title("p95 wait over the last " + span).xAxisTitle(ago).yAxisTitle("minutes").build();
     int drawn = 0;
     for (CapacityUse u : r.uses()) {
       if (u.series().isEmpty() || u.ceilingShare() == 0 && u.finished() == 0 && u.meanQueue() == 0) {
         continue;
       }
       int n = u.series().size();
-      double slice = r.covered().toSeconds() / 60.0 / n;
+      double slice = r.covered().toSeconds() / (hours ? 3600.0 : 60.0) / n;
       List<Double> x = new ArrayList<>();
       List<Double> share = new ArrayList<>();
       List<Double> wait = new ArrayList<>();

@@ -118,9 +118,8 @@ final class CapacitySampler implements FleetListener {
       if (weight > 0) {
         history.covered(now, weight);
         Set<String> capabilities = new HashSet<>();
-        Set<String> roles = new HashSet<>();
-        List<MachineSlot> online = machines(now, weight, capabilities, roles);
-        queue(now, weight, capabilities, roles, online);
+        machines(now, weight, capabilities);
+        queue(now, weight, capabilities);
       }
       endings(now);
     } finally {
@@ -128,25 +127,22 @@ final class CapacitySampler implements FleetListener {
     }
   }
 
-  private List<MachineSlot> machines(long now, long weight, Set<String> capabilities, Set<String> roles) {
-    List<MachineSlot> online = new ArrayList<>();
+  /** Samples each machine online, and gathers the capabilities some registered machine has. */
+  private void machines(long now, long weight, Set<String> capabilities) {
     for (MachineSlot m : core.machines.all()) {
       capabilities.addAll(m.machine().capabilities());
-      roles.add(m.machine().role());
       if (m.health() == Health.ONLINE || m.health() == Health.DRAINING) {
-        online.add(m);
         history.machine(now, weight, m.id().value(), m.machine().capabilities(), m.machine().role(), atCeiling(m),
             m.activeTasks() == 0);
       }
     }
-    return online;
   }
 
   private boolean atCeiling(MachineSlot m) {
     return m.full() || m.effectiveLoad() >= core.config.loadCeiling();
   }
 
-  private void queue(long now, long weight, Set<String> capabilities, Set<String> roles, List<MachineSlot> online) {
+  private void queue(long now, long weight, Set<String> capabilities) {
     Set<TaskId> missingNow = new HashSet<>();
     int looks = 0;
     long wall = core.time.wall(now);
@@ -160,7 +156,7 @@ final class CapacitySampler implements FleetListener {
       for (String c : t.requires()) {
         if (!capabilities.contains(c)) {
           missing = true;
-          history.missing(now, weight, c, false, !missingSeen.contains(t.id()));
+          history.missing(now, weight, c, !missingSeen.contains(t.id()));
         }
       }
       // A role is a preference (a task runs on any machine that fits when none of its role does): never missing.
@@ -232,7 +228,6 @@ final class CapacitySampler implements FleetListener {
   CapacityReport report(Duration window) {
     sample();
     Set<String> capabilities = new HashSet<>();
-    Set<String> roles = new HashSet<>();
     long now;
     core.lock.lock();
     try {
@@ -240,13 +235,12 @@ final class CapacitySampler implements FleetListener {
       endings(now);
       for (MachineSlot m : core.machines.all()) {
         capabilities.addAll(m.machine().capabilities());
-        roles.add(m.machine().role());
       }
     } finally {
       core.lock.unlock();
     }
     Duration w = window.compareTo(history.horizon()) > 0 ? history.horizon() : window;
-    return CapacityAdvice.report(history.window(now, w, 24), w, capabilities, roles);
+    return CapacityAdvice.report(history.window(now, w, 24), w, capabilities);
   }
 
   /**

@@ -84,7 +84,6 @@ class CapacityAdviceTest {
     assertEquals(1, missing.size(), run.report.render());
     CapacityFinding.MissingCapability f = missing.get(0);
     assertEquals("gpu", f.capability());
-    assertFalse(f.role());
     assertEquals(gpu.size(), f.tasks());
     // Sampled every 10 s: each task's wait is known within one sample.
     long slack = gpu.size() * SAMPLE.toNanos();

@@ -36,9 +36,8 @@ public final class CapacityAdvice {
    *
    * @param capabilities the capabilities some registered machine has now: a missing one that has since been
    *     added is not reported
-   * @param roles the roles some registered machine has now
    */
-  public static CapacityReport report(History.Window w, Duration window, Set<String> capabilities, Set<String> roles) {
+  public static CapacityReport report(History.Window w, Duration window, Set<String> capabilities) {
     List<CapacityFinding> findings = new ArrayList<>();
     List<CapacityUse> uses = new ArrayList<>();
     Duration covered = w.covered().compareTo(window) > 0 ? window : w.covered();
@@ -48,9 +47,8 @@ public final class CapacityAdvice {
       boolean role = e.getKey().charAt(0) == 'r';
       String name = e.getKey().substring(1);
       KeyStats s = e.getValue();
-      if (s.missingTasks > 0 && !(role ? roles : capabilities).contains(name)) {
-        findings.add(new CapacityFinding.MissingCapability(name, role, s.missingTasks,
-            Duration.ofNanos(s.missingNanos)));
+      if (s.missingTasks > 0 && !role && !capabilities.contains(name)) {
+        findings.add(new CapacityFinding.MissingCapability(name, s.missingTasks, Duration.ofNanos(s.missingNanos)));
       }
       double share = s.machineNanos == 0 ? 0 : Math.min(1, (double) s.ceilingNanos / s.machineNanos);
       Duration p95Wait = Duration.ofNanos(s.waits == null ? 0 : s.waits.quantile(0.95));

@@ -154,10 +154,10 @@ public final class History {
     }
   }
 
-  /** A task waited {@code nanos} for a capability or role no machine had; {@code first} the first time it is seen. */
-  public synchronized void missing(long now, long nanos, String name, boolean role, boolean first) {
+  /** A task waited {@code nanos} for a capability no machine had; {@code first} the first time it is seen. */
+  public synchronized void missing(long now, long nanos, String capability, boolean first) {
     Bucket b = at(now);
-    KeyStats s = b == null ? null : b.key(key(name, role), maxKeys);
+    KeyStats s = b == null ? null : b.key(key(capability, false), maxKeys);
     if (s != null) {
       s.missingNanos += nanos;
       s.missingTasks += first ? 1 : 0;

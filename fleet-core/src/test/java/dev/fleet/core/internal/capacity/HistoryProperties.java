@@ -31,7 +31,7 @@ class HistoryProperties {
         case 0 -> h.machine(now, MINUTE, "m" + r.nextInt(distinctNames), Set.of(name), "role" + r.nextInt(3),
             r.nextBoolean(), r.nextBoolean());
         case 1 -> h.queued(now, MINUTE, List.of(name), Optional.of(name));
-        case 2 -> h.missing(now, MINUTE, name, r.nextBoolean(), r.nextBoolean());
+        case 2 -> h.missing(now, MINUTE, name, r.nextBoolean());
         case 3 -> h.presence(now, MINUTE, "m" + r.nextInt(distinctNames), Reason.ASLEEP);
         default -> h.finished(now, List.of(name), Optional.empty(), r.nextLong(0, 60 * MINUTE), r.nextLong(-1, MINUTE));
       }

@@ -87,7 +87,7 @@ public final class CapacityWire {
 
   private static Wire.CapacityFindingDto dto(CapacityFinding f) {
     if (f instanceof CapacityFinding.MissingCapability m) {
-      return new Wire.CapacityFindingDto("missing-capability", m.sentence(), m.capability(), m.role(), m.tasks(),
+      return new Wire.CapacityFindingDto("missing-capability", m.sentence(), m.capability(), null, m.tasks(),
           m.waited().toMillis(), null, null, null, null, null, null, null);
     }
     if (f instanceof CapacityFinding.Saturated s) {
@@ -108,8 +108,8 @@ public final class CapacityWire {
     List<CapacityFinding> findings = new ArrayList<>();
     for (Wire.CapacityFindingDto f : d.findings() == null ? List.<Wire.CapacityFindingDto>of() : d.findings()) {
       CapacityFinding c = switch (f.kind()) {
-        case "missing-capability" -> new CapacityFinding.MissingCapability(f.capability(), Boolean.TRUE.equals(f.role()),
-            f.tasks(), Duration.ofMillis(f.waitedMillis()));
+        case "missing-capability" -> new CapacityFinding.MissingCapability(f.capability(), f.tasks(),
+            Duration.ofMillis(f.waitedMillis()));
         case "saturated" -> new CapacityFinding.Saturated(f.capability(), Boolean.TRUE.equals(f.role()),
             f.ceilingShare(), Duration.ofMillis(f.p95WaitMillis()), Duration.ofMillis(f.windowMillis()));
         case "idle-machine" -> new CapacityFinding.IdleMachine(MachineId.of(f.machine()), f.idleShare(),

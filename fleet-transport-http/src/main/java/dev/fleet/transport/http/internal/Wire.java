@@ -254,7 +254,7 @@ public final class Wire {
       List<CapacityUseDto> uses) {}
 
   /**
-   * One finding: {@code kind} is {@code missing-capability} (capability, role, tasks, waitedMillis),
+   * One finding: {@code kind} is {@code missing-capability} (capability, tasks, waitedMillis),
    * {@code saturated} (capability, role, ceilingShare, p95WaitMillis, windowMillis), {@code idle-machine}
    * (machine, idleShare, fitsOn if any) or {@code presence-wait} (machine, reason, waitedMillis); {@code sentence}
    * is what a person reads.
