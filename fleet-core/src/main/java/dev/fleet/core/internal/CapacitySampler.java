@@ -40,7 +40,7 @@ final class CapacitySampler implements FleetListener {
   static final Duration MAX_GAP = Duration.ofMinutes(5);
   /** Task endings waiting for the next sample at most; more are dropped (a burst beyond it goes uncounted). */
   static final int MAX_PENDING = 65_536;
-  /** Queued tasks a sample looks at for presence waits, highest priority first. */
+  /** Queued tasks a sample looks at for presence waits, at most: the cost of a sample stays bounded. */
   static final int PRESENCE_LOOKS = 64;
 
   private record Ending(TaskId task, long atNanos) {}
@@ -49,7 +49,7 @@ final class CapacitySampler implements FleetListener {
   private final History history;
   private final ConcurrentLinkedQueue<Ending> endings = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pending = new AtomicInteger();
-  /** Tasks seen waiting for a missing capability or role at the last sample: a task is counted once. */
+  /** Tasks seen waiting for a missing capability at the last sample: a task is counted once. */
   private Set<TaskId> missingSeen = new HashSet<>();
   private long lastNanos;
   private dev.fleet.spi.Scheduler.Cancellable booked;
@@ -60,10 +60,6 @@ final class CapacitySampler implements FleetListener {
     this.history = history;
     this.lastNanos = core.config.ticker().read();
     history.anchor(lastNanos); // task endings may be noted before the first sample
-  }
-
-  History history() {
-    return history;
   }
 
   /** Books the first sample. */
