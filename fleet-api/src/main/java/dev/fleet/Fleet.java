@@ -49,6 +49,33 @@ public interface Fleet extends AutoCloseable {
     return work.get();
   }
 
+  /**
+   * What the fleet's own history says about its capacity over the last {@code window}: tasks that waited for a
+   * capability no machine has, saturated capabilities and roles, machines that sat idle, and work that waited
+   * for a machine's power or owner. The history is bounded (see the implementation for its horizon); a window
+   * longer than it is cut to it.
+   *
+   * @throws IllegalArgumentException if {@code window} is not positive
+   * @throws UnsupportedOperationException if this fleet keeps no history
+   */
+  default CapacityReport capacity(java.time.Duration window) {
+    throw new UnsupportedOperationException(getClass().getName() + " keeps no capacity history");
+  }
+
+  /**
+   * Replays the tasks recorded in the last {@code window} (when each arrived, what it required, how long it ran;
+   * tasks still waiting run a minute) in a deterministic simulation, on the machines registered now and on them
+   * plus {@code add} minus {@code remove}, and compares each capability's p95 wait. Same history, same answer.
+   *
+   * @throws IllegalArgumentException if {@code window} is not positive, a machine to remove is not registered, or
+   *     one to add is
+   * @throws UnsupportedOperationException if this fleet keeps no history
+   */
+  default CapacityWhatIf capacityWhatIf(java.time.Duration window, java.util.List<Machine> add,
+      java.util.List<MachineId> remove) {
+    throw new UnsupportedOperationException(getClass().getName() + " keeps no capacity history");
+  }
+
   @Override
   void close();
 }

@@ -78,6 +78,7 @@ final class DemoCommand implements Callable<Integer> {
       queuedThenDispatched();
       machineGoesOffline();
       summary();
+      capacity();
     }
     out.flush();
     return 0;
@@ -191,6 +192,12 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println("The rules this fleet followed (fleet rules):");
     out.print(fleet.describeRules());
+  }
+
+  private void capacity() {
+    out.println();
+    heading("7. What the fleet's own history says (fleet capacity)");
+    out.print(CapacityPage.render(fleet.capacity(Duration.ofHours(24))));
   }
 
   // ------------------------------------------------------------------ helpers

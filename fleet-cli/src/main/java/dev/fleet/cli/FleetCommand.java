@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
         CancelCommand.class, DrainCommand.class, UndrainCommand.class, RemoveCommand.class, CompletionCommand.class,
         SleepCommand.class, JoinTokenCommand.class, ApprovalsCommand.class, ApproveCommand.class,
         RegistryCommand.class,
+        CapacityCommand.class,
         CommandLine.HelpCommand.class})
 public final class FleetCommand implements Runnable {
 

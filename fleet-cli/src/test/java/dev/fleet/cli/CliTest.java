@@ -32,6 +32,11 @@ class CliTest {
     assertTrue(out.contains("uptime dispatched to gcp-watcher"), out);
     assertTrue(out.contains("backup moved off gcp-watcher    gcp-watcher went offline; attempt 2 after a delay of 1s"), out);
     assertTrue(out.matches("(?s).*pager dispatched to gcp-watcher .*attempt 2\n.*backup dispatched to gcp-watcher.*"), out);
+    // It ends with `fleet capacity` on its own history: the video task waited all along for a machine with 'video'.
+    assertTrue(out.matches("(?s).*7\\. What the fleet's own history says \\(fleet capacity\\)\n"
+        + "Capacity over the last 24h \\(history covers \\d+s\\):\n"
+        + "  1 task waited \\d+s for 'video': add a machine with 'video'\n.*"), out);
+    assertTrue(out.matches("(?s).*\n  video +0% +[▁▂▃▄▅▆▇█]+ +1\\.0 .*"), out);
   }
 
   @Test

@@ -53,6 +53,8 @@ public final class FleetCore implements Fleet {
   private final FleetRegistry registry;
   private final FleetMonitor monitor;
   private final FleetDispatcher dispatcher;
+  /** Samples machines and the queue into the capacity history, off the dispatch path. */
+  final CapacitySampler capacity;
   private volatile boolean closed;
 
   public FleetCore(FleetConfig config) {
@@ -98,6 +100,8 @@ public final class FleetCore implements Fleet {
     this.registry = new FleetRegistry(this);
     this.monitor = new FleetMonitor(this);
     this.dispatcher = new FleetDispatcher(this);
+    this.capacity = new CapacitySampler(this, new dev.fleet.core.internal.capacity.History());
+    events.subscribe(capacity);
   }
 
   /**
@@ -146,6 +150,7 @@ public final class FleetCore implements Fleet {
     } finally {
       lock.unlock();
     }
+    capacity.start();
   }
 
   private void sweepNow() {
@@ -207,6 +212,7 @@ public final class FleetCore implements Fleet {
       return;
     }
     closed = true;
+    capacity.close();
     lock.lock();
     try {
       pacer.close();
@@ -306,4 +312,26 @@ public final class FleetCore implements Fleet {
     dev.fleet.core.FileJournal.writeBackup(out, records);
   }
 
+  @Override
+  public dev.fleet.CapacityReport capacity(java.time.Duration window) {
+    Objects.requireNonNull(window, "window");
+    if (window.isNegative() || window.isZero()) {
+      throw new IllegalArgumentException("capacity window must be positive, got " + window);
+    }
+    ensureOpen();
+    return capacity.report(window);
+  }
+
+  @Override
+  public dev.fleet.CapacityWhatIf capacityWhatIf(java.time.Duration window, List<dev.fleet.Machine> add,
+      List<dev.fleet.MachineId> remove) {
+    Objects.requireNonNull(window, "window");
+    if (window.isNegative() || window.isZero()) {
+      throw new IllegalArgumentException("capacity window must be positive, got " + window);
+    }
+    List<dev.fleet.Machine> adding = List.copyOf(Objects.requireNonNull(add, "add"));
+    List<dev.fleet.MachineId> removing = List.copyOf(Objects.requireNonNull(remove, "remove"));
+    ensureOpen();
+    return capacity.whatIf(window, adding, removing);
+  }
 }

@@ -420,4 +420,31 @@ public final class HttpFleetClient {
     return new RegistryImport(d.imported().stream().map(MachineId::new).toList(),
         d.skipped().stream().map(MachineId::new).toList());
   }
+
+  /**
+   * The fleet's capacity report over the last {@code window} ({@code GET /v1/capacity}): advice in plain sentences
+   * with the numbers behind it, and how each capability and role was used.
+   */
+  public dev.fleet.CapacityReport capacity(Duration window) {
+    long seconds = java.util.Objects.requireNonNull(window, "window").getSeconds();
+    if (seconds < 1) {
+      throw new IllegalArgumentException("capacity window must be at least 1s, got " + window);
+    }
+    return dev.fleet.transport.http.internal.CapacityWire.fromDto(
+        call("GET", "v1/capacity?window=" + seconds + "s", null, Wire.CapacityDto.class));
+  }
+
+  /**
+   * What the fleet's recorded tasks of the last {@code window} would have waited with {@code add} added and
+   * {@code remove} taken away ({@code POST /v1/capacity/what-if}), replayed by the coordinator.
+   */
+  public dev.fleet.CapacityWhatIf capacityWhatIf(Duration window, List<Wire.WhatIfMachineDto> add,
+      List<MachineId> remove) {
+    Objects.requireNonNull(window, "window");
+    List<dev.fleet.Machine> machines = dev.fleet.transport.http.internal.CapacityWire.machines(add);
+    Wire.CapacityWhatIfRequest body = new Wire.CapacityWhatIfRequest(window.toMillis(), add,
+        remove.stream().map(MachineId::value).toList());
+    return dev.fleet.transport.http.internal.CapacityWire.fromDto(
+        call("POST", "v1/capacity/what-if", body, Wire.CapacityWhatIfDto.class), machines);
+  }
 }

@@ -398,7 +398,8 @@ class BadInputProperties {
     RULES("GET", "/v1/rules"), EVENTS("GET", "/v1/events"), BACKUP("GET", "/v1/backup"),
     REMOVE_MACHINE("DELETE", "/v1/machines/b"), REVOKE_JOIN_TOKEN("DELETE", "/v1/join-token"),
     JOIN_TOKENS("GET", "/v1/join-tokens"), APPROVALS("GET", "/v1/approvals"),
-    REVOKE_SCOPED("DELETE", "/v1/join-tokens/nope"), DISMISS("DELETE", "/v1/approvals/a");
+    REVOKE_SCOPED("DELETE", "/v1/join-tokens/nope"), DISMISS("DELETE", "/v1/approvals/a"),
+    CAPACITY("GET", "/v1/capacity");
 
     final String method;
     final String path;

@@ -125,6 +125,9 @@ final class AdminEndpoints {
         json(response, callback, 200, Map.of("revoked", true));
       }
       case BACKUP -> backup(response, callback);
+      case CAPACITY_WHAT_IF -> json(response, callback, 200,
+          CapacityWire.whatIf(fleet, Json.read(body, Wire.CapacityWhatIfRequest.class)));
+      case CAPACITY -> json(response, callback, 200, CapacityWire.report(fleet, Request.extractQueryParameters(request)));
       default -> throw new IllegalStateException("route " + route.endpoint().label() + " is not a client's");
     }
   }

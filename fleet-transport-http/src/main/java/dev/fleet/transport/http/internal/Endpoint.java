@@ -48,7 +48,9 @@ enum Endpoint {
   // Anyone may ask; /metrics checks the metrics token itself (OpsEndpoints), as no principal holds it.
   METRICS("metrics", Who.ANYONE, Body.NONE, false),
   HEALTH_LIVE("health-live", Who.ANYONE, Body.NONE, true),
-  HEALTH_READY("health-ready", Who.ANYONE, Body.NONE, true);
+  HEALTH_READY("health-ready", Who.ANYONE, Body.NONE, true),
+  CAPACITY("capacity", Who.ADMIN, Body.NONE, false),
+  CAPACITY_WHAT_IF("capacity-what-if", Who.ADMIN, Body.REQUIRED, false);
 
   /** Who may call an endpoint. */
   enum Who { ANYONE, JOINER_OR_MACHINE, MACHINE, ADMIN, ADMIN_OR_MACHINE }

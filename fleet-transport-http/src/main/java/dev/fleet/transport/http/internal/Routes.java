@@ -63,12 +63,16 @@ final class Routes {
               return new Route(Endpoint.REGISTRY, null);
             }
             return only(m, "POST", Endpoint.IMPORT_REGISTRY, null, "GET");
+          case "capacity": return only(m, "GET", Endpoint.CAPACITY, null);
           default: break;
         }
       }
       case 2 -> {
         if (s[0].equals("health") && (s[1].equals("live") || s[1].equals("ready"))) {
           return only(m, "GET", s[1].equals("live") ? Endpoint.HEALTH_LIVE : Endpoint.HEALTH_READY, null);
+        }
+        if (s[0].equals("capacity") && s[1].equals("what-if")) {
+          return only(m, "POST", Endpoint.CAPACITY_WHAT_IF, null);
         }
         if (s[0].equals("tasks") && !s[1].isEmpty()) {
           return only(m, "GET", Endpoint.TASK, s[1]);

@@ -251,4 +251,45 @@ public final class Wire {
    * fleet had them already, each in the file's order.
    */
   public record RegistryImportDto(List<String> imported, List<String> skipped) {}
+
+  /**
+   * {@code GET /v1/capacity}: the capacity report over a window. Durations are in milliseconds, shares in [0, 1];
+   * {@code findings} are most pressing first, each with its {@code kind} and the fields that kind has.
+   */
+  public record CapacityDto(long windowMillis, long coveredMillis, List<CapacityFindingDto> findings,
+      List<CapacityUseDto> uses) {}
+
+  /**
+   * One finding: {@code kind} is {@code missing-capability} (capability, tasks, waitedMillis),
+   * {@code saturated} (capability, role, ceilingShare, p95WaitMillis, windowMillis), {@code idle-machine}
+   * (machine, idleShare, fitsOn if any) or {@code presence-wait} (machine, reason, waitedMillis); {@code sentence}
+   * is what a person reads.
+   */
+  public record CapacityFindingDto(String kind, String sentence, String capability, Boolean role, Long tasks,
+      Long waitedMillis, Double ceilingShare, Long p95WaitMillis, Long windowMillis, String machine,
+      Double idleShare, String fitsOn, String reason) {}
+
+  /**
+   * How one capability or role was used; {@code series} is its ceiling share in equal slices, oldest first, and
+   * {@code waitSeriesMillis} the p95 wait in each slice.
+   */
+  public record CapacityUseDto(String name, boolean role, double ceilingShare, double meanQueue, long finished,
+      long p95WaitMillis, long p95RunMillis, List<Double> series, List<Long> waitSeriesMillis) {}
+
+  /**
+   * {@code POST /v1/capacity/what-if}: the window to replay ({@code windowMillis}, a day if absent), the machines to
+   * add (each with {@code capabilities}, and optionally {@code id}, {@code role} and {@code slots}) and the ids of
+   * those to take away.
+   */
+  public record CapacityWhatIfRequest(Long windowMillis, List<WhatIfMachineDto> add, List<String> remove) {}
+
+  /** A machine a what-if adds; {@code id} defaults to {@code what-if-N}, {@code role} to {@code added}. */
+  public record WhatIfMachineDto(String id, String role, List<String> capabilities, Integer slots) {}
+
+  /** The answer to a what-if: what was replayed, the sentence, and each capability's p95 wait before and after. */
+  public record CapacityWhatIfDto(long windowMillis, int tasks, List<String> added, List<String> removed,
+      String sentence, List<WhatIfWaitDto> waits) {}
+
+  /** One capability's p95 wait on the machines of now ({@code beforeMillis}) and on the proposed ones. */
+  public record WhatIfWaitDto(String capability, long tasks, long beforeMillis, long afterMillis) {}
 }
