@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code fleet capacity [--window 24h]}: the running coordinator's capacity advice from its own history, in plain
@@ -37,6 +40,9 @@ final class CapacityCommand extends ClientCommand {
       description = "Also draw the time at the ceiling and the p95 wait of each busy capability over the window.")
   java.nio.file.Path plot;
 
+  @Mixin
+  OutputOption output;
+
   @Override
   Integer execute() throws java.io.IOException {
     if (window.isNegative() || window.getSeconds() < 1) {
@@ -45,6 +51,13 @@ final class CapacityCommand extends ClientCommand {
     PrintWriter out = spec.commandLine().getOut();
     HttpFleetClient c = client.client();
     if (add.isEmpty() && remove.isEmpty()) {
+      if (output.json()) {
+        if (plot != null) {
+          throw new IllegalArgumentException("--plot draws a picture; give it without -o json");
+        }
+        JsonOutput.print(out, JsonDocuments.get(c, "v1/capacity?window=" + window.getSeconds() + "s"));
+        return 0;
+      }
       dev.fleet.CapacityReport report = c.capacity(window);
       out.print(CapacityPage.render(report));
       if (plot != null) {
@@ -63,9 +76,32 @@ final class CapacityCommand extends ClientCommand {
         }
         machines.add(new Wire.WhatIfMachineDto(null, null, names, null));
       }
-      out.print(CapacityPage.whatIf(c.capacityWhatIf(window, machines, remove.stream().map(MachineId::new).toList())));
+      dev.fleet.CapacityWhatIf w = c.capacityWhatIf(window, machines, remove.stream().map(MachineId::new).toList());
+      if (output.json()) {
+        JsonOutput.print(out, whatIfJson(w));
+        return 0;
+      }
+      out.print(CapacityPage.whatIf(w));
     }
     out.flush();
     return 0;
+  }
+
+  /** The what-if with the field names of {@code POST /v1/capacity/what-if}'s answer. */
+  private static ObjectNode whatIfJson(dev.fleet.CapacityWhatIf w) {
+    ObjectNode d = JsonOutput.object();
+    d.put("windowMillis", w.window().toMillis());
+    d.put("tasks", w.tasks());
+    ArrayNode added = d.putArray("added");
+    w.added().forEach(m -> added.add(m.id().value()));
+    ArrayNode removed = d.putArray("removed");
+    w.removed().forEach(m -> removed.add(m.value()));
+    d.put("sentence", w.sentence());
+    ArrayNode waits = d.putArray("waits");
+    for (dev.fleet.CapacityWhatIf.Wait x : w.waits()) {
+      waits.addObject().put("capability", x.capability()).put("tasks", x.tasks())
+          .put("beforeMillis", x.before().toMillis()).put("afterMillis", x.after().toMillis());
+    }
+    return d;
   }
 }

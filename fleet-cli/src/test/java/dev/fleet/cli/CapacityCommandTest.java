@@ -20,6 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code fleet capacity} against a real coordinator on 127.0.0.1: the advice, the table, and a bad window. */
 @Timeout(120)
 class CapacityCommandTest {
+  private static final tools.jackson.databind.json.JsonMapper JSON =
+      tools.jackson.databind.json.JsonMapper.builder().build();
+
   @TempDir
   Path dir;
 
@@ -94,6 +97,22 @@ class CapacityCommandTest {
     assertTrue(whatIf.out().startsWith("What if a machine with video,inference were added (what-if-1): 1 tasks of "
         + "the last 1h replayed.\n  p95 wait for 'video' 1h → 0s\n"), whatIf.out());
     assertTrue(whatIf.out().matches("(?s).*\n  video +1 +1h +0s\n.*"), whatIf.out());
+    // The same as one JSON document each, with the API's field names.
+    Run json = run("capacity", s, "--window", "1h", "-o", "json");
+    assertEquals(0, json.code(), json.err());
+    tools.jackson.databind.JsonNode report = JSON.readTree(json.out());
+    assertEquals(3_600_000L, report.get("windowMillis").asLong(), json.out());
+    assertTrue(report.get("findings").valueStream().anyMatch(f -> f.get("kind").asString()
+        .equals("missing-capability") && f.get("capability").asString().equals("video")
+        && f.get("tasks").asLong() == 1), json.out());
+    Run whatIfJson = run("capacity", s, "--window", "1h", "--add", "video,inference", "-o", "json");
+    assertEquals(0, whatIfJson.code(), whatIfJson.err());
+    tools.jackson.databind.JsonNode w = JSON.readTree(whatIfJson.out());
+    assertEquals("what-if-1", w.get("added").get(0).asString(), whatIfJson.out());
+    assertTrue(w.get("waits").valueStream().anyMatch(x -> x.get("capability").asString().equals("video")
+        && x.get("beforeMillis").asLong() > 0 && x.get("afterMillis").asLong() == 0), whatIfJson.out());
+    assertEquals(1, run("capacity", s, "--plot", png.toString(), "-o", "json").code());
+
     Run gone = run("capacity", s, "--remove", "nowhere");
     assertEquals(1, gone.code());
     assertTrue(gone.err().contains("cannot remove machine 'nowhere' in a what-if: it is not registered"), gone.err());

@@ -43,7 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
 class JsonOutputTest {
   /** The commands that read and print what a coordinator holds: each must take {@code -o json}. */
   static final Set<String> READS = Set.of("status", "explain", "tasks", "events", "approvals", "join-token list",
-      "rules");
+      "rules", "capacity");
 
   /** Every other command, and why it has no {@code -o json}: a command in neither set fails here. */
   static final Map<String, String> NOT_READS = Map.ofEntries(
