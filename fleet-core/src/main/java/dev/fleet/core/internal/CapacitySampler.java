@@ -1,8 +1,6 @@
 package dev.fleet.core.internal;
 
 import dev.fleet.CapacityReport;
-import dev.fleet.FleetEvent;
-import dev.fleet.FleetListener;
 import dev.fleet.Health;
 import dev.fleet.Reason;
 import dev.fleet.Task;
@@ -23,13 +21,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Feeds the fleet's capacity {@link History}: every {@link #PERIOD} on the fleet's scheduler it samples machines
  * (at the ceiling or not, idle or not) and the queue (its length, tasks waiting for a capability no machine has,
- * work waiting for a machine's power or owner) under the fleet's lock, and it notes task endings from the event
- * stream, looking their records up at the next sample. Nothing here runs on the dispatch path.
+ * work waiting for a machine's power or owner) under the fleet's lock, and it notes task endings as the ledger
+ * retires them, looking their records up at the next sample. Nothing here runs on the dispatch path but that note.
  *
- * <p>Thread-safe: events arrive on the event executor into a bounded queue; samples run on the scheduler and
+ * <p>Thread-safe: endings are noted under the fleet's lock into a bounded queue; samples run on the scheduler and
  * take the fleet's lock.
  */
-final class CapacitySampler implements FleetListener {
+final class CapacitySampler {
   private static final System.Logger LOG = System.getLogger(CapacitySampler.class.getName());
   /** How often the machines and the queue are sampled. */
   static final Duration PERIOD = Duration.ofSeconds(10);
@@ -76,14 +74,15 @@ final class CapacitySampler implements FleetListener {
     }
   }
 
-  @Override
-  public void onEvent(FleetEvent event) {
-    if (event instanceof FleetEvent.TaskChanged t && t.to().isFinal() && t.from() != t.to()) {
-      if (pending.incrementAndGet() <= MAX_PENDING) {
-        endings.add(new Ending(t.task(), t.atNanos()));
-      } else {
-        pending.decrementAndGet();
-      }
+  /**
+   * A task ended now (called under the fleet's lock as the ledger retires it): noted, and looked up at the next
+   * sample. Not an event listener, so a fleet nobody listens to builds no task events for this.
+   */
+  void retired(TaskRecord rec) {
+    if (pending.incrementAndGet() <= MAX_PENDING) {
+      endings.add(new Ending(rec.task.id(), core.config.ticker().read()));
+    } else {
+      pending.decrementAndGet();
     }
   }
 

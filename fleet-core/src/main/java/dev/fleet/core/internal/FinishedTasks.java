@@ -18,6 +18,8 @@ final class FinishedTasks {
   private final long maxPayloadBytes;
   private final LinkedHashMap<TaskId, Kept> byId = new LinkedHashMap<>();
   private long payloadBytes;
+  /** Told of each task that ends in this run (not of those a replay brings back): the capacity history. */
+  private java.util.function.Consumer<TaskRecord> onRetired = rec -> { };
 
   /** A remembered task and the payload bytes it was counted with. */
   private record Kept(TaskRecord rec, long bytes) {}
@@ -28,6 +30,17 @@ final class FinishedTasks {
     }
     this.capacity = capacity;
     this.maxPayloadBytes = maxPayloadBytes;
+  }
+
+  /** Sets who is told of each task that ends from now on; set once, while the fleet is built. */
+  void onRetired(java.util.function.Consumer<TaskRecord> hook) {
+    onRetired = java.util.Objects.requireNonNull(hook, "hook");
+  }
+
+  /** A task that ended now: told, then kept like any finished one. */
+  void retired(TaskRecord rec) {
+    onRetired.accept(rec);
+    put(rec.task.id(), rec);
   }
 
   void put(TaskId id, TaskRecord rec) {

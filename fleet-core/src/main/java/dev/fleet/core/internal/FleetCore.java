@@ -101,7 +101,7 @@ public final class FleetCore implements Fleet {
     this.monitor = new FleetMonitor(this);
     this.dispatcher = new FleetDispatcher(this);
     this.capacity = new CapacitySampler(this, new dev.fleet.core.internal.capacity.History());
-    events.subscribe(capacity);
+    ledger.finished.onRetired(capacity::retired); // not a listener: an embedded fleet builds no events for it
   }
 
   /**

@@ -40,7 +40,7 @@ final class Ledger {
   private final Changes changes;
   private final FleetLog log;
   private final LiveTasks live = new LiveTasks();
-  private final FinishedTasks finished;
+  final FinishedTasks finished;
   private final IdempotencyKeys idempotencyKeys;
   private final PriorityQueue<TaskRecord> deadlines =
       new PriorityQueue<>(Comparator.comparingLong(TaskRecord::deadlineNanos));
@@ -571,7 +571,7 @@ final class Ledger {
 
   private void retire(TaskRecord rec) {
     live.remove(rec.task.id());
-    finished.put(rec.task.id(), rec);
+    finished.retired(rec);
     changes.finished(rec);
   }
 
