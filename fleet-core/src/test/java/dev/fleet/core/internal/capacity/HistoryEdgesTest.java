@@ -153,6 +153,9 @@ class HistoryEdgesTest {
     History.Window w = h.window(30 * MINUTE, Duration.ofMinutes(60), 4);
     assertEquals(4, w.slices);
     assertEquals(4 * MINUTE, w.coveredNanos);
+    assertEquals(2 * MINUTE, w.machines.get("m1").ceilingNanos);
+    assertEquals(4 * MINUTE, w.machines.get("m1").onlineNanos);
+    assertEquals(0, w.machines.get("m1").idleNanos);
     long[][] s = w.series.get("ccpu");
     assertEquals(List.of(MINUTE, 0L, MINUTE, 0L), List.of(s[0][0], s[0][1], s[0][2], s[0][3]));
     assertEquals(List.of(MINUTE, MINUTE, MINUTE, MINUTE), List.of(s[1][0], s[1][1], s[1][2], s[1][3]));
