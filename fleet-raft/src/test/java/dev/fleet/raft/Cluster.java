@@ -31,15 +31,34 @@ final class Cluster implements AutoCloseable {
 
   Cluster(int size) throws IOException {
     dir = Files.createTempDirectory("fleet-raft-test");
+    java.util.Set<Integer> taken = new java.util.HashSet<>();
     for (int i = 1; i <= size; i++) {
-      addresses.put("n" + i, new InetSocketAddress(InetAddress.getLoopbackAddress(), freePort()));
+      addresses.put("n" + i, new InetSocketAddress(InetAddress.getLoopbackAddress(), freePort(taken)));
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+  /**
+   * A port for a node's Raft member whose failure-detection port (100 above) is free too, neither of them another
+   * node's, and below the kernel's ephemeral range (32768 up on Linux), so no outgoing connection of this or another
+   * process takes it between the probe and the bind, or while the node is down for a restart.
+   */
+  private static int freePort(java.util.Set<Integer> taken) throws IOException {
+    java.util.Random random = new java.util.Random();
+    for (int tries = 0; tries < 1000; tries++) {
+      int p = 20_000 + random.nextInt(12_000);
+      if (taken.contains(p) || taken.contains(p + 100) || taken.contains(p - 100)) {
+        continue;
+      }
+      try (ServerSocket a = new ServerSocket(p, 1, InetAddress.getLoopbackAddress());
+          ServerSocket b = new ServerSocket(p + 100, 1, InetAddress.getLoopbackAddress())) {
+        taken.add(p);
+        taken.add(p + 100);
+        return p;
+      } catch (IOException busy) {
+        // another try
+      }
     }
+    throw new IOException("no free pair of ports (p, p + 100) found between 20000 and 32100");
   }
 
   List<String> names() {
