@@ -47,8 +47,9 @@ final class RaftGroup implements AutoCloseable {
 
   /** The leader, once every node names the same one (the fleet or the benchmark opens its journal on it). */
   RaftJournal awaitLeader(long timeoutMillis) {
-    long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-    while (System.nanoTime() - deadline < 0) {
+    dev.fleet.spi.Ticker ticker = dev.fleet.spi.Ticker.system();
+    long deadline = ticker.read() + timeoutMillis * 1_000_000L;
+    while (ticker.read() - deadline < 0) {
       List<RaftJournal> leaders = nodes.stream().filter(RaftJournal::isLeader).toList();
       if (leaders.size() == 1) {
         String name = leaders.get(0).name();
