@@ -65,6 +65,9 @@ final class MachineEndpoints {
    * attempt, an attempt that is another machine's. A deposed leader that has not noticed judges from stale state.
    */
   private static boolean refusesAReport(RuntimeException e) {
+    if (e instanceof dev.fleet.spi.JournalException) {
+      return false; // a 503, not a refusal; and mapping it here would log the failure a second time
+    }
     int status = Responses.toProblem(e).status();
     return status == 403 || status == 404 || status == 409;
   }
