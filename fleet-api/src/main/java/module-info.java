@@ -1,0 +1,5 @@
+/** Fleet's API. */
+module dev.fleet.api {
+  exports dev.fleet;
+  exports dev.fleet.spi;
+}
