@@ -408,35 +408,37 @@ public final class FleetBuilder {
       sched = d;
     }
     FleetConfig config = new FleetConfig(
-        ticker == null ? Ticker.system() : ticker,
-        wallClock == null ? InstantSource.system() : wallClock,
-        events,
-        sched,
-        strategy == null ? LeastLoaded.INSTANCE : strategy,
-        ceiling,
-        urgent,
-        loadPerTask == null ? 0.1 : loadPerTask,
-        interval,
-        suspect,
-        offline,
-        chosenDetector,
+        new FleetConfig.Clocks(
+            ticker == null ? Ticker.system() : ticker,
+            wallClock == null ? InstantSource.system() : wallClock,
+            events,
+            sched),
+        new FleetConfig.Heartbeats(interval, suspect, offline, chosenDetector,
+            sleepHint == null ? Duration.ofMinutes(2) : sleepHint),
+        new FleetConfig.Pruning(
+            pruneNeverHeardAfter == null ? Duration.ZERO : pruneNeverHeardAfter,
+            pruneOfflineAfter == null ? Duration.ZERO : pruneOfflineAfter),
+        new FleetConfig.Placement(
+            strategy == null ? LeastLoaded.INSTANCE : strategy,
+            ceiling,
+            urgent,
+            loadPerTask == null ? 0.1 : loadPerTask,
+            agingStep == null ? Duration.ofMinutes(5) : agingStep,
+            preemptionGap == null ? 0 : preemptionGap,
+            failbackAfter == null ? Duration.ofMinutes(1) : failbackAfter),
+        new FleetConfig.Owners(
+            batteryThresholds == null ? 20 : batteryThresholds[0],
+            batteryThresholds == null ? 40 : batteryThresholds[1],
+            ownerAway == null ? Duration.ofMinutes(10) : ownerAway),
+        new FleetConfig.Limits(
+            maxQueuedTasks == null ? 100_000 : maxQueuedTasks,
+            finishedTaskRetention == null ? 100_000 : finishedTaskRetention,
+            idempotencyWindow == null ? Duration.ofHours(24) : idempotencyWindow,
+            new PayloadBudget(
+                maxPayloadBytes == null ? PayloadBudget.DEFAULT.maxPayloadBytes() : maxPayloadBytes,
+                maxPayloadBytesHeld == null ? PayloadBudget.DEFAULT.maxHeldBytes() : maxPayloadBytesHeld)),
         transport,
-        failbackAfter == null ? Duration.ofMinutes(1) : failbackAfter,
-        sleepHint == null ? Duration.ofMinutes(2) : sleepHint,
-        batteryThresholds == null ? 20 : batteryThresholds[0],
-        batteryThresholds == null ? 40 : batteryThresholds[1],
-        ownerAway == null ? Duration.ofMinutes(10) : ownerAway,
-        agingStep == null ? Duration.ofMinutes(5) : agingStep,
-        preemptionGap == null ? 0 : preemptionGap,
-        maxQueuedTasks == null ? 100_000 : maxQueuedTasks,
-        finishedTaskRetention == null ? 100_000 : finishedTaskRetention,
-        idempotencyWindow == null ? Duration.ofHours(24) : idempotencyWindow,
-        owned,
-        pruneNeverHeardAfter == null ? Duration.ZERO : pruneNeverHeardAfter,
-        pruneOfflineAfter == null ? Duration.ZERO : pruneOfflineAfter,
-        new PayloadBudget(
-            maxPayloadBytes == null ? PayloadBudget.DEFAULT.maxPayloadBytes() : maxPayloadBytes,
-            maxPayloadBytesHeld == null ? PayloadBudget.DEFAULT.maxHeldBytes() : maxPayloadBytesHeld));
+        owned);
     if (journal == null && (!durableParts.isEmpty() || snapshotEvery != null)) {
       throw new IllegalStateException("durablePart and snapshotEvery need a journal; set journal(...) first");
     }

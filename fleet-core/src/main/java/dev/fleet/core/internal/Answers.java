@@ -23,7 +23,7 @@ final class Answers {
     this.config = config;
     this.machines = machines;
     this.explainer = explainer;
-    this.strategyName = config.strategy().name();
+    this.strategyName = config.placement().strategy().name();
   }
 
   /** The decision a task stands at now, as a second submission of it is answered. */
@@ -43,7 +43,7 @@ final class Answers {
     return switch (rec.state) {
       case QUEUED -> rec.delayed ? rec.why
           : explainer.queued(rec.task, rec.index, config.ceiling(rec.task.priority()), machines.all(), null,
-              config.wallClock().millis());
+              config.clocks().wallClock().millis());
       case DISPATCHED, RUNNING -> new Decision.Dispatched(rec.task, rec.machine.id(), rec.attempt, 1L, rec.chosenLoad,
           rec.ceiling, strategyName, rec.placementNote()).why();
       default -> rec.why;
@@ -58,7 +58,7 @@ final class Answers {
         waiting.add(r);
       }
     }
-    long aging = config.agingStep().toNanos();
+    long aging = config.placement().agingStep().toNanos();
     waiting.sort((a, b) -> a.before(b, now, aging) ? -1 : b.before(a, now, aging) ? 1 : 0);
     List<TaskStatus> out = new ArrayList<>(waiting.size());
     for (TaskRecord r : waiting) {

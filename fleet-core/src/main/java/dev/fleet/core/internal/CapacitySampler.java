@@ -56,14 +56,14 @@ final class CapacitySampler {
   CapacitySampler(FleetCore core, History history) {
     this.core = core;
     this.history = history;
-    this.lastNanos = core.config.ticker().read();
+    this.lastNanos = core.config.clocks().ticker().read();
     history.anchor(lastNanos); // task endings may be noted before the first sample
   }
 
   /** Books the first sample. */
   synchronized void start() {
     if (!closed && booked == null) {
-      booked = core.config.scheduler().schedule(this::sampleAndRebook, PERIOD);
+      booked = core.config.clocks().scheduler().schedule(this::sampleAndRebook, PERIOD);
     }
   }
 
@@ -80,7 +80,7 @@ final class CapacitySampler {
    */
   void retired(TaskRecord rec) {
     if (pending.incrementAndGet() <= MAX_PENDING) {
-      endings.add(new Ending(rec.task.id(), core.config.ticker().read()));
+      endings.add(new Ending(rec.task.id(), core.config.clocks().ticker().read()));
     } else {
       pending.decrementAndGet();
     }
@@ -98,7 +98,7 @@ final class CapacitySampler {
     }
     synchronized (this) {
       if (!closed) {
-        booked = core.config.scheduler().schedule(this::sampleAndRebook, PERIOD);
+        booked = core.config.clocks().scheduler().schedule(this::sampleAndRebook, PERIOD);
       }
     }
   }
@@ -107,7 +107,7 @@ final class CapacitySampler {
   void sample() {
     core.lock.lock();
     try {
-      long now = core.config.ticker().read();
+      long now = core.config.clocks().ticker().read();
       long weight = Math.max(0, Math.min(now - lastNanos, MAX_GAP.toNanos()));
       lastNanos = now;
       if (weight > 0) {
@@ -134,7 +134,7 @@ final class CapacitySampler {
   }
 
   private boolean atCeiling(MachineSlot m) {
-    return m.full() || m.effectiveLoad() >= core.config.loadCeiling();
+    return m.full() || m.effectiveLoad() >= core.config.placement().loadCeiling();
   }
 
   private void queue(long now, long weight, Set<String> capabilities) {
@@ -226,7 +226,7 @@ final class CapacitySampler {
     long now;
     core.lock.lock();
     try {
-      now = core.config.ticker().read();
+      now = core.config.clocks().ticker().read();
       endings(now);
       for (MachineSlot m : core.machines.all()) {
         capabilities.addAll(m.machine().capabilities());
@@ -247,7 +247,7 @@ final class CapacitySampler {
     List<Arrival> arrivals;
     core.lock.lock();
     try {
-      long now = core.config.ticker().read();
+      long now = core.config.clocks().ticker().read();
       endings(now);
       Set<dev.fleet.MachineId> ids = new HashSet<>();
       for (MachineSlot m : core.machines.all()) {
@@ -277,7 +277,8 @@ final class CapacitySampler {
     }
     arrivals.sort(java.util.Comparator.comparingLong(Arrival::atNanos));
     Duration w = window.compareTo(history.horizon()) > 0 ? history.horizon() : window;
+    FleetConfig.Placement placement = core.config.placement();
     return dev.fleet.core.internal.capacity.WhatIf.compare(w, machines, add, remove, arrivals,
-        new double[] {core.config.loadCeiling(), core.config.urgentLoadCeiling(), core.config.loadPerTask()});
+        new double[] {placement.loadCeiling(), placement.urgentLoadCeiling(), placement.loadPerTask()});
   }
 }

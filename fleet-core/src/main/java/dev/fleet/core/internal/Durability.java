@@ -59,10 +59,10 @@ final class Durability {
     this.parts = List.copyOf(parts);
     this.snapshotEvery = snapshotEvery;
     this.events = events;
-    this.scheduler = config.scheduler();
+    this.scheduler = config.clocks().scheduler();
     this.lock = lock;
-    this.ticker = config.ticker();
-    this.journaling = new JournalingChanges(journal, time, config.wallClock(), events);
+    this.ticker = config.clocks().ticker();
+    this.journaling = new JournalingChanges(journal, time, config.clocks().wallClock(), events);
   }
 
   /** Where the engine's durable changes go. */

@@ -24,6 +24,11 @@ final class FinishedTasks {
   /** A remembered task and the payload bytes it was counted with. */
   private record Kept(TaskRecord rec, long bytes) {}
 
+  /** Bounded as the fleet's limits say: by count, and by the same bytes as the payloads of unfinished tasks. */
+  static FinishedTasks within(FleetConfig.Limits limits) {
+    return new FinishedTasks(limits.finishedTaskRetention(), limits.payloads().maxHeldBytes());
+  }
+
   FinishedTasks(int capacity, long maxPayloadBytes) {
     if (capacity < 0) {
       throw new IllegalArgumentException("finished task retention must be >= 0, got " + capacity);

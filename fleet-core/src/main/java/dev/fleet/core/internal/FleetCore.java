@@ -77,18 +77,19 @@ public final class FleetCore implements Fleet {
   private FleetCore(FleetConfig config, Changes given, Journal journal, List<DurablePart> parts,
       long snapshotEvery) {
     this.config = config;
-    this.time = new TimeBridge(config.ticker(), config.wallClock());
-    this.strategy = config.strategy();
+    this.time = new TimeBridge(config.clocks().ticker(), config.clocks().wallClock());
+    this.strategy = config.placement().strategy();
     this.indexedStrategy = strategy instanceof LeastLoaded;
-    this.policies = new PlacementPolicies(config.batteryStopBelow(), config.batteryResumeAt(), config.ownerAway());
-    this.placer = new Placer(strategy, config.failbackAfter().toNanos(), policies);
+    FleetConfig.Owners owners = config.owners();
+    this.policies = new PlacementPolicies(owners.batteryStopBelow(), owners.batteryResumeAt(), owners.ownerAway());
+    this.placer = new Placer(strategy, config.placement().failbackAfter().toNanos(), policies);
     this.explainer = new Explainer(strategy, policies);
-    this.events = new EventBus(config.eventExecutor());
+    this.events = new EventBus(config.clocks().eventExecutor());
     this.log = new FleetLog(events);
     this.durability = journal == null ? null
         : new Durability(journal, parts, snapshotEvery, time, config, events, lock);
     Changes changes = durability != null ? durability.changes() : given;
-    this.pacer = new SweepPacer(config.scheduler());
+    this.pacer = new SweepPacer(config.clocks().scheduler());
     pacer.runs(this::sweepNow);
     this.machines = new Machines(placer, Objects.requireNonNull(changes, "changes"));
     this.ledger = new Ledger(config, machines, openings, pacer, explainer, events, changes, log);
@@ -115,11 +116,11 @@ public final class FleetCore implements Fleet {
       return;
     }
     durability.imageFrom(this::image);
-    Recovered recovered = durability.replay(config.finishedTaskRetention(),
+    Recovered recovered = durability.replay(config.limits().finishedTaskRetention(),
         p -> p.attach(record -> appendPart(p.name(), record)));
     lock.lock();
     try {
-      JournalReplay.install(recovered, machines, liveness, ledger, time, config.ticker().read());
+      JournalReplay.install(recovered, machines, liveness, ledger, time, config.clocks().ticker().read());
       JournalReplay.redeliver(ledger, config.transport(), events);
       openings.everywhere();
     } finally {
@@ -145,8 +146,8 @@ public final class FleetCore implements Fleet {
   public void start() {
     lock.lock();
     try {
-      long now = config.ticker().read();
-      pacer.noLaterThan(now + config.heartbeatInterval().toNanos(), now);
+      long now = config.clocks().ticker().read();
+      pacer.noLaterThan(now + config.heartbeats().interval().toNanos(), now);
     } finally {
       lock.unlock();
     }
@@ -157,19 +158,19 @@ public final class FleetCore implements Fleet {
     if (closed) {
       return;
     }
-    long now = config.ticker().read();
+    long now = config.clocks().ticker().read();
     long next;
     try {
       next = monitor.sweep(now);
     } catch (RuntimeException e) {
       // The sweep must outlive any bug in it, or machines would never be declared offline again.
       LOG.log(Level.ERROR, "heartbeat sweep failed; retrying after one interval", e);
-      next = now + config.heartbeatInterval().toNanos();
+      next = now + config.heartbeats().interval().toNanos();
     }
     lock.lock();
     try {
       pacer.running();
-      long at = Math.min(next, now + config.heartbeatInterval().toNanos());
+      long at = Math.min(next, now + config.heartbeats().interval().toNanos());
       // Exactly when the next thing is due (a drain deadline 0.3 ms away must not slip by a millisecond); the
       // floor only guards against a sweep that claims something is due now, which would spin.
       pacer.noLaterThan(at > now ? at : now + 1_000_000L, now);

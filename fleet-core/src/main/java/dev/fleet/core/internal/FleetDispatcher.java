@@ -73,7 +73,7 @@ final class FleetDispatcher implements Dispatcher {
     enter();
     try {
       // The whole batch or none of it, as far as payload memory goes.
-      config.payloads().admitAll(all, ledger.payloadBytesHeld(),
+      config.limits().payloads().admitAll(all, ledger.payloadBytesHeld(),
           t -> ledger.find(t.id()) == null && ledger.firstWithKey(t) == null);
       for (Task task : all) {
         out.add(submitLocked(task));
@@ -97,8 +97,8 @@ final class FleetDispatcher implements Dispatcher {
     if (first != null) {
       return answers.decision(first);
     }
-    config.payloads().admit(task, ledger.payloadBytesHeld()); // before anything, even its key, is taken
-    long now = config.ticker().read();
+    config.limits().payloads().admit(task, ledger.payloadBytesHeld()); // before anything, even its key, is taken
+    long now = config.clocks().ticker().read();
     LoadIndex where = machines.forSet(task.requires());
     TaskRecord rec = ledger.newRecord(task, now, where);
     double ceiling = config.ceiling(task.priority());
@@ -112,11 +112,11 @@ final class FleetDispatcher implements Dispatcher {
       }
       ledger.withdrawTry(rec);
     }
-    MachineSlot chosen = placer.choose(task, where, ceiling, null, now, config.wallClock());
+    MachineSlot chosen = placer.choose(task, where, ceiling, null, now, config.clocks().wallClock());
     if (chosen != null) {
       return ledger.assign(rec, chosen, ceiling, placer.note, now);
     }
-    if (placer.failure == null && config.preemptionGap() > 0 && task.priority() == Priority.URGENT) {
+    if (placer.failure == null && config.placement().preemptionGap() > 0 && task.priority() == Priority.URGENT) {
       Decision.Dispatched d = matchmaker.preemptFor(rec, where, ceiling, now);
       if (d != null) {
         matchmaker.match(); // the evicted work may fit elsewhere
@@ -124,10 +124,10 @@ final class FleetDispatcher implements Dispatcher {
       }
     }
     Explanation why = explainer.queued(task, where, ceiling, machines.all(), placer.failure, wallMillis());
-    if (ledger.waiting() >= config.maxQueuedTasks()) {
+    if (ledger.waiting() >= config.limits().maxQueuedTasks()) {
       ledger.tally.rejected++;
       return ledger.reject(rec, Explanation.of("rejected: the queue is full (" + ledger.waiting()
-          + " tasks waiting, at most " + config.maxQueuedTasks() + "); " + why.summary()), now);
+          + " tasks waiting, at most " + config.limits().maxQueuedTasks() + "); " + why.summary()), now);
     }
     ledger.tally.queued++;
     return ledger.queue(rec, why, now);
@@ -138,16 +138,17 @@ final class FleetDispatcher implements Dispatcher {
     Objects.requireNonNull(task, "task");
     enter();
     try {
-      config.payloads().admit(task, ledger.payloadBytesHeld());
+      config.limits().payloads().admit(task, ledger.payloadBytesHeld());
       LoadIndex where = machines.forSet(task.requires());
       double ceiling = config.ceiling(task.priority());
-      MachineSlot chosen = placer.choose(task, where, ceiling, null, config.ticker().read(), config.wallClock());
+      MachineSlot chosen =
+          placer.choose(task, where, ceiling, null, config.clocks().ticker().read(), config.clocks().wallClock());
       if (chosen != null) {
         return new Decision.Dispatched(task, chosen.id(), 1, 0L, chosen.placementLoad(), ceiling, strategy.name(),
             placer.note);
       }
       Explanation why = explainer.queued(task, where, ceiling, machines.all(), placer.failure, wallMillis());
-      if (ledger.waiting() >= config.maxQueuedTasks()) {
+      if (ledger.waiting() >= config.limits().maxQueuedTasks()) {
         return new Decision.Rejected(task, Explanation.of("rejected: the queue is full; " + why.summary()));
       }
       return new Decision.Queued(task, why);
@@ -161,7 +162,7 @@ final class FleetDispatcher implements Dispatcher {
     enter();
     try {
       TaskRecord rec = ledger.current(id, token, "start");
-      ledger.started(rec, config.ticker().read());
+      ledger.started(rec, config.clocks().ticker().read());
       return rec.snapshot(answers.why(rec));
     } finally {
       exit();
@@ -174,7 +175,7 @@ final class FleetDispatcher implements Dispatcher {
     enter();
     try {
       TaskRecord rec = ledger.current(id, token, "result");
-      ledger.complete(rec, result, config.ticker().read());
+      ledger.complete(rec, result, config.clocks().ticker().read());
       ledger.tally.completed++;
       matchmaker.match();
       return rec.snapshot(rec.why);
@@ -194,7 +195,7 @@ final class FleetDispatcher implements Dispatcher {
         }
         throw new UnknownTaskException(id);
       }
-      ledger.cancel(rec, "cancelled by request", config.ticker().read());
+      ledger.cancel(rec, "cancelled by request", config.clocks().ticker().read());
       matchmaker.match();
       return true;
     } finally {
@@ -213,7 +214,7 @@ final class FleetDispatcher implements Dispatcher {
         return (Decision.Dispatched) answers.decision(rec);
       }
       Refusals.hasFreeSlot(target, rec);
-      Decision.Dispatched d = ledger.reroute(rec, target, config.ticker().read());
+      Decision.Dispatched d = ledger.reroute(rec, target, config.clocks().ticker().read());
       matchmaker.match();
       return d;
     } finally {
@@ -250,7 +251,7 @@ final class FleetDispatcher implements Dispatcher {
   public List<TaskStatus> queue() {
     enter();
     try {
-      return answers.queue(ledger, config.ticker().read());
+      return answers.queue(ledger, config.clocks().ticker().read());
     } finally {
       exit();
     }
@@ -267,6 +268,6 @@ final class FleetDispatcher implements Dispatcher {
   }
 
   private long wallMillis() {
-    return config.wallClock().millis();
+    return config.clocks().wallClock().millis();
   }
 }

@@ -68,7 +68,7 @@ final class FleetMonitor implements HeartbeatMonitor {
         return false;
       }
       ledger.tally.heartbeats++;
-      long now = config.ticker().read();
+      long now = config.clocks().ticker().read();
       // A new run of an agent that was heard from before knows nothing of the attempts of its last run: they
       // are lost and must move, or they would stay "running" on a machine that never finishes them.
       boolean restarted = hb.sequence() == 0 && slot.lastSequence >= 0;
@@ -135,7 +135,7 @@ final class FleetMonitor implements HeartbeatMonitor {
     enter();
     try {
       MachineSlot slot = machines.slot(id);
-      liveness.announceSleep(slot, config.ticker().read());
+      liveness.announceSleep(slot, config.clocks().ticker().read());
       return slot.snapshot();
     } finally {
       exit();
@@ -147,7 +147,7 @@ final class FleetMonitor implements HeartbeatMonitor {
     enter();
     try {
       MachineSlot slot = machines.slot(id);
-      liveness.announceLeave(slot, config.ticker().read());
+      liveness.announceLeave(slot, config.clocks().ticker().read());
       matchmaker.match();
       return slot.snapshot();
     } finally {
@@ -159,7 +159,7 @@ final class FleetMonitor implements HeartbeatMonitor {
   public double suspicion(MachineId id) {
     enter();
     try {
-      return liveness.suspicion(machines.slot(id), config.ticker().read());
+      return liveness.suspicion(machines.slot(id), config.clocks().ticker().read());
     } finally {
       exit();
     }
@@ -177,26 +177,26 @@ final class FleetMonitor implements HeartbeatMonitor {
 
   @Override
   public Duration interval() {
-    return config.heartbeatInterval();
+    return config.heartbeats().interval();
   }
 
   @Override
   public Duration suspectAfter() {
-    return config.suspectAfter();
+    return config.heartbeats().suspectAfter();
   }
 
   @Override
   public Duration offlineAfter() {
-    return config.offlineAfter();
+    return config.heartbeats().offlineAfter();
   }
 
   @Override
   public Optional<Duration> pruneNeverHeardAfter() {
-    return Optional.of(config.pruneNeverHeardAfter()).filter(d -> !d.isZero());
+    return Optional.of(config.pruning().neverHeardAfter()).filter(d -> !d.isZero());
   }
 
   @Override
   public Optional<Duration> pruneOfflineAfter() {
-    return Optional.of(config.pruneOfflineAfter()).filter(d -> !d.isZero());
+    return Optional.of(config.pruning().offlineAfter()).filter(d -> !d.isZero());
   }
 }

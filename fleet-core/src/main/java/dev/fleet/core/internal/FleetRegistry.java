@@ -56,7 +56,7 @@ final class FleetRegistry implements Registry {
     checkRegistration(machine, health, load);
     enter();
     try {
-      long now = config.ticker().read();
+      long now = config.clocks().ticker().read();
       machines.requireAbsent(machine.id());
       MachineSlot slot = machines.add(machine, health, load, now, liveness.newMonitor(now));
       liveness.joined(slot, health, now);
@@ -75,7 +75,7 @@ final class FleetRegistry implements Registry {
     long millis = lastHeard.map(t -> epochMillis(machine, t)).orElse(MachineSlot.NEVER_HEARD);
     enter();
     try {
-      long now = config.ticker().read();
+      long now = config.clocks().ticker().read();
       machines.requireAbsent(machine.id());
       long heardMillis = MachineSlot.NEVER_HEARD;
       long heardNanos = now;
@@ -164,7 +164,7 @@ final class FleetRegistry implements Registry {
     enter();
     try {
       MachineSlot slot = machines.slot(id);
-      liveness.drain(slot, deadline, forShutdown, config.ticker().read());
+      liveness.drain(slot, deadline, forShutdown, config.clocks().ticker().read());
       matchmaker.match();
       return slot.snapshot();
     } finally {
@@ -177,7 +177,7 @@ final class FleetRegistry implements Registry {
     enter();
     try {
       MachineSlot slot = machines.slot(id);
-      liveness.undrain(slot, config.ticker().read());
+      liveness.undrain(slot, config.clocks().ticker().read());
       matchmaker.match();
       return slot.snapshot();
     } finally {
@@ -193,7 +193,7 @@ final class FleetRegistry implements Registry {
       if (slot == null) {
         return false;
       }
-      long now = config.ticker().read();
+      long now = config.clocks().ticker().read();
       liveness.left(slot, now);
       liveness.moveWorkOf(slot, id + " left the fleet", now);
       machines.removed(slot);

@@ -19,9 +19,9 @@ final class IdempotencyKeys {
     // default hands it to ForkJoinPool.commonPool(), a thread wake-up on almost every keyed submission.
     this.byKey = Caffeine.newBuilder()
         .executor(Runnable::run)
-        .maximumSize(Math.max(1, config.finishedTaskRetention()))
-        .expireAfterWrite(config.idempotencyWindow())
-        .ticker(config.ticker()::read)
+        .maximumSize(Math.max(1, config.limits().finishedTaskRetention()))
+        .expireAfterWrite(config.limits().idempotencyWindow())
+        .ticker(config.clocks().ticker()::read)
         .build();
   }
 

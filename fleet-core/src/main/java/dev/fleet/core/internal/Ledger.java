@@ -57,7 +57,7 @@ final class Ledger {
   Ledger(FleetConfig config, Machines machines, Openings openings, SweepPacer pacer, Explainer explainer,
       EventBus events, Changes changes, FleetLog log) {
     this.config = config;
-    this.strategyName = config.strategy().name();
+    this.strategyName = config.placement().strategy().name();
     this.machines = machines;
     this.openings = openings;
     this.pacer = pacer;
@@ -66,7 +66,7 @@ final class Ledger {
     this.transport = config.transport();
     this.changes = changes;
     this.log = log;
-    this.finished = new FinishedTasks(config.finishedTaskRetention(), config.payloads().maxHeldBytes());
+    this.finished = FinishedTasks.within(config.limits());
     this.idempotencyKeys = new IdempotencyKeys(config);
   }
 
@@ -315,7 +315,7 @@ final class Ledger {
     Duration wait = lost ? rec.task.reschedule().delayBefore(rec.lost + 1) : Duration.ZERO;
     if (wait.isZero()) {
       Explanation why = explainer.queued(rec.task, rec.index, config.ceiling(rec.task.priority()), machines.all(),
-          null, config.wallClock().millis());
+          null, config.clocks().wallClock().millis());
       enqueue(rec, new Explanation(reason + "; waiting for attempt " + (rec.attempt + 1) + ": " + why.summary(),
           why.machines(), why.omitted(), why.unblockers()));
       openings.queueGrew(rec.index);
@@ -350,7 +350,7 @@ final class Ledger {
   void preempt(TaskRecord victim, String reason, long now) {
     MachineSlot target = victim.machine;
     boolean reported = victim.reservation == 0; // its load is inside the machine's reported load by now
-    double share = target.shareOf(victim.task.weight(), config.loadPerTask());
+    double share = target.shareOf(victim.task.weight(), config.placement().loadPerTask());
     requeue(victim, reason, now, false);
     if (reported) {
       target.report(Math.max(0, target.reportedLoad - share));
@@ -397,7 +397,7 @@ final class Ledger {
       slot.removeStartedUnreported(r);
     } else {
       // Its load is inside what the machine reported; take it out until the next heartbeat says afresh.
-      slot.report(Math.max(0, slot.reportedLoad - slot.shareOf(r.task.weight(), config.loadPerTask())));
+      slot.report(Math.max(0, slot.reportedLoad - slot.shareOf(r.task.weight(), config.placement().loadPerTask())));
     }
     slot.rekey();
     paused.add(r);
@@ -436,7 +436,7 @@ final class Ledger {
       if (r.state == TaskState.QUEUED && r.delayed) {
         r.delayed = false;
         enqueue(r, explainer.queued(r.task, r.index, config.ceiling(r.task.priority()), machines.all(), null,
-            config.wallClock().millis()));
+            config.clocks().wallClock().millis()));
         openings.queueGrew(r.index);
       }
     }
@@ -558,7 +558,7 @@ final class Ledger {
 
   /** Counts the attempt's share of load against its machine until a heartbeat reports it. */
   private void reserve(MachineSlot slot, TaskRecord rec) {
-    rec.reservation = MachineSlot.micros(slot.shareOf(rec.task.weight(), config.loadPerTask()));
+    rec.reservation = MachineSlot.micros(slot.shareOf(rec.task.weight(), config.placement().loadPerTask()));
     slot.reservedMicros += rec.reservation;
     slot.reservations++;
   }

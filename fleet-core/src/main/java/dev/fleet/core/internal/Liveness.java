@@ -47,15 +47,15 @@ final class Liveness {
     this.pacer = pacer;
     this.policies = policies;
     this.events = events;
-    this.detector = config.detector();
+    this.detector = config.heartbeats().detector();
     this.fixedTimeout = detector instanceof FixedTimeoutDetector f ? f : null;
-    anchorClocks(config.ticker().read());
+    anchorClocks(config.clocks().ticker().read());
   }
 
   /** Takes a wall-clock and a ticker reading together, to show ticker times as wall-clock times. */
   void anchorClocks(long nowNanos) {
     anchorNanos = nowNanos;
-    anchorWallMillis = config.wallClock().millis();
+    anchorWallMillis = config.clocks().wallClock().millis();
   }
 
   /**
@@ -63,7 +63,7 @@ final class Liveness {
    * machine was last heard (one cache miss less on every heartbeat of a large fleet).
    */
   FailureDetector.Monitor newMonitor(long now) {
-    return fixedTimeout != null ? null : detector.newMonitor(now, config.heartbeatInterval());
+    return fixedTimeout != null ? null : detector.newMonitor(now, config.heartbeats().interval());
   }
 
   /** A machine joined, heard from now. */
@@ -217,7 +217,7 @@ final class Liveness {
       return;
     }
     transition(slot, Health.OFFLINE, "left", now);
-    machines.departed(slot, config.wallClock().millis());
+    machines.departed(slot, config.clocks().wallClock().millis());
     moveWorkOf(slot, slot.id() + " left", now);
   }
 
@@ -231,7 +231,7 @@ final class Liveness {
    * deadlines and sleep graces. Returns when it next needs to run.
    */
   long sweep(List<MachineSlot> all, long now) {
-    long next = now + config.heartbeatInterval().toNanos();
+    long next = now + config.heartbeats().interval().toNanos();
     List<MachineSlot> wentOffline = null;
     for (MachineSlot s : all) {
       if (judge(s, now)) {
@@ -323,7 +323,7 @@ final class Liveness {
       long change = s.monitor == null ? fixedTimeout.nextChange(s.lastHeardNanos, now) : s.monitor.nextChange(now);
       return Math.max(now + 1, change);
     } catch (RuntimeException e) {
-      return now + config.heartbeatInterval().toNanos();
+      return now + config.heartbeats().interval().toNanos();
     }
   }
 
@@ -352,7 +352,7 @@ final class Liveness {
   private boolean goesDown(MachineSlot s, long now) {
     var idle = s.signals.ownerIdle();
     boolean sleepy = s.machine.isLaptop()
-        && (s.signals.onBattery() || (idle.isPresent() && idle.get().compareTo(config.sleepHint()) >= 0));
+        && (s.signals.onBattery() || (idle.isPresent() && idle.get().compareTo(config.heartbeats().sleepHint()) >= 0));
     if (sleepy) {
       String reason = silence(s, now, Health.OFFLINE) + "; a laptop going quiet "
           + (s.signals.onBattery() ? "on battery" : "after its owner was idle " + RulesPage.time(idle.get()))
@@ -372,7 +372,7 @@ final class Liveness {
     slot.health = to;
     if (to == Health.ASLEEP) {
       slot.asleepSinceNanos = now;
-      slot.asleepSinceMillis = config.wallClock().millis();
+      slot.asleepSinceMillis = config.clocks().wallClock().millis();
     }
     slot.rekey();
     healthEvent(slot, from, to, reason, now);

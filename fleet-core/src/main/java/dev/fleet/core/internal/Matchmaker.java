@@ -63,8 +63,8 @@ final class Matchmaker {
     }
     boolean[] b = blocked;
     java.util.Arrays.fill(b, 0, sets * levels, false);
-    long now = config.ticker().read();
-    long aging = config.agingStep().toNanos();
+    long now = config.clocks().ticker().read();
+    long aging = config.placement().agingStep().toNanos();
     while (true) {
       TaskRecord best = null;
       int bestAt = -1;
@@ -85,7 +85,8 @@ final class Matchmaker {
         return;
       }
       double ceiling = ceilingFor(best, now);
-      MachineSlot chosen = placer.choose(best.task, best.index, ceiling, best.excluded, now, config.wallClock());
+      MachineSlot chosen =
+          placer.choose(best.task, best.index, ceiling, best.excluded, now, config.clocks().wallClock());
       if (chosen == null) {
         b[bestAt] = true;
         continue;
@@ -99,7 +100,7 @@ final class Matchmaker {
     if (!where.hasQueuedTasks()) {
       return false;
     }
-    long aging = config.agingStep().toNanos();
+    long aging = config.placement().agingStep().toNanos();
     for (int p = 0; p < PRIORITIES.length; p++) {
       TaskRecord head = where.queue.head(p);
       if (head != null && head.before(rec, now, aging)) {
@@ -111,7 +112,7 @@ final class Matchmaker {
 
   /** The ceiling a task may use: that of the priority it has aged to, so a long wait also earns headroom. */
   private double ceilingFor(TaskRecord rec, long now) {
-    return config.ceiling(PRIORITIES[rec.agedPriority(now, config.agingStep().toNanos())]);
+    return config.ceiling(PRIORITIES[rec.agedPriority(now, config.placement().agingStep().toNanos())]);
   }
 
   /**
@@ -121,8 +122,8 @@ final class Matchmaker {
    * make room.
    */
   Decision.Dispatched preemptFor(TaskRecord rec, LoadIndex where, double ceiling, long now) {
-    int minLevel = rec.task.priority().ordinal() + config.preemptionGap();
-    long wall = config.wallClock().millis();
+    int minLevel = rec.task.priority().ordinal() + config.placement().preemptionGap();
+    long wall = config.clocks().wallClock().millis();
     MachineSlot target = null;
     List<TaskRecord> victims = null;
     for (int i = 0; i < where.size(); i++) {
@@ -148,7 +149,7 @@ final class Matchmaker {
         if (load < ceiling && chosen.size() >= over) {
           break;
         }
-        load -= s.shareOf(t.task.weight(), config.loadPerTask());
+        load -= s.shareOf(t.task.weight(), config.placement().loadPerTask());
         chosen.add(t);
       }
       if (load < ceiling && chosen.size() >= over && !chosen.isEmpty()

@@ -53,7 +53,7 @@ final class OwnerReturn {
     if (!running && !held) {
       return false;
     }
-    long wall = config.wallClock().millis();
+    long wall = config.clocks().wallClock().millis();
     if (policies.ownerAway(slot, wall)) {
       if (held && (slot.health == Health.ONLINE || slot.health == Health.DRAINING)) {
         String reason = policies.awayReason(slot, wall);
@@ -103,7 +103,7 @@ final class OwnerReturn {
    * moves work paused longer than its policy allows; returns when the next pause runs out.
    */
   long resumeOrMovePaused(long now) {
-    long wall = config.wallClock().millis();
+    long wall = config.clocks().wallClock().millis();
     long next = Long.MAX_VALUE;
     boolean moved = false;
     for (TaskRecord r : ledger.pausedNow()) {

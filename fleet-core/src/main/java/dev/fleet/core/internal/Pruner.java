@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * Removes machines the fleet has no use for keeping: those that registered in this run and never sent a
- * heartbeat within {@link FleetConfig#pruneNeverHeardAfter()} (a flood of joins, an agent that died at once),
- * and those offline or asleep whose silence lasted {@link FleetConfig#pruneOfflineAfter()}, counted at the earliest
+ * heartbeat within {@link FleetConfig.Pruning#neverHeardAfter()} (a flood of joins, an agent that died at once),
+ * and those offline or asleep whose silence lasted {@link FleetConfig.Pruning#offlineAfter()}, counted at the earliest
  * from when this fleet registered them (a machine loaded with an old last-heard time gets the whole span). A prune is a
  * deregistration with a reason: journaled as one, so a restart does not bring the machine back, published as a
  * {@link dev.fleet.FleetEvent.HealthChanged} to LEFT whose reason starts with {@code "pruned: "}, and its work
@@ -25,8 +25,8 @@ final class Pruner {
   private final Liveness liveness;
 
   Pruner(FleetConfig config, Machines machines, Liveness liveness) {
-    this.neverHeardNanos = config.pruneNeverHeardAfter().toNanos();
-    this.offlineNanos = config.pruneOfflineAfter().toNanos();
+    this.neverHeardNanos = config.pruning().neverHeardAfter().toNanos();
+    this.offlineNanos = config.pruning().offlineAfter().toNanos();
     this.machines = machines;
     this.liveness = liveness;
   }

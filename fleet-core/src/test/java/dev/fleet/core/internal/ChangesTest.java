@@ -62,14 +62,23 @@ class ChangesTest {
   private long seq;
 
   private FleetCore fleet(int maxQueued) {
-    FleetConfig config = new FleetConfig(ticker, () -> BASE.plusNanos(ticker.read()), Runnable::run, scheduler,
-        LeastLoaded.INSTANCE, 0.8, 0.95, 0.1, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(20),
-        Detectors.fixedTimeout(Duration.ofSeconds(10), Duration.ofSeconds(20)), null, Duration.ofMinutes(1),
-        Duration.ofMinutes(2), 20, 40, Duration.ofMinutes(10), Duration.ofMinutes(5), 0, maxQueued, 1000,
-        Duration.ofHours(1), List.of(), Duration.ZERO, Duration.ZERO, PayloadBudget.DEFAULT);
+    FleetConfig config = config(0.1, 0, maxQueued);
     FleetCore f = new FleetCore(config, changes);
     f.start();
     return f;
+  }
+
+  private FleetConfig config(double loadPerTask, int preemptionGap, int maxQueued) {
+    return new FleetConfig(
+        new FleetConfig.Clocks(ticker, () -> BASE.plusNanos(ticker.read()), Runnable::run, scheduler),
+        new FleetConfig.Heartbeats(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(20),
+            Detectors.fixedTimeout(Duration.ofSeconds(10), Duration.ofSeconds(20)), Duration.ofMinutes(2)),
+        FleetConfig.Pruning.OFF,
+        new FleetConfig.Placement(LeastLoaded.INSTANCE, 0.8, 0.95, loadPerTask, Duration.ofMinutes(5), preemptionGap,
+            Duration.ofMinutes(1)),
+        new FleetConfig.Owners(20, 40, Duration.ofMinutes(10)),
+        new FleetConfig.Limits(maxQueued, 1000, Duration.ofHours(1), PayloadBudget.DEFAULT),
+        null, List.of());
   }
 
   private static Machine machine(String id) {
@@ -178,11 +187,7 @@ class ChangesTest {
 
   @Test
   void anUrgentTaskPreemptsAndTheVictimIsRequeued() {
-    try (FleetCore f = new FleetCore(new FleetConfig(ticker, () -> BASE.plusNanos(ticker.read()), Runnable::run,
-        scheduler, LeastLoaded.INSTANCE, 0.8, 0.95, 0.4, Duration.ofSeconds(5), Duration.ofSeconds(10),
-        Duration.ofSeconds(20), Detectors.fixedTimeout(Duration.ofSeconds(10), Duration.ofSeconds(20)), null,
-        Duration.ofMinutes(1), Duration.ofMinutes(2), 20, 40, Duration.ofMinutes(10), Duration.ofMinutes(5), 3, 10,
-        1000, Duration.ofHours(1), List.of(), Duration.ZERO, Duration.ZERO, PayloadBudget.DEFAULT), changes)) {
+    try (FleetCore f = new FleetCore(config(0.4, 3, 10), changes)) {
       f.registry().register(machine("a"));
       for (String id : List.of("bg", "normal")) {
         Decision.Dispatched d = assertInstanceOf(Decision.Dispatched.class, f.dispatcher().submit(Task.newBuilder(id)
