@@ -16,6 +16,11 @@ import dev.fleet.UnknownMachineException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 class HeartbeatMonitorTest {
@@ -91,7 +96,41 @@ class HeartbeatMonitorTest {
       assertFalse(t.fleet.monitor().heartbeat(Heartbeat.of(A, 5, 0.9)));
       assertFalse(t.fleet.monitor().heartbeat(Heartbeat.of(A, 4, 0.9)));
       assertEquals(0.3, t.fleet.registry().get(A).orElseThrow().load(), 1e-9);
+      assertTrue(t.fleet.monitor().heartbeat(Heartbeat.of(A, 6, 0.5)), "a newer sequence is taken");
+      assertEquals(0.5, t.fleet.registry().get(A).orElseThrow().load(), 1e-9);
       assertTrue(t.fleet.monitor().heartbeat(Heartbeat.of(A, 0, 0.4)), "a restarted agent counts from 0 again");
+    }
+  }
+
+  @Test
+  void anIgnoredHeartbeatIsLoggedAtDebugWithBothSequences() {
+    Logger jul = Logger.getLogger("dev.fleet.core.internal.FleetMonitor");
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        lines.add(r.getLevel() + " " + r.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Level was = jul.getLevel();
+    jul.setLevel(Level.FINE);
+    jul.addHandler(handler);
+    try (TestFleet t = new TestFleet()) {
+      t.fleet.registry().register(TestFleet.machine("a", "r", "x"));
+      t.fleet.monitor().heartbeat(Heartbeat.of(A, 7, 0.3));
+      assertEquals(List.of(), lines, "an accepted heartbeat is not logged");
+      assertFalse(t.fleet.monitor().heartbeat(Heartbeat.of(A, 3, 0.3)));
+      assertEquals(List.of("FINE ignored a heartbeat from a: its sequence 3 is not newer than 7, the last one"
+          + " accepted"), lines);
+    } finally {
+      jul.removeHandler(handler);
+      jul.setLevel(was);
     }
   }
 

@@ -19,6 +19,7 @@ import java.util.Optional;
  * for the journal. Thread-safe.
  */
 final class FleetMonitor implements HeartbeatMonitor {
+  private static final System.Logger LOG = System.getLogger(FleetMonitor.class.getName());
   private final FleetCore core;
   private final FleetConfig config;
   private final boolean indexedStrategy;
@@ -65,6 +66,11 @@ final class FleetMonitor implements HeartbeatMonitor {
     try {
       MachineSlot slot = machines.slot(hb.machine());
       if (!Liveness.isNews(slot, hb)) {
+        // Routine after a retry or a reordered delivery, so DEBUG; the caller learns it from the false.
+        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+          LOG.log(System.Logger.Level.DEBUG, "ignored a heartbeat from " + hb.machine() + ": its sequence "
+              + hb.sequence() + " is not newer than " + slot.lastSequence + ", the last one accepted");
+        }
         return false;
       }
       ledger.tally.heartbeats++;
