@@ -31,7 +31,13 @@ public final class FileJournal implements Journal {
     this.journal = journal;
   }
 
-  /** A builder for a journal in {@code dir}, which is created if missing. */
+  /**
+   * Starts configuring a journal in {@code dir}, which is created at {@link #open} if missing.
+   *
+   * @param dir the journal's directory, used by this journal alone; not null
+   * @return a builder with every setting at its default
+   * @throws NullPointerException if {@code dir} is null
+   */
   public static Builder newBuilder(Path dir) {
     return new Builder(Objects.requireNonNull(dir, "dir"));
   }
@@ -85,6 +91,10 @@ public final class FileJournal implements Journal {
    * Writes {@code records} as a backup: the same format as a snapshot file, which {@link #readBackup} checks
    * and {@link #restore} turns into a journal directory. {@code records} is iterated twice (to count, then to
    * write). Does not close the stream.
+   *
+   * @param out where the backup is written; left open
+   * @param records the records, in the order a replay should hand them out
+   * @throws IOException if writing to {@code out} fails
    */
   public static void writeBackup(OutputStream out, Iterable<byte[]> records) throws IOException {
     Backups.write(out, records);
@@ -95,8 +105,11 @@ public final class FileJournal implements Journal {
    * whole (every checksum and the trailer), so a cut-off or damaged backup throws after the records before
    * the damage were handed out.
    *
+   * @param in the backup; read to its end and left open
+   * @param records handed each record in order, before the whole backup is known to be intact
    * @return the number of records
    * @throws JournalException if the stream is not a whole, intact backup; the message says where
+   * @throws IOException if reading {@code in} fails
    */
   public static long readBackup(InputStream in, Consumer<byte[]> records) throws IOException {
     return Backups.read(in, "backup", records);
@@ -106,7 +119,10 @@ public final class FileJournal implements Journal {
    * Makes {@code dir}, which must be missing or empty, a journal whose {@link #open} replays exactly the
    * records of {@code backupFile}. The backup is checked whole before anything is written.
    *
+   * @param backupFile a file written by {@link #writeBackup}
+   * @param dir the journal directory to create; missing or empty
    * @throws JournalException if {@code dir} is not empty or the backup is damaged
+   * @throws IOException if reading the backup or writing {@code dir} fails
    */
   public static void restore(Path backupFile, Path dir) throws IOException {
     Backups.restore(backupFile, dir);
@@ -128,6 +144,11 @@ public final class FileJournal implements Journal {
     /**
      * A segment is closed and a new one started once it holds at least this many bytes (default 64 MiB).
      * Smaller segments let snapshots free space sooner.
+     *
+     * @param bytes the size at which a segment is closed; at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is below 1
+     * @throws IllegalStateException if it was already set
      */
     public Builder segmentBytes(long bytes) {
       if (segmentBytes >= 0) {
@@ -143,6 +164,10 @@ public final class FileJournal implements Journal {
     /**
      * Whether {@link FileJournal#sync} forces records to stable storage (default true). Without it a record
      * survives a crash of the process once synced, but not a power loss: for tests and throwaway fleets.
+     *
+     * @param on whether to force records to stable storage on sync
+     * @return this builder
+     * @throws IllegalStateException if it was already set
      */
     public Builder fsync(boolean on) {
       if (fsync != null) {
@@ -161,7 +186,11 @@ public final class FileJournal implements Journal {
       return this;
     }
 
-    /** A journal, not yet open: nothing on disk is touched before {@link FileJournal#open}. */
+    /**
+     * Builds the journal, not yet open: nothing on disk is touched before {@link FileJournal#open}.
+     *
+     * @return the journal; hand it to {@link FleetBuilder#journal}
+     */
     public FileJournal build() {
       return new FileJournal(new DirectoryJournal(storage != null ? storage : new FileStorage(dir),
           segmentBytes >= 0 ? segmentBytes : 64L << 20, fsync == null || fsync));

@@ -73,31 +73,77 @@ public final class FleetBuilder {
 
   FleetBuilder() {}
 
-  /** The monotonic time source for every timeout and deadline. */
+  /**
+   * The monotonic time source for every timeout, deadline, wait and delay. Default: {@link Ticker#system()}.
+   * Tests pass a fake ticker; a fake ticker alone never runs the heartbeat sweep, so pair it with a
+   * {@link #scheduler} that the test advances.
+   *
+   * @param ticker the time source; not null
+   * @return this builder
+   * @throws NullPointerException if {@code ticker} is null
+   * @throws IllegalStateException if a ticker was already set
+   */
   public FleetBuilder ticker(Ticker ticker) {
     this.ticker = once(this.ticker, ticker, "ticker");
     return this;
   }
 
-  /** Wall-clock time, used only to show when things happened. */
+  /**
+   * Calendar time, for the few rules that depend on the time of day and for the times the fleet records.
+   * It decides placement: a machine's quiet hours (labels {@code quiet-hours} and {@code timezone}) are read
+   * on it, so it chooses where background work may run, whether an urgent task may preempt it, and when it
+   * pauses or moves because its owner is back. The journal stores its times, so deadlines and delays carry
+   * across a restart, and it dates what the fleet shows (when a machine was last heard, fell asleep or left).
+   * Timeouts and deadlines are measured on the {@link #ticker}, never on this. Default:
+   * {@link InstantSource#system()}.
+   *
+   * @param wallClock the calendar clock; not null
+   * @return this builder
+   * @throws NullPointerException if {@code wallClock} is null
+   * @throws IllegalStateException if a wall clock was already set
+   */
   public FleetBuilder wallClock(InstantSource wallClock) {
     this.wallClock = once(this.wallClock, wallClock, "wallClock");
     return this;
   }
 
-  /** Where listeners are called; {@code Runnable::run} delivers on the thread that caused the event. */
+  /**
+   * Where listeners and the transport are called, one event at a time and in order. Default: one daemon
+   * thread the fleet owns and stops on close.
+   *
+   * @param executor runs event deliveries; {@code Runnable::run} delivers on the thread that caused the event
+   *     (after the fleet's lock is released); not null, and not shut down by the fleet
+   * @return this builder
+   * @throws NullPointerException if {@code executor} is null
+   * @throws IllegalStateException if an executor was already set
+   */
   public FleetBuilder eventExecutor(Executor executor) {
     this.eventExecutor = once(this.eventExecutor, executor, "eventExecutor");
     return this;
   }
 
-  /** What runs the periodic heartbeat sweep. */
+  /**
+   * What runs the fleet's timed work: the heartbeat sweep, capacity sampling and journal snapshots. Default:
+   * one daemon thread the fleet owns and stops on close.
+   *
+   * @param scheduler the scheduler; not null, and not closed by the fleet
+   * @return this builder
+   * @throws NullPointerException if {@code scheduler} is null
+   * @throws IllegalStateException if a scheduler was already set
+   */
   public FleetBuilder scheduler(Scheduler scheduler) {
     this.scheduler = once(this.scheduler, scheduler, "scheduler");
     return this;
   }
 
-  /** How a machine is chosen among those that fit; see {@link Strategies}. */
+  /**
+   * How a machine is chosen among those that fit; see {@link Strategies}. Default: least-loaded.
+   *
+   * @param strategy the strategy; not null
+   * @return this builder
+   * @throws NullPointerException if {@code strategy} is null
+   * @throws IllegalStateException if a strategy was already set
+   */
   public FleetBuilder placementStrategy(PlacementStrategy strategy) {
     this.strategy = once(this.strategy, strategy, "placementStrategy");
     return this;
@@ -108,26 +154,52 @@ public final class FleetBuilder {
    * {@code power-of-two}, {@code role-first}, or the name of a {@link PlacementStrategy} found through
    * {@link java.util.ServiceLoader}.
    *
+   * @param name the strategy's {@link PlacementStrategy#name()}
+   * @return this builder
    * @throws IllegalArgumentException if none has that name; the message lists the names available
+   * @throws IllegalStateException if a strategy was already set
    */
   public FleetBuilder placementStrategy(String name) {
     return placementStrategy(Strategies.byName(name));
   }
 
-  /** Machines at or over this load take no new work; in (0, 10]. */
+  /**
+   * The load at or over which a machine takes no new work (urgent tasks have their own ceiling). Default 0.80.
+   *
+   * @param ceiling the ceiling, in (0, 10]; load 1 is one fully busy machine
+   * @return this builder
+   * @throws IllegalArgumentException if {@code ceiling} is out of range
+   * @throws IllegalStateException if the ceiling was already set
+   */
   public FleetBuilder loadCeiling(double ceiling) {
     this.loadCeiling = once(this.loadCeiling, range("loadCeiling", ceiling, 0, 10), "loadCeiling");
     return this;
   }
 
-  /** The ceiling for urgent tasks, at least the normal one; in (0, 10]. */
+  /**
+   * The load ceiling for urgent tasks, so they still find room on machines normal work considers full. Default
+   * 0.95, or the normal ceiling if that is higher.
+   *
+   * @param ceiling the ceiling, in (0, 10]; {@link #build()} refuses one below {@link #loadCeiling}
+   * @return this builder
+   * @throws IllegalArgumentException if {@code ceiling} is out of range
+   * @throws IllegalStateException if the urgent ceiling was already set
+   */
   public FleetBuilder urgentLoadCeiling(double ceiling) {
     this.urgentLoadCeiling =
         once(this.urgentLoadCeiling, range("urgentLoadCeiling", ceiling, 0, 10), "urgentLoadCeiling");
     return this;
   }
 
-  /** How much load a normal-weight task adds to its machine until a heartbeat reports it; in [0, 10]. */
+  /**
+   * How much load a normal-weight task adds to its machine until a heartbeat reports it (light tasks half,
+   * heavy twice), so a burst spreads instead of landing on the machine that looked idle. Default 0.10.
+   *
+   * @param load the load per task, in [0, 10]
+   * @return this builder
+   * @throws IllegalArgumentException if {@code load} is out of range
+   * @throws IllegalStateException if it was already set
+   */
   public FleetBuilder loadPerTask(double load) {
     if (!(load >= 0 && load <= 10)) {
       throw new IllegalArgumentException("loadPerTask must be in [0, 10], got " + load);
@@ -136,25 +208,55 @@ public final class FleetBuilder {
     return this;
   }
 
-  /** How often agents heartbeat. */
+  /**
+   * How often agents are expected to heartbeat; the silence timeouts default to multiples of it. Default 5 s.
+   *
+   * @param interval the interval; positive
+   * @return this builder
+   * @throws IllegalArgumentException if {@code interval} is zero or negative
+   * @throws IllegalStateException if it was already set
+   */
   public FleetBuilder heartbeatInterval(Duration interval) {
     this.heartbeatInterval = once(this.heartbeatInterval, positive("heartbeatInterval", interval), "heartbeatInterval");
     return this;
   }
 
-  /** Silence after which a machine is suspect and takes no new work. */
+  /**
+   * Silence after which a machine is suspect and takes no new work (fixed-timeout detector). Default three
+   * heartbeat intervals.
+   *
+   * @param silence the silence; positive, and {@link #build()} refuses one not longer than the heartbeat interval
+   * @return this builder
+   * @throws IllegalArgumentException if {@code silence} is zero or negative
+   * @throws IllegalStateException if it was already set
+   */
   public FleetBuilder suspectAfter(Duration silence) {
     this.suspectAfter = once(this.suspectAfter, positive("suspectAfter", silence), "suspectAfter");
     return this;
   }
 
-  /** Silence after which a machine is offline. */
+  /**
+   * Silence after which a machine is offline and its work moves (fixed-timeout detector). Default twice
+   * {@link #suspectAfter}.
+   *
+   * @param silence the silence; positive, and {@link #build()} refuses one not longer than suspectAfter
+   * @return this builder
+   * @throws IllegalArgumentException if {@code silence} is zero or negative
+   * @throws IllegalStateException if it was already set
+   */
   public FleetBuilder offlineAfter(Duration silence) {
     this.offlineAfter = once(this.offlineAfter, positive("offlineAfter", silence), "offlineAfter");
     return this;
   }
 
-  /** Tasks that may wait at once; more are rejected. */
+  /**
+   * How many tasks may wait at once; a submission beyond it is rejected with the reason. Default 100,000.
+   *
+   * @param max the most waiting tasks; 0 or more
+   * @return this builder
+   * @throws IllegalArgumentException if {@code max} is negative
+   * @throws IllegalStateException if it was already set
+   */
   public FleetBuilder maxQueuedTasks(int max) {
     if (max < 0) {
       throw new IllegalArgumentException("maxQueuedTasks must be >= 0, got " + max);
@@ -163,7 +265,15 @@ public final class FleetBuilder {
     return this;
   }
 
-  /** Finished tasks remembered for status queries and duplicate detection. */
+  /**
+   * How many finished tasks are remembered for status queries and duplicate detection; beyond it the longest
+   * finished is forgotten first. Default 100,000.
+   *
+   * @param count the number kept; 0 or more
+   * @return this builder
+   * @throws IllegalArgumentException if {@code count} is negative
+   * @throws IllegalStateException if it was already set
+   */
   public FleetBuilder finishedTaskRetention(int count) {
     if (count < 0) {
       throw new IllegalArgumentException("finishedTaskRetention must be >= 0, got " + count);
@@ -175,6 +285,11 @@ public final class FleetBuilder {
   /**
    * The largest payload one task may carry, in bytes, at most {@link dev.fleet.Payload#MAX_BYTES} (the default); a
    * larger one is refused with a {@link dev.fleet.PayloadLimitException} and nothing is submitted.
+   *
+   * @param bytes the limit, in [0, {@link dev.fleet.Payload#MAX_BYTES}]
+   * @return this builder
+   * @throws IllegalArgumentException if {@code bytes} is out of range
+   * @throws IllegalStateException if it was already set
    */
   public FleetBuilder maxPayloadBytes(int bytes) {
     if (bytes < 0 || bytes > dev.fleet.Payload.MAX_BYTES) {
@@ -191,6 +306,11 @@ public final class FleetBuilder {
    * {@link dev.fleet.PayloadLimitException} and nothing is submitted; a task's bytes are freed when it ends. The
    * finished tasks kept for status queries are held to the same number of bytes (payloads and result outputs),
    * besides {@link #finishedTaskRetention}: beyond it the longest finished is forgotten first.
+   *
+   * @param bytes the budget in bytes; 0 or more
+   * @return this builder
+   * @throws IllegalArgumentException if {@code bytes} is negative
+   * @throws IllegalStateException if it was already set
    */
   public FleetBuilder maxPayloadBytesHeld(long bytes) {
     if (bytes < 0) {
@@ -200,13 +320,29 @@ public final class FleetBuilder {
     return this;
   }
 
-  /** How long an idempotency key maps to its first task. */
+  /**
+   * How long an idempotency key maps to its first task, so a retried submission gets that task's answer.
+   * Default 24 h.
+   *
+   * @param window the time a key is remembered; positive
+   * @return this builder
+   * @throws IllegalArgumentException if {@code window} is zero or negative
+   * @throws IllegalStateException if it was already set
+   */
   public FleetBuilder idempotencyWindow(Duration window) {
     this.idempotencyWindow = once(this.idempotencyWindow, positive("idempotencyWindow", window), "idempotencyWindow");
     return this;
   }
 
-  /** Decides from heartbeat arrivals when a machine is suspect or offline; see {@link Detectors}. */
+  /**
+   * Decides from heartbeat arrivals when a machine is suspect or offline; see {@link Detectors}. Default: the
+   * fixed-timeout detector with {@link #suspectAfter} and {@link #offlineAfter}.
+   *
+   * @param detector the detector; not null
+   * @return this builder
+   * @throws NullPointerException if {@code detector} is null
+   * @throws IllegalStateException if a detector was already set, by value or by name
+   */
   public FleetBuilder failureDetector(FailureDetector detector) {
     if (detectorName != null) {
       throw new IllegalStateException("failureDetector was already set to '" + detectorName + "'");
@@ -220,8 +356,11 @@ public final class FleetBuilder {
    * {@link #offlineAfter}), {@code phi-accrual} (acceptable pause 3 s), or the name of a
    * {@link FailureDetector} found through {@link ServiceLoader}.
    *
+   * @param name the detector's {@link FailureDetector#name()}
+   * @return this builder
    * @throws IllegalArgumentException at {@link #build()} if no detector has that name; the message lists
    *     the names available
+   * @throws IllegalStateException if a detector was already set, by value or by name
    */
   public FleetBuilder failureDetector(String name) {
     if (detector != null) {
@@ -232,14 +371,15 @@ public final class FleetBuilder {
   }
 
   /**
-   * Where each attempt is delivered, e.g. an {@link InProcessTransport} or the HTTP coordinator. Without
-   * one, the embedder hands work to machines itself from the {@link dev.fleet.Decision}s and events.
-   */
-  /**
    * Makes the fleet durable: every change to its registry and task ledger is appended to {@code journal} and
    * on disk before the call that made it returns, and {@link #build()} replays what the journal holds. The
    * fleet opens the journal and closes it when it is closed. Without a journal the fleet keeps everything in
    * memory only.
+   *
+   * @param journal the journal, e.g. a {@link FileJournal}; not null
+   * @return this builder
+   * @throws NullPointerException if {@code journal} is null
+   * @throws IllegalStateException if a journal was already set
    */
   public FleetBuilder journal(dev.fleet.spi.Journal journal) {
     this.journal = once(this.journal, journal, "journal");
@@ -248,7 +388,12 @@ public final class FleetBuilder {
 
   /**
    * Adds a plugin's state to the fleet's journal (a {@link dev.fleet.spi.Transport} that is a
-   * {@link dev.fleet.spi.DurablePart} is added without this). Needs {@link #journal}.
+   * {@link dev.fleet.spi.DurablePart} is added without this). Needs {@link #journal}. May be called more than
+   * once.
+   *
+   * @param part the plugin state to journal and replay; not null
+   * @return this builder
+   * @throws NullPointerException if {@code part} is null
    */
   public FleetBuilder durablePart(dev.fleet.spi.DurablePart part) {
     durableParts.add(Objects.requireNonNull(part, "durablePart"));
@@ -257,7 +402,13 @@ public final class FleetBuilder {
 
   /**
    * How many journal records may go by before the fleet snapshots its state and drops the records the
-   * snapshot replaces (default 100,000), so a restart replays live state rather than history; 0 never.
+   * snapshot replaces (default 100,000), so a restart replays live state rather than history. Needs
+   * {@link #journal}.
+   *
+   * @param records records between snapshots; 0 never snapshots
+   * @return this builder
+   * @throws IllegalArgumentException if {@code records} is negative
+   * @throws IllegalStateException if it was already set
    */
   public FleetBuilder snapshotEvery(long records) {
     if (records < 0) {
@@ -267,12 +418,30 @@ public final class FleetBuilder {
     return this;
   }
 
+  /**
+   * Where each attempt is delivered, e.g. an {@link InProcessTransport} or the HTTP coordinator. Without
+   * one, the embedder hands work to machines itself from the {@link dev.fleet.Decision}s and events.
+   *
+   * @param transport the transport; not null
+   * @return this builder
+   * @throws NullPointerException if {@code transport} is null
+   * @throws IllegalStateException if a transport was already set
+   */
   public FleetBuilder transport(dev.fleet.spi.Transport transport) {
     this.transport = once(this.transport, transport, "transport");
     return this;
   }
 
-  /** How long a recovered machine must stay online before work of its role returns to it from a backup. */
+  /**
+   * How long a recovered machine must stay online before work of its role returns to it from a backup, so a
+   * flapping machine does not pull work back and forth. Default 1 min.
+   *
+   * @param wait the time back online; zero or more (zero: at once)
+   * @return this builder
+   * @throws NullPointerException if {@code wait} is null
+   * @throws IllegalArgumentException if {@code wait} is negative
+   * @throws IllegalStateException if it was already set
+   */
   public FleetBuilder failbackAfter(Duration wait) {
     Objects.requireNonNull(wait, "failbackAfter");
     if (wait.isNegative()) {
@@ -282,7 +451,16 @@ public final class FleetBuilder {
     return this;
   }
 
-  /** Owner idle time after which a laptop ({@code form=laptop}) that falls silent is taken to be asleep. */
+  /**
+   * Owner idle time after which a laptop ({@code form=laptop}) that falls silent is taken to be asleep rather
+   * than failed, so its work is not moved at once (a laptop silent on battery is taken to be asleep whatever
+   * its idle time). Default 2 min.
+   *
+   * @param ownerIdle the owner's idle time; positive
+   * @return this builder
+   * @throws IllegalArgumentException if {@code ownerIdle} is zero or negative
+   * @throws IllegalStateException if it was already set
+   */
   public FleetBuilder sleepHint(Duration ownerIdle) {
     this.sleepHint = once(this.sleepHint, positive("sleepHint", ownerIdle), "sleepHint");
     return this;
@@ -292,6 +470,13 @@ public final class FleetBuilder {
    * The power policy: heavy work stops on a machine that runs on battery or whose charge is below
    * {@code stopBelowPercent}, and resumes only on mains power at or above {@code resumeAtPercent}; the gap
    * keeps a machine from flapping at the threshold. Defaults 20 and 40.
+   *
+   * @param stopBelowPercent the charge, in percent, below which heavy work stops; 0 or more
+   * @param resumeAtPercent the charge, in percent, from which heavy work resumes on mains power; at least
+   *     {@code stopBelowPercent}, at most 100
+   * @return this builder
+   * @throws IllegalArgumentException if the thresholds are out of range or out of order
+   * @throws IllegalStateException if they were already set
    */
   public FleetBuilder batteryThresholds(int stopBelowPercent, int resumeAtPercent) {
     if (stopBelowPercent < 0 || resumeAtPercent > 100 || resumeAtPercent < stopBelowPercent) {
@@ -306,14 +491,27 @@ public final class FleetBuilder {
   /**
    * Background work runs only on machines whose owner has been idle this long (machines that report no
    * owner activity count as idle) or that are in their quiet hours (label {@code quiet-hours=22:00-07:00},
-   * time zone from label {@code timezone}). Default 10 min.
+   * time zone from label {@code timezone}, read on the {@link #wallClock}). Default 10 min.
+   *
+   * @param idle the owner's idle time; positive
+   * @return this builder
+   * @throws IllegalArgumentException if {@code idle} is zero or negative
+   * @throws IllegalStateException if it was already set
    */
   public FleetBuilder backgroundWhenOwnerAwayFor(Duration idle) {
     this.ownerAway = once(this.ownerAway, positive("backgroundWhenOwnerAwayFor", idle), "backgroundWhenOwnerAwayFor");
     return this;
   }
 
-  /** Each time a queued task has waited this long it moves up one priority level. Default 5 min. */
+  /**
+   * Each time a queued task has waited this long it moves up one priority level, so low work never starves.
+   * Default 5 min.
+   *
+   * @param step the wait per level; positive
+   * @return this builder
+   * @throws IllegalArgumentException if {@code step} is zero or negative
+   * @throws IllegalStateException if it was already set
+   */
   public FleetBuilder agingStep(Duration step) {
     this.agingStep = once(this.agingStep, positive("agingStep", step), "agingStep");
     return this;
@@ -322,6 +520,12 @@ public final class FleetBuilder {
   /**
    * Turns preemption on: an urgent task that fits nowhere may send work at least {@code minPriorityGap}
    * levels lower (3: low and background work) back to the queue to make room. Off by default.
+   *
+   * @param minPriorityGap the fewest priority levels between the urgent task and the work it displaces, in
+   *     [1, 4]
+   * @return this builder
+   * @throws IllegalArgumentException if {@code minPriorityGap} is out of range
+   * @throws IllegalStateException if it was already set
    */
   public FleetBuilder preemption(int minPriorityGap) {
     if (minPriorityGap < 1 || minPriorityGap > 4) {
@@ -336,7 +540,13 @@ public final class FleetBuilder {
    * likely never meant to run anything (a join flood, an agent that died at once): the sweep deregisters it with
    * the reason {@code "pruned: ..."} on its {@link dev.fleet.FleetEvent.HealthChanged} to LEFT, and its work moves
    * as for any removal. Machines brought back by the journal after a restart are judged by
-   * {@link #pruneOfflineAfter} only. Must be at least {@link #offlineAfter}. Off by default.
+   * {@link #pruneOfflineAfter} only. Off by default.
+   *
+   * @param wait the time from registration; positive, and {@link #build()} refuses one shorter than
+   *     {@link #offlineAfter}
+   * @return this builder
+   * @throws IllegalArgumentException if {@code wait} is zero or negative
+   * @throws IllegalStateException if it was already set
    */
   public FleetBuilder pruneNeverHeardAfter(Duration wait) {
     this.pruneNeverHeardAfter = once(this.pruneNeverHeardAfter, positive("pruneNeverHeardAfter", wait),
@@ -348,7 +558,12 @@ public final class FleetBuilder {
    * Removes a machine that is offline or asleep and has been silent for {@code silence}, counted from its last
    * heartbeat (for a machine brought back by the journal, from the restart): the sweep deregisters it with the
    * reason {@code "pruned: ..."}, and its work moves as for any removal. Its agent joins afresh when it is back.
-   * Must be at least {@link #offlineAfter}. Off by default.
+   * Off by default.
+   *
+   * @param silence the silence; positive, and {@link #build()} refuses one shorter than {@link #offlineAfter}
+   * @return this builder
+   * @throws IllegalArgumentException if {@code silence} is zero or negative
+   * @throws IllegalStateException if it was already set
    */
   public FleetBuilder pruneOfflineAfter(Duration silence) {
     this.pruneOfflineAfter = once(this.pruneOfflineAfter, positive("pruneOfflineAfter", silence),
@@ -356,16 +571,25 @@ public final class FleetBuilder {
     return this;
   }
 
-  /** Adds a listener from the start, so no event is missed. May be called more than once. */
+  /**
+   * Adds a listener from the start, so no event is missed. May be called more than once.
+   *
+   * @param listener the listener, called on the {@link #eventExecutor}; not null
+   * @return this builder
+   * @throws NullPointerException if {@code listener} is null
+   */
   public FleetBuilder listener(FleetListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
     return this;
   }
 
   /**
-   * Builds and starts the fleet.
+   * Builds and starts the fleet: replays the journal, if any, then books the first heartbeat sweep.
    *
-   * @throws IllegalStateException if called twice, or the timeouts or ceilings contradict each other
+   * @return the running fleet; close it to stop its threads and close its journal
+   * @throws IllegalStateException if called twice, or the timeouts or ceilings contradict each other, or a
+   *     durable part or snapshot interval is set without a journal
+   * @throws IllegalArgumentException if no failure detector has the name given
    */
   public Fleet build() {
     if (built) {

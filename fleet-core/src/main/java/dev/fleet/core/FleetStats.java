@@ -20,13 +20,23 @@ import java.util.function.LongConsumer;
  */
 public interface FleetStats {
 
-  /** The view of a fleet built by {@link Fleets#newBuilder()}; empty for any other {@link Fleet}. */
+  /**
+   * The counts of a fleet built by {@link Fleets#newBuilder()}.
+   *
+   * @param fleet the fleet; not null
+   * @return its view, live for as long as the fleet; empty for any other {@link Fleet} (a remote one, say)
+   * @throws NullPointerException if {@code fleet} is null
+   */
   static Optional<FleetStats> of(Fleet fleet) {
     Objects.requireNonNull(fleet, "fleet");
     return fleet instanceof FleetCore core ? Optional.of(core.stats()) : Optional.empty();
   }
 
-  /** The counts now, all read at one instant under the fleet's lock. */
+  /**
+   * The counts now, all read at one instant under the fleet's lock.
+   *
+   * @return an immutable snapshot
+   */
   Snapshot snapshot();
 
   /**
@@ -34,6 +44,7 @@ public interface FleetStats {
    * thread that waited, after the lock was released): the sync of a change to stable storage, shared by every
    * change in the same group commit. Nothing is told for a fleet without a journal.
    *
+   * @param watcher told each wait's nanoseconds; must be quick and must not call the fleet
    * @return closing it stops the telling
    */
   AutoCloseable watchJournalSyncs(LongConsumer watcher);
@@ -62,6 +73,12 @@ public interface FleetStats {
       long deadLettered, Map<MachineGroup, Integer> machines, Map<QueueGroup, Integer> queue, int delayed,
       boolean journaled, long journalAppends, long journalSyncs, long journalSyncNanos,
       Optional<String> journalFailure) {
+    /**
+     * Checks the counts and copies the maps.
+     *
+     * @throws IllegalArgumentException if a count is negative; the message gives it
+     * @throws NullPointerException if a map or {@code journalFailure} is null
+     */
     public Snapshot {
       long[] counts = {heartbeats, dispatched, queued, rejected, completed, failovers, deadLettered, delayed,
           journalAppends, journalSyncs, journalSyncNanos};
@@ -75,12 +92,20 @@ public interface FleetStats {
       Objects.requireNonNull(journalFailure, "journalFailure");
     }
 
-    /** Every machine registered, whatever its health. */
+    /**
+     * Every machine registered, whatever its health.
+     *
+     * @return the sum over {@link #machines}
+     */
     public int machineCount() {
       return machines.values().stream().mapToInt(Integer::intValue).sum();
     }
 
-    /** Every task waiting in the queue (not counting {@link #delayed}). */
+    /**
+     * Every task waiting in the queue (not counting {@link #delayed}).
+     *
+     * @return the sum over {@link #queue}
+     */
     public int queuedNow() {
       return queue.values().stream().mapToInt(Integer::intValue).sum();
     }
@@ -93,6 +118,11 @@ public interface FleetStats {
    * @param role their role, {@code ""} for machines without one
    */
   record MachineGroup(Health health, String role) {
+    /**
+     * Checks that both are given.
+     *
+     * @throws NullPointerException if {@code health} or {@code role} is null
+     */
     public MachineGroup {
       Objects.requireNonNull(health, "health");
       Objects.requireNonNull(role, "role");
@@ -106,6 +136,11 @@ public interface FleetStats {
    * @param capabilities what they need; empty for tasks any machine can run
    */
   record QueueGroup(Priority priority, Set<String> capabilities) {
+    /**
+     * Checks the priority and copies the capabilities.
+     *
+     * @throws NullPointerException if {@code priority} or {@code capabilities} (or one of them) is null
+     */
     public QueueGroup {
       Objects.requireNonNull(priority, "priority");
       capabilities = Set.copyOf(capabilities);

@@ -8,6 +8,11 @@ package dev.fleet.core;
 public final class Fleets {
   private Fleets() {}
 
+  /**
+   * Starts configuring a fleet.
+   *
+   * @return a new builder with every setting at its default
+   */
   public static FleetBuilder newBuilder() {
     return new FleetBuilder();
   }

@@ -17,31 +17,55 @@ public final class InProcessTransport implements Transport {
   private static final System.Logger LOG = System.getLogger(InProcessTransport.class.getName());
   private final ConcurrentHashMap<MachineId, Agent> agents = new ConcurrentHashMap<>();
 
+  /** A transport with no agent connected yet; give it to {@link FleetBuilder#transport} and connect agents. */
+  public InProcessTransport() {}
+
   /**
    * What runs on a machine: receives its assignments, withdrawals, pauses and resumptions.
    *
    * <p>Called on the fleet's event executor, one call at a time; must not block for long.
    */
   public interface Agent {
-    /** Run this attempt. */
+    /**
+     * Run this attempt, and report on it with its token through the fleet's {@link dev.fleet.Dispatcher}.
+     *
+     * @param assignment the task, its attempt number and the token its reports must carry
+     */
     void assigned(Assignment assignment);
 
-    /** Stop this attempt: it moved, was cancelled or its machine was declared lost. Its result would be refused. */
+    /**
+     * Stop this attempt: it moved, was cancelled or its machine was declared lost. Its result would be refused.
+     * The default ignores it.
+     *
+     * @param assignment the attempt withdrawn
+     * @param reason why, in words, e.g. {@code "cancelled by request"}
+     */
     default void withdrawn(Assignment assignment, String reason) {}
 
     /**
      * Pause this attempt: the owner of the machine returned. The default ignores it, so the work keeps running;
      * a result reported meanwhile is still accepted.
+     *
+     * @param assignment the attempt to pause
+     * @param reason why, in words
      */
     default void paused(Assignment assignment, String reason) {}
 
-    /** A paused attempt may run again, same token. The default ignores it. */
+    /**
+     * A paused attempt may run again, same token. The default ignores it.
+     *
+     * @param assignment the attempt to resume
+     * @param reason why, in words
+     */
     default void resumed(Assignment assignment, String reason) {}
   }
 
   /**
-   * Connects the agent of a machine, replacing any earlier one.
+   * Connects the agent of a machine, replacing any earlier one. Attempts for a machine with no agent are not
+   * delivered: they stay out until failure detection moves them, as on a network.
    *
+   * @param machine the machine the agent runs on; not null
+   * @param agent what receives that machine's attempts; not null
    * @return closing it disconnects this agent
    */
   public AutoCloseable connect(MachineId machine, Agent agent) {
