@@ -15,11 +15,21 @@ import java.util.function.Consumer;
 public abstract class ForwardingJournal implements Journal {
   private final Journal delegate;
 
+  /**
+   * A journal that passes every call to {@code delegate}.
+   *
+   * @param delegate the journal to pass calls to
+   * @throws NullPointerException if {@code delegate} is null
+   */
   protected ForwardingJournal(Journal delegate) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
   }
 
-  /** The journal calls are passed to. */
+  /**
+   * The journal calls are passed to, for overrides that call it themselves.
+   *
+   * @return the journal given to the constructor
+   */
   protected Journal delegate() {
     return delegate;
   }

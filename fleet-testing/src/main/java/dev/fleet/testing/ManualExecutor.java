@@ -18,6 +18,15 @@ public final class ManualExecutor implements Executor {
 
   private final Queue<Runnable> queued = new ConcurrentLinkedQueue<>();
 
+  /** An executor with nothing queued. */
+  public ManualExecutor() {}
+
+  /**
+   * Queues {@code command} to run at the next {@link #runAll()}; never runs it here.
+   *
+   * @param command what to run
+   * @throws NullPointerException if {@code command} is null
+   */
   @Override
   public void execute(Runnable command) {
     queued.add(Objects.requireNonNull(command, "command"));
@@ -38,7 +47,11 @@ public final class ManualExecutor implements Executor {
     return ran;
   }
 
-  /** How many runnables are queued and not yet run. */
+  /**
+   * How many runnables are queued and not yet run.
+   *
+   * @return the number queued
+   */
   public int pending() {
     return queued.size();
   }

@@ -15,6 +15,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * the ticker reads its due time, unless the ticker had already been moved past it by other means
  * (then the command is overdue and runs at the current reading; time never goes backwards).
  *
+ * <p>This is what makes a {@link FakeTicker} act: a fleet built with only a fake ticker reads fake time but runs
+ * its sweeps on a real-time scheduler, so a silent machine stays {@code ONLINE} however far the ticker moves.
+ * Build the fleet with both, on the same ticker, and move time with {@link #advance}:
+ *
+ * <pre>{@code
+ * FakeTicker ticker = new FakeTicker();
+ * ManualScheduler scheduler = new ManualScheduler(ticker);
+ * try (Fleet fleet = Fleets.newBuilder().ticker(ticker).scheduler(scheduler).build()) {
+ *   fleet.registry().register(Machine.of("m1", "m1.local", "batch", List.of("build")));
+ *   fleet.monitor().heartbeat(Heartbeat.of(MachineId.of("m1"), 1, 0.2));
+ *   scheduler.advance(Duration.ofSeconds(40)); // past offlineAfter: the sweep runs, m1 is OFFLINE
+ * }
+ * }</pre>
+ *
  * <p>Threading: {@link #schedule}, {@link Scheduler.Cancellable#cancel}, {@link #pending()} and
  * {@link #nextDueNanos()} may be called from any thread, including from a running command. {@link
  * #advance} and {@link #runDue()} run commands on the calling thread; calls to them from different
@@ -31,12 +45,21 @@ public final class ManualScheduler implements Scheduler {
   // Reentrant so a command may itself call advance or runDue without deadlocking.
   private final ReentrantLock driving = new ReentrantLock();
 
-  /** A scheduler whose time is {@code ticker}'s; advancing the scheduler advances the ticker. */
+  /**
+   * A scheduler whose time is {@code ticker}'s; advancing the scheduler advances the ticker.
+   *
+   * @param ticker the ticker to read and advance; give the same one to the code under test
+   * @throws NullPointerException if {@code ticker} is null
+   */
   public ManualScheduler(FakeTicker ticker) {
     this.ticker = Objects.requireNonNull(ticker, "ticker");
   }
 
-  /** The ticker this scheduler reads and advances. */
+  /**
+   * The ticker this scheduler reads and advances.
+   *
+   * @return the ticker given to the constructor
+   */
   public FakeTicker ticker() {
     return ticker;
   }
@@ -45,6 +68,10 @@ public final class ManualScheduler implements Scheduler {
    * Holds {@code command} until the ticker reaches now plus {@code delay}; never runs it inline. A
    * delay too large to represent is treated as "never", as a real scheduler would in practice.
    *
+   * @param command what to run, on the thread that calls {@link #advance} or {@link #runDue()}
+   * @param delay how long after the current reading it falls due, zero or more
+   * @return a handle whose {@code cancel()} drops the command if it has not started
+   * @throws NullPointerException if {@code command} or {@code delay} is null
    * @throws IllegalArgumentException if {@code delay} is negative
    */
   @Override
@@ -69,7 +96,9 @@ public final class ManualScheduler implements Scheduler {
    * had when the call started plus {@code step}. If a command throws, the exception propagates, the
    * ticker stays at that command's due time, and later commands stay pending.
    *
+   * @param step how far to move the ticker, zero or more
    * @return how many commands ran
+   * @throws NullPointerException if {@code step} is null
    * @throws IllegalArgumentException if {@code step} is negative
    */
   public int advance(Duration step) {
@@ -103,14 +132,22 @@ public final class ManualScheduler implements Scheduler {
     }
   }
 
-  /** How many commands are scheduled and neither started nor cancelled. */
+  /**
+   * How many commands are scheduled and neither started nor cancelled.
+   *
+   * @return the number of pending commands
+   */
   public int pending() {
     synchronized (lock) {
       return queue.size();
     }
   }
 
-  /** The ticker reading at which the next pending command is due, or empty if none is pending. */
+  /**
+   * When the next pending command is due.
+   *
+   * @return the ticker reading, in nanoseconds, at which it is due; empty if none is pending
+   */
   public OptionalLong nextDueNanos() {
     synchronized (lock) {
       ScheduledCommand head = queue.peek();

@@ -117,27 +117,48 @@ public final class MemoryJournal implements Journal {
     closed = true;
   }
 
-  /** Makes the next sync that has something to write fail, and the journal with it, with this reason. */
+  /**
+   * Makes the next sync that has something to write fail, and the journal with it, as a full disk would.
+   *
+   * @param reason the failure's message, shown wherever the fleet reports it
+   * @throws NullPointerException if {@code reason} is null
+   */
   public synchronized void failNextSync(String reason) {
     failNext = Objects.requireNonNull(reason, "reason");
   }
 
-  /** How many syncs wrote something. */
+  /**
+   * How many syncs wrote something; a sync with nothing new to write is not counted.
+   *
+   * @return the count since this journal was made
+   */
   public synchronized long syncs() {
     return syncs;
   }
 
-  /** How many snapshots were taken. */
+  /**
+   * How many snapshots were taken.
+   *
+   * @return the count since this journal was made
+   */
   public synchronized long snapshots() {
     return snapshots;
   }
 
-  /** The position up to which records are durable. */
+  /**
+   * The position up to which records are durable, that is, synced.
+   *
+   * @return the position of the last synced record, or of the snapshot if none was synced after it
+   */
   public synchronized long durablePosition() {
     return durable;
   }
 
-  /** How many records a replay would hand out now: the snapshot's and the tail's. */
+  /**
+   * How many records a replay would hand out now: the snapshot's and the tail's, synced or not.
+   *
+   * @return the number of records
+   */
   public synchronized int replayLength() {
     return snapshot.size() + tail.size();
   }
@@ -145,6 +166,8 @@ public final class MemoryJournal implements Journal {
   /**
    * What survives a power cut now: a new, unopened journal with the snapshot and only the synced records.
    * This journal is left as it was.
+   *
+   * @return the journal a restarted fleet would open
    */
   public synchronized MemoryJournal crash() {
     MemoryJournal after = new MemoryJournal(epoch);
@@ -154,7 +177,11 @@ public final class MemoryJournal implements Journal {
     return after;
   }
 
-  /** A new, unopened journal with everything appended so far, as after a clean shutdown. */
+  /**
+   * A new, unopened journal with everything appended so far, as after a clean shutdown.
+   *
+   * @return the journal a restarted fleet would open
+   */
   public synchronized MemoryJournal reopen() {
     MemoryJournal after = new MemoryJournal(epoch);
     after.snapshot.addAll(snapshot);

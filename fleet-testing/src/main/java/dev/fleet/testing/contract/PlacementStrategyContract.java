@@ -1,8 +1,8 @@
 package dev.fleet.testing.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,22 +27,102 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rules every {@link PlacementStrategy} must keep, as tests a plugin author inherits: extend this
- * class, return your strategy from {@link #strategy()}, and run it with JUnit 5.
+ * The rules every {@link PlacementStrategy} must keep, as JUnit 5 tests a plugin author inherits: extend this
+ * class, return your strategy from {@link #strategy()}, and run the subclass with JUnit.
  *
- * <p>Each test draws {@link #cases()} random candidate sets from a fixed seed. Not thread-safe.
+ * <pre>{@code
+ * class GpuOnlyContractTest extends PlacementStrategyContract {
+ *   @Override
+ *   protected PlacementStrategy strategy() {
+ *     return new GpuOnly();
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Each test draws {@link #cases()} random candidate sets ({@link #randomView}) from a fixed seed, so a failure
+ * repeats. The checks that run unless you say otherwise hold for every correct strategy, including one that
+ * declines machines or leaves a task waiting; a strategy is never required to place a task:
+ * <ul>
+ *   <li>{@link #neverChoosesAnIneligibleCandidate()}: a chosen candidate passes {@link
+ *       dev.fleet.spi.Candidates#eligible}.</li>
+ *   <li>{@link #onlyChoosesCandidatesTheViewHandedOut()}: a chosen candidate is one the view returned, not a copy
+ *       or a candidate kept from an earlier call.</li>
+ *   <li>{@link #neverChoosesACandidateItDeclines()}: a candidate the strategy's own {@link
+ *       PlacementStrategy#decline} refuses is never chosen.</li>
+ *   <li>{@link #hasNoSideEffectsOnTheTaskOrTheCandidates()}: selecting changes neither the task nor the view.</li>
+ *   <li>{@link #returnsNothingWhenNothingIsEligible()}: among machines that are all offline it chooses none.</li>
+ * </ul>
+ *
+ * <p>Overridable expectations, for what only some correct strategies promise:
+ * <ul>
+ *   <li>{@link #isDeterministic()}, {@code true} unless overridden: the same task and candidates give the same
+ *       choice ({@link #isDeterministicForTheSameInputs()}). {@code Dispatcher.plan} and explanations show what a
+ *       dispatch would do only if this holds; return {@code false} for a strategy that samples at random.</li>
+ *   <li>{@link #placesWheneverAnAcceptedCandidateIsEligible()}, {@code false} unless overridden: the task is placed
+ *       whenever some eligible candidate is not declined ({@link
+ *       #placesATaskWheneverAnAcceptedCandidateIsEligible()}). True of every strategy that keeps the default
+ *       {@link PlacementStrategy#select}; opt in if yours overrides {@code select} and means to keep it.</li>
+ *   <li>{@link #placesWheneverSomethingIsEligible()}, {@code false} unless overridden: the task is placed whenever
+ *       some candidate is eligible at all ({@link #placesATaskWheneverSomethingIsEligible()}). Only for a greedy
+ *       strategy that declines nothing, such as the built-in ones; it implies the previous expectation.</li>
+ * </ul>
+ * A check whose expectation is off passes without looking at the strategy.
+ *
+ * <p>On the module path the test methods here are public, so JUnit needs nothing opened in {@code
+ * dev.fleet.testing}; open your own test package to {@code org.junit.platform.commons} as for any JUnit test.
+ *
+ * <p>Not thread-safe: JUnit runs one test of an instance at a time, and so must any other caller.
  */
 public abstract class PlacementStrategyContract {
 
-  /** The strategy under test; may return the same instance every time. */
+  /** For subclasses; the kit keeps no state of its own. */
+  protected PlacementStrategyContract() {}
+
+  /**
+   * The strategy under test.
+   *
+   * @return the strategy; may be the same instance every time, since a strategy keeps no state between calls
+   */
   protected abstract PlacementStrategy strategy();
 
-  /** Whether the strategy must place a task whenever some candidate is eligible (true for work-conserving ones). */
-  protected boolean placesWheneverSomethingIsEligible() {
+  /**
+   * Whether the same task and candidates must always give the same choice; overridable expectation.
+   *
+   * @return {@code true} (the default) to run {@link #isDeterministicForTheSameInputs()}; {@code false} for a
+   *     strategy that samples at random
+   */
+  protected boolean isDeterministic() {
     return true;
   }
 
-  /** How many random candidate sets each rule is checked on. */
+  /**
+   * Whether the strategy must place a task whenever some eligible candidate is not declined by its own {@link
+   * PlacementStrategy#decline}; overridable expectation, off by default because {@link PlacementStrategy#select}
+   * may return null for reasons of its own.
+   *
+   * @return {@code true} to run {@link #placesATaskWheneverAnAcceptedCandidateIsEligible()}; the default is
+   *     {@code false}
+   */
+  protected boolean placesWheneverAnAcceptedCandidateIsEligible() {
+    return false;
+  }
+
+  /**
+   * Whether the strategy must place a task whenever some candidate is eligible at all, that is, whether it is
+   * greedy and declines nothing; overridable expectation, off by default. Implies {@link
+   * #placesWheneverAnAcceptedCandidateIsEligible()}.
+   *
+   * @return {@code true} to run {@link #placesATaskWheneverSomethingIsEligible()}; the default is {@code false}
+   */
+  protected boolean placesWheneverSomethingIsEligible() {
+    return false;
+  }
+
+  /**
+   * How many random candidate sets each check runs on.
+   *
+   * @return the number of cases, 500 unless overridden; lower it for a slow strategy, raise it for a rare path
+   */
   protected int cases() {
     return 500;
   }
@@ -50,8 +130,13 @@ public abstract class PlacementStrategyContract {
   private static final List<String> CAPABILITIES = List.of("a", "b", "c", "d");
   private static final List<String> ROLES = List.of("primary", "parallel", "cron", "interface");
 
+  /**
+   * Checks that every chosen candidate is eligible.
+   *
+   * @throws org.opentest4j.AssertionFailedError naming the case if the strategy chose an ineligible candidate
+   */
   @Test
-  void neverChoosesAnIneligibleCandidate() {
+  public void neverChoosesAnIneligibleCandidate() {
     forEachCase((view, chosen) -> {
       if (chosen != null) {
         assertTrue(view.eligible(chosen), () -> strategy().name() + " chose " + chosen + " which is not eligible");
@@ -59,8 +144,13 @@ public abstract class PlacementStrategyContract {
     });
   }
 
+  /**
+   * Checks that every chosen candidate is one of the instances the view handed out.
+   *
+   * @throws org.opentest4j.AssertionFailedError if the strategy chose a candidate the view does not hold
+   */
   @Test
-  void onlyChoosesCandidatesTheViewHandedOut() {
+  public void onlyChoosesCandidatesTheViewHandedOut() {
     forEachCase((view, chosen) -> {
       if (chosen != null) {
         assertTrue(view.all().stream().anyMatch(c -> c == chosen), () -> "chose a foreign candidate " + chosen);
@@ -68,16 +158,45 @@ public abstract class PlacementStrategyContract {
     });
   }
 
+  /**
+   * Checks that the strategy never chooses a candidate its own {@link PlacementStrategy#decline} refuses.
+   *
+   * @throws org.opentest4j.AssertionFailedError with the decline reason if it did
+   */
   @Test
-  void isDeterministicForTheSameInputs() {
+  public void neverChoosesACandidateItDeclines() {
+    forEachCase((view, chosen) -> {
+      if (chosen != null) {
+        String reason = strategy().decline(view.task(), chosen);
+        assertNull(reason, () -> strategy().name() + " chose " + chosen.id().value() + " which it declines: "
+            + reason);
+      }
+    });
+  }
+
+  /**
+   * Checks that two calls on equal inputs choose the same candidate, if {@link #isDeterministic()}.
+   *
+   * @throws org.opentest4j.AssertionFailedError naming both choices if they differ
+   */
+  @Test
+  public void isDeterministicForTheSameInputs() {
+    if (!isDeterministic()) {
+      return;
+    }
     forEachCase((view, chosen) -> {
       Candidate again = strategy().select(view.task(), new FakeCandidates(view.task(), view.ceiling(), view.all()));
       assertSame(chosen, again, () -> "two calls on the same inputs chose " + chosen + " and " + again);
     });
   }
 
+  /**
+   * Checks that selecting leaves the task and the candidate list as they were.
+   *
+   * @throws org.opentest4j.AssertionFailedError if either changed
+   */
   @Test
-  void hasNoSideEffectsOnTheTaskOrTheCandidates() {
+  public void hasNoSideEffectsOnTheTaskOrTheCandidates() {
     forEachCase((view, chosen) -> {
       List<FakeCandidate> before = List.copyOf(view.all());
       Task task = view.task();
@@ -87,8 +206,36 @@ public abstract class PlacementStrategyContract {
     });
   }
 
+  /**
+   * Checks that a task is placed whenever an eligible candidate is not declined, if {@link
+   * #placesWheneverAnAcceptedCandidateIsEligible()} or {@link #placesWheneverSomethingIsEligible()}.
+   *
+   * @throws org.opentest4j.AssertionFailedError listing the accepted candidates if the task was left waiting
+   */
   @Test
-  void placesATaskWheneverSomethingIsEligible() {
+  public void placesATaskWheneverAnAcceptedCandidateIsEligible() {
+    if (!placesWheneverAnAcceptedCandidateIsEligible() && !placesWheneverSomethingIsEligible()) {
+      return;
+    }
+    forEachCase((view, chosen) -> {
+      List<String> accepted = view.all().stream()
+          .filter(c -> view.eligible(c) && strategy().decline(view.task(), c) == null)
+          .map(c -> c.id().value()).toList();
+      if (!accepted.isEmpty()) {
+        assertNotNull(chosen, () -> strategy().name() + " left a task waiting although it accepts " + accepted
+            + ", which are eligible");
+      }
+    });
+  }
+
+  /**
+   * Checks that a task is placed whenever any candidate is eligible, if {@link
+   * #placesWheneverSomethingIsEligible()}.
+   *
+   * @throws org.opentest4j.AssertionFailedError listing the eligible candidates if the task was left waiting
+   */
+  @Test
+  public void placesATaskWheneverSomethingIsEligible() {
     if (!placesWheneverSomethingIsEligible()) {
       return;
     }
@@ -100,8 +247,13 @@ public abstract class PlacementStrategyContract {
     });
   }
 
+  /**
+   * Checks that the strategy chooses nothing when every machine is offline.
+   *
+   * @throws org.opentest4j.AssertionFailedError naming the candidate if it chose one
+   */
   @Test
-  void returnsNothingWhenNothingIsEligible() {
+  public void returnsNothingWhenNothingIsEligible() {
     SplittableRandom random = new SplittableRandom(42);
     for (int i = 0; i < cases(); i++) {
       FakeCandidates view = randomView(random);
@@ -112,8 +264,7 @@ public abstract class PlacementStrategyContract {
       }
       FakeCandidates empty = new FakeCandidates(view.task(), view.ceiling(), none);
       Candidate chosen = strategy().select(empty.task(), empty);
-      assertFalse(chosen != null && empty.eligible(chosen));
-      assertEquals(null, chosen, () -> strategy().name() + " chose " + chosen + " among offline machines");
+      assertNull(chosen, () -> strategy().name() + " chose " + chosen + " among offline machines");
     }
   }
 
@@ -129,7 +280,15 @@ public abstract class PlacementStrategyContract {
     }
   }
 
-  /** A random task and 0-20 candidates with overlapping capabilities, loads around the ceiling, mixed health. */
+  /**
+   * Draws one case: a random task (capabilities from {@code a}-{@code d}, any priority and weight, sometimes a
+   * role) and 0-20 candidates with overlapping capabilities, loads around the ceiling (a quarter exactly at it)
+   * and mostly {@code ONLINE} health. Override to draw cases closer to what your strategy looks at, such as
+   * labels or signals.
+   *
+   * @param random the source of every random choice; the same state gives the same view
+   * @return a fresh view over the drawn candidates
+   */
   protected FakeCandidates randomView(SplittableRandom random) {
     Set<String> requires = new LinkedHashSet<>();
     for (String c : CAPABILITIES) {

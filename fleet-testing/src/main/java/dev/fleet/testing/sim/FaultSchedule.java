@@ -20,6 +20,12 @@ public record FaultSchedule(List<Fault> faults) {
 
   private static final FaultSchedule NONE = new FaultSchedule(List.of());
 
+  /**
+   * Sorts and copies the faults.
+   *
+   * @param faults every fault, in any order; ties in time keep this order
+   * @throws NullPointerException if {@code faults} is or holds null
+   */
   public FaultSchedule {
     Objects.requireNonNull(faults, "faults");
     List<Fault> sorted = new ArrayList<>(faults.size());
@@ -30,27 +36,54 @@ public record FaultSchedule(List<Fault> faults) {
     faults = List.copyOf(sorted);
   }
 
-  /** A run where nothing goes wrong. */
+  /**
+   * A run where nothing goes wrong.
+   *
+   * @return the empty schedule
+   */
   public static FaultSchedule none() {
     return NONE;
   }
 
+  /**
+   * A schedule of these faults.
+   *
+   * @param faults the faults, in any order
+   * @return the schedule, sorted by time
+   * @throws NullPointerException if a fault is null
+   */
   public static FaultSchedule of(Fault... faults) {
     return new FaultSchedule(Arrays.asList(faults));
   }
 
+  /**
+   * A schedule of these faults.
+   *
+   * @param faults the faults, in any order; copied
+   * @return the schedule, sorted by time
+   * @throws NullPointerException if a fault is null
+   */
   public static FaultSchedule of(Collection<? extends Fault> faults) {
     return new FaultSchedule(new ArrayList<>(faults));
   }
 
-  /** This schedule with more faults. */
+  /**
+   * This schedule with more faults; this one is unchanged.
+   *
+   * @param more the faults to add, in any order
+   * @return a new schedule of both, sorted by time
+   */
   public FaultSchedule plus(Collection<? extends Fault> more) {
     List<Fault> all = new ArrayList<>(faults);
     all.addAll(more);
     return new FaultSchedule(all);
   }
 
-  /** When the last fault's effect is over; zero for no faults. */
+  /**
+   * When the last fault's effect is over.
+   *
+   * @return the latest {@link Fault#end()}, from the start of the run; zero for no faults
+   */
   public Duration end() {
     Duration end = Duration.ZERO;
     for (Fault f : faults) {
@@ -61,7 +94,11 @@ public record FaultSchedule(List<Fault> faults) {
     return end;
   }
 
-  /** The highest machine number any fault names, plus one; 0 for no faults. */
+  /**
+   * How many machines a run needs for this schedule.
+   *
+   * @return the highest machine number any fault names, plus one; 0 for no faults
+   */
   public int machinesNamed() {
     int max = -1;
     for (Fault f : faults) {
@@ -70,7 +107,13 @@ public record FaultSchedule(List<Fault> faults) {
     return max + 1;
   }
 
-  /** Only the faults of one kind, e.g. {@code ofType(Fault.Crash.class)}. */
+  /**
+   * Only the faults of one kind, e.g. {@code ofType(Fault.Crash.class)}.
+   *
+   * @param <T> the kind of fault
+   * @param type the fault's class
+   * @return those faults, in schedule order
+   */
   public <T extends Fault> List<T> ofType(Class<T> type) {
     return faults.stream().filter(type::isInstance).map(type::cast).toList();
   }

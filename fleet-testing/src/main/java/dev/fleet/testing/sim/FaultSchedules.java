@@ -20,7 +20,15 @@ import net.jqwik.api.RandomDistribution;
 public final class FaultSchedules {
   private FaultSchedules() {}
 
-  /** Schedules of up to {@code maxFaults} faults over {@code machines} machines within {@code length}. */
+  /**
+   * Schedules of up to {@code maxFaults} faults over {@code machines} machines within {@code length}.
+   *
+   * @param machines how many machines the run has; faults name machines 0 to {@code machines - 1}; at least 1
+   * @param length the span in which every fault starts and ends; at least 2 s
+   * @param maxFaults the most faults in one schedule; 0 or more
+   * @return an arbitrary for jqwik properties, shrinking towards fewer, earlier, shorter faults
+   * @throws IllegalArgumentException if a bound is out of range; the message holds the value
+   */
   public static Arbitrary<FaultSchedule> schedules(int machines, Duration length, int maxFaults) {
     if (machines < 1 || maxFaults < 0) {
       throw new IllegalArgumentException("need machines >= 1 and maxFaults >= 0, got " + machines + " and " + maxFaults);

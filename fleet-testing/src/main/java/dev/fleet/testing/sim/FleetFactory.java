@@ -18,10 +18,13 @@ import java.util.concurrent.Executor;
 public interface FleetFactory {
 
   /**
+   * Builds the fleet under test for one run.
+   *
    * @param ticker virtual time
    * @param scheduler runs commands on virtual time; the simulator's own events share it
    * @param transport hands assignments to the simulated agents
    * @param events delivers events on the calling thread ({@code Runnable::run})
+   * @return a fleet built on all four; the simulator closes it at the end of the run
    */
   Fleet create(Ticker ticker, Scheduler scheduler, Transport transport, Executor events);
 }

@@ -62,17 +62,32 @@ public final class FleetSimulator {
     }
   }
 
-  /** Starts a simulator of the fleet that {@code factory} builds. */
+  /**
+   * Starts configuring a simulator of the fleet that {@code factory} builds.
+   *
+   * @param factory builds a fresh fleet for each run
+   * @return a builder with every default set
+   * @throws NullPointerException if {@code factory} is null
+   */
   public static Builder newBuilder(FleetFactory factory) {
     return new Builder(factory);
   }
 
-  /** The id of simulated machine {@code i}: {@code m0}, {@code m1}, ... */
+  /**
+   * The id of simulated machine {@code i}: {@code m0}, {@code m1}, ...
+   *
+   * @param i the machine's number, from 0
+   * @return its id in the fleet
+   */
   public static MachineId machineId(int i) {
     return MachineId.of("m" + i);
   }
 
-  /** Runs the simulation from the start and returns what happened. */
+  /**
+   * Runs the simulation from the start, on the calling thread, with a fresh fleet.
+   *
+   * @return what happened
+   */
   public SimulationResult run() {
     return new SimRun(this).execute();
   }
@@ -105,12 +120,23 @@ public final class FleetSimulator {
       this.factory = Objects.requireNonNull(factory, "factory");
     }
 
+    /**
+     * The seed every random choice of the run is split from; the same seed gives the same run.
+     *
+     * @param seed any value; 1 by default
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
-    /** How many machines, at least 1. */
+    /**
+     * How many machines, at least 1.
+     *
+     * @param machines how many machines; 5 by default
+     * @return this builder
+     */
     public Builder machines(int machines) {
       if (machines < 1) {
         throw new IllegalArgumentException("machines must be >= 1, got " + machines);
@@ -119,7 +145,12 @@ public final class FleetSimulator {
       return this;
     }
 
-    /** How many of the machines (the last ones) are laptops. */
+    /**
+     * How many of the machines (the last ones) are laptops.
+     *
+     * @param laptops how many laptops, 0 to {@code machines}; 0 by default
+     * @return this builder
+     */
     public Builder laptops(int laptops) {
       if (laptops < 0) {
         throw new IllegalArgumentException("laptops must be >= 0, got " + laptops);
@@ -128,54 +159,101 @@ public final class FleetSimulator {
       return this;
     }
 
-    /** How often agents heartbeat; the fleet must be built with the same interval. */
+    /**
+     * How often agents heartbeat; the fleet must be built with the same interval.
+     *
+     * @param interval the heartbeat interval; positive; 5 s by default
+     * @return this builder
+     */
     public Builder heartbeatInterval(Duration interval) {
       this.interval = SimChecks.positive("heartbeatInterval", interval);
       return this;
     }
 
-    /** Each heartbeat comes up to this much early or late, uniformly; less than the interval. */
+    /**
+     * Each heartbeat comes up to this much early or late, uniformly; less than the interval.
+     *
+     * @param jitter the most a heartbeat is early or late; zero or more; a tenth of the interval by default
+     * @return this builder
+     */
     public Builder jitter(Duration jitter) {
       this.jitter = SimChecks.notNegative("jitter", jitter);
       return this;
     }
 
-    /** How long a message (assignment, withdrawal, report) takes to arrive. */
+    /**
+     * How long a message (assignment, withdrawal, report) takes to arrive.
+     *
+     * @param latency the one-way delay; zero or more; 5 ms by default
+     * @return this builder
+     */
     public Builder latency(Duration latency) {
       this.latency = SimChecks.notNegative("latency", latency);
       return this;
     }
 
-    /** Random pauses on top of the fault schedule. */
+    /**
+     * Random pauses on top of the fault schedule.
+     *
+     * @param pauses the pause model; {@link PauseModel#none()} by default
+     * @return this builder
+     */
     public Builder pauses(PauseModel pauses) {
       this.pauses = Objects.requireNonNull(pauses, "pauses");
       return this;
     }
 
-    /** What goes wrong, and when. */
+    /**
+     * What goes wrong, and when.
+     *
+     * @param faults the fault schedule; {@link FaultSchedule#none()} by default
+     * @return this builder
+     */
     public Builder faults(FaultSchedule faults) {
       this.faults = Objects.requireNonNull(faults, "faults");
       return this;
     }
 
-    /** What is submitted. */
+    /**
+     * What is submitted.
+     *
+     * @param workload the workload; 6 tasks a minute, steady, by default
+     * @return this builder
+     */
     public Builder workload(Workload workload) {
       this.workload = Objects.requireNonNull(workload, "workload");
       return this;
     }
 
-    /** How long faults happen and tasks arrive, before the run settles. */
+    /**
+     * How long faults happen and tasks arrive, before the run settles.
+     *
+     * @param duration the length of the first phase; positive; 10 minutes by default
+     * @return this builder
+     */
     public Builder duration(Duration duration) {
       this.duration = SimChecks.positive("duration", duration);
       return this;
     }
 
-    /** How long the run may take to settle before it ends with tasks unfinished. */
+    /**
+     * How long the run may take to settle before it ends with tasks unfinished.
+     *
+     * @param limit the most virtual time to settle; zero or more; 2 hours by default
+     * @return this builder
+     */
     public Builder settleLimit(Duration limit) {
       this.settleLimit = SimChecks.notNegative("settleLimit", limit);
       return this;
     }
 
+    /**
+     * The simulator, checked as a whole.
+     *
+     * @return an immutable simulator
+     * @throws IllegalArgumentException if the jitter is not below the interval, the schedule names a machine the
+     *     run lacks, or there are more laptops than machines
+     */
     public FleetSimulator build() {
       return new FleetSimulator(this);
     }

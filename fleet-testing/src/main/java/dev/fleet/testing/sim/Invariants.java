@@ -27,6 +27,9 @@ public final class Invariants {
   /**
    * No task is lost: every submitted task ended SUCCEEDED, CANCELLED or DEAD_LETTERED, or FAILED where its
    * agent was told to fail it. Meaningful for a run that settled long enough.
+   *
+   * @param r the run to check
+   * @return one sentence per violation; empty if the invariant held
    */
   public static List<String> noTaskLost(SimulationResult r) {
     List<String> out = new ArrayList<>();
@@ -44,6 +47,9 @@ public final class Invariants {
   /**
    * No task has two accepted results: the dispatcher accepted at most one result per task, published at most
    * one SUCCEEDED or FAILED event for it, and a finished task's status carries the result it accepted.
+   *
+   * @param r the run to check
+   * @return one sentence per violation; empty if the invariant held
    */
   public static List<String> atMostOneAcceptedResult(SimulationResult r) {
     List<String> out = new ArrayList<>();
@@ -84,6 +90,9 @@ public final class Invariants {
   /**
    * No attempt is dispatched to a machine that is not ONLINE at that instant: at every TaskChanged to
    * DISPATCHED, the machine's last HealthChanged in the event log is to ONLINE.
+   *
+   * @param r the run to check
+   * @return one sentence per violation; empty if the invariant held
    */
   public static List<String> dispatchedOnlyToOnline(SimulationResult r) {
     List<String> out = new ArrayList<>();
@@ -109,6 +118,9 @@ public final class Invariants {
    * machine in the fleet's view. Draining a machine again before the deadline gives it the new deadline (the
    * latest request wins, as with Nomad's {@code node drain -deadline}), so a drain superseded that way is
    * judged by the drain that replaced it.
+   *
+   * @param r the run to check
+   * @return one sentence per violation; empty if the invariant held
    */
   public static List<String> drainedWorkGoneByDeadline(SimulationResult r) {
     List<String> out = new ArrayList<>();
@@ -161,7 +173,14 @@ public final class Invariants {
     return out;
   }
 
-  /** The first {@code n} violations and how many there were, for an assertion message. */
+  /**
+   * The first {@code n} violations and how many there were, for an assertion message.
+   *
+   * @param violations what the checks returned, concatenated
+   * @param n how many to list at most
+   * @param r the run they are from, named in the first line
+   * @return a multi-line message: the count, then up to {@code n} violations, one a line
+   */
   public static String summary(List<String> violations, int n, SimulationResult r) {
     StringBuilder sb = new StringBuilder(violations.size() + " violations in " + r + ":");
     violations.stream().limit(n).forEach(v -> sb.append("\n  - ").append(v));

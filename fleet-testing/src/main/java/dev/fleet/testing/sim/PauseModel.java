@@ -20,6 +20,16 @@ public record PauseModel(double perMachineHour, Duration shortest, Duration long
 
   private static final PauseModel NONE = new PauseModel(0, Duration.ZERO, Duration.ZERO);
 
+  /**
+   * Checks the model.
+   *
+   * @param perMachineHour how many pauses a machine has in an hour on average; 0 for none
+   * @param shortest the shortest pause
+   * @param longest the longest pause
+   * @throws IllegalArgumentException if the rate is negative or not finite, the bounds are out of order, or pauses
+   *     happen but last zero; the message holds the values
+   * @throws NullPointerException if a bound is null
+   */
   public PauseModel {
     if (!(perMachineHour >= 0) || Double.isInfinite(perMachineHour)) {
       throw new IllegalArgumentException("perMachineHour must be a finite number >= 0, got " + perMachineHour);
@@ -34,17 +44,33 @@ public record PauseModel(double perMachineHour, Duration shortest, Duration long
     }
   }
 
-  /** No pauses. */
+  /**
+   * No pauses.
+   *
+   * @return the model of a run without pauses
+   */
   public static PauseModel none() {
     return NONE;
   }
 
-  /** Pauses at {@code perMachineHour} on average, each lasting between {@code shortest} and {@code longest}. */
+  /**
+   * Pauses at {@code perMachineHour} on average, each lasting between {@code shortest} and {@code longest}.
+   *
+   * @param perMachineHour how many pauses a machine has in an hour on average; 0 for none
+   * @param shortest the shortest pause; zero or more
+   * @param longest the longest pause; at least {@code shortest}
+   * @return the model
+   * @throws IllegalArgumentException as the constructor does
+   */
   public static PauseModel uniform(double perMachineHour, Duration shortest, Duration longest) {
     return new PauseModel(perMachineHour, shortest, longest);
   }
 
-  /** Whether any pause happens. */
+  /**
+   * Whether any pause happens.
+   *
+   * @return {@code true} if the rate is above zero
+   */
   public boolean pauses() {
     return perMachineHour > 0;
   }

@@ -67,62 +67,67 @@ public final class SimulationResult {
     this.ignoredHeartbeats = ignoredHeartbeats;
   }
 
-  /** The seed the run was made from. */
+  /** {@return the seed the run was made from} */
   public long seed() {
     return seed;
   }
 
-  /** The simulated machines, in registration order. */
+  /** {@return the simulated machines, in registration order} */
   public List<MachineId> machines() {
     return machines;
   }
 
-  /** The agents' heartbeat interval. */
+  /** {@return the agents' heartbeat interval} */
   public Duration interval() {
     return interval;
   }
 
-  /** Ticker time when the run started (the machines registered). */
+  /** {@return the ticker time when the run started (the machines registered)} */
   public long startNanos() {
     return startNanos;
   }
 
-  /** Ticker time when faults and submissions stopped and the run began to settle. */
+  /** {@return the ticker time when faults and submissions stopped and the run began to settle} */
   public long runEndNanos() {
     return runEndNanos;
   }
 
-  /** Ticker time when the run ended: every task final, or the settle limit reached. */
+  /** {@return the ticker time when the run ended: every task final, or the settle limit reached} */
   public long endNanos() {
     return endNanos;
   }
 
-  /** A ticker time as an offset from the start of the run. */
+  /**
+   * A ticker time as an offset from the start of the run.
+   *
+   * @param nanos a ticker reading from this run, such as an event's time
+   * @return how long after the start it is; negative if before
+   */
   public Duration sinceStart(long nanos) {
     return Duration.ofNanos(nanos - startNanos);
   }
 
-  /** The faults that were applied, including the pauses drawn from the {@link PauseModel}. */
+  /** {@return the faults that were applied, including the pauses drawn from the {@link PauseModel}} */
   public FaultSchedule faults() {
     return faults;
   }
 
-  /** Every event the fleet published, in order; each carries its virtual time. */
+  /** {@return every event the fleet published, in order; each carries its virtual time} */
   public List<FleetEvent> events() {
     return events;
   }
 
-  /** Every submitted task's status at the end, in submission order. */
+  /** {@return every submitted task's status at the end, in submission order} */
   public Map<TaskId, TaskStatus> finalStatuses() {
     return finalStatuses;
   }
 
-  /** The tasks whose agent was told to report a failure; FAILED is their expected end. */
+  /** {@return the tasks whose agent was told to report a failure; FAILED is their expected end} */
   public Set<TaskId> plannedFailures() {
     return plannedFailures;
   }
 
-  /** The tasks not final at the end. */
+  /** {@return the tasks not final at the end} */
   public List<TaskId> unfinished() {
     List<TaskId> out = new ArrayList<>();
     finalStatuses.forEach((id, s) -> {
@@ -133,17 +138,17 @@ public final class SimulationResult {
     return out;
   }
 
-  /** Whether every task reached a final state before the settle limit. */
+  /** {@return whether every task reached a final state before the settle limit} */
   public boolean settled() {
     return unfinished().isEmpty();
   }
 
-  /** Every result the dispatcher accepted, in the order it accepted them. */
+  /** {@return every result the dispatcher accepted, in the order it accepted them} */
   public List<AcceptedResult> acceptedResults() {
     return acceptedResults;
   }
 
-  /** Every {@link Fault.Crash} of a running agent, with what the fleet did about it. */
+  /** {@return every {@link Fault.Crash} of a running agent, with what the fleet did about it} */
   public List<CrashRecord> crashes() {
     return crashes;
   }
@@ -151,28 +156,33 @@ public final class SimulationResult {
   /**
    * Every time the failure detector gave up on a machine whose agent was alive and reachable (running or
    * paused, not crashed, asleep or partitioned): OFFLINE, or ASLEEP without an announcement.
+   *
+   * @return the false verdicts, in the order they happened
    */
   public List<FalseVerdict> falseVerdicts() {
     return falseVerdicts;
   }
 
-  /** How long agents were alive (not crashed) before the run began to settle, summed over machines, in hours. */
+  /**
+   * {@return how long agents were alive (not crashed) before the run began to settle, summed over machines, in
+   * hours}
+   */
   public double machineHours() {
     return machineHours;
   }
 
-  /** False verdicts before the run began to settle, per machine-hour alive. */
+  /** {@return false verdicts before the run began to settle, per machine-hour alive} */
   public double falseVerdictsPerMachineHour() {
     long n = falseVerdicts.stream().filter(v -> v.atNanos() < runEndNanos).count();
     return machineHours == 0 ? 0 : n / machineHours;
   }
 
-  /** Reports (started or result) the dispatcher refused with a {@link dev.fleet.StaleAttemptException}. */
+  /** {@return reports (started or result) the dispatcher refused with a {@link dev.fleet.StaleAttemptException}} */
   public int staleReports() {
     return staleReports;
   }
 
-  /** Assignments the transport dropped because their machine's agent was crashed. */
+  /** {@return assignments the transport dropped because their machine's agent was crashed} */
   public int undelivered() {
     return undelivered;
   }
@@ -180,12 +190,14 @@ public final class SimulationResult {
   /**
    * Heartbeats the fleet ignored as not newer than the last one it accepted. After a restart whose heartbeat 0
    * was lost (say, in a partition), every heartbeat up to the old run's last sequence is ignored.
+   *
+   * @return how many heartbeats the fleet ignored in the whole run
    */
   public int ignoredHeartbeats() {
     return ignoredHeartbeats;
   }
 
-  /** The final state of every task, counted. */
+  /** {@return the final state of every task, counted} */
   public Map<TaskState, Integer> outcomes() {
     Map<TaskState, Integer> out = new LinkedHashMap<>();
     for (TaskState s : TaskState.values()) {
@@ -208,15 +220,23 @@ public final class SimulationResult {
   /**
    * A result the dispatcher accepted. Immutable.
    *
-   * Immutable.
-   *
    * @param task the task
    * @param machine the machine that reported it
    * @param attempt the attempt it belonged to
-   * @param atNanos when it was accepted
+   * @param atNanos when it was accepted, in ticker nanoseconds
    * @param succeeded whether it was a success
    */
   public record AcceptedResult(TaskId task, MachineId machine, int attempt, long atNanos, boolean succeeded) {
+    /**
+     * Checks the identifiers.
+     *
+     * @param task the task
+     * @param machine the machine that reported it
+     * @param attempt the attempt it belonged to
+     * @param atNanos when it was accepted, in ticker nanoseconds
+     * @param succeeded whether it was a success
+     * @throws NullPointerException if {@code task} or {@code machine} is null
+     */
     public AcceptedResult {
       Objects.requireNonNull(task, "task");
       Objects.requireNonNull(machine, "machine");
@@ -226,19 +246,15 @@ public final class SimulationResult {
   /**
    * The failure detector gave up on a machine that was in fact alive and reachable. Immutable.
    *
-   * Immutable.
-   *
    * @param machine the machine
    * @param verdict OFFLINE, or ASLEEP when it was not announced
-   * @param atNanos when
+   * @param atNanos when the verdict was given, in ticker nanoseconds
    * @param condition what the agent was doing, e.g. {@code "paused for 2.4s"} or {@code "running"}
    */
   public record FalseVerdict(MachineId machine, Health verdict, long atNanos, String condition) {}
 
   /**
    * One crash of a running agent and how the fleet coped. Immutable.
-   *
-   * Immutable.
    *
    * @param machine the machine
    * @param crashedAtNanos when its agent died
@@ -251,18 +267,31 @@ public final class SimulationResult {
    */
   public record CrashRecord(MachineId machine, long crashedAtNanos, OptionalLong detectedAtNanos,
       OptionalLong restartedAtNanos, List<TaskId> work, Map<TaskId, Long> runningAgainAtNanos) {
+    /**
+     * Copies the work and its times.
+     *
+     * @param machine the machine
+     * @param crashedAtNanos when its agent died
+     * @param detectedAtNanos when the fleet declared it OFFLINE (or, for a laptop, ASLEEP); empty if it never did,
+     *     e.g. because it restarted first
+     * @param restartedAtNanos when its agent restarted, if it did
+     * @param work the tasks the fleet had on it (dispatched or running) when it crashed
+     * @param runningAgainAtNanos for each of those that ran again, when it was first running: on another machine,
+     *     or on this one after the restart
+     * @throws NullPointerException if {@code work} or {@code runningAgainAtNanos} is null
+     */
     public CrashRecord {
       work = List.copyOf(work);
       runningAgainAtNanos = Collections.unmodifiableMap(new LinkedHashMap<>(runningAgainAtNanos));
     }
 
-    /** From the crash to the verdict, if there was one. */
+    /** {@return the time from the crash to the verdict; empty if there was none} */
     public Optional<Duration> detection() {
       return detectedAtNanos.isPresent()
           ? Optional.of(Duration.ofNanos(detectedAtNanos.getAsLong() - crashedAtNanos)) : Optional.empty();
     }
 
-    /** From the crash until each task of its work that ran again was running, one per such task. */
+    /** {@return the time from the crash until each task of its work that ran again was running, one per such task} */
     public List<Duration> workRunningAgain() {
       return runningAgainAtNanos.values().stream().map(t -> Duration.ofNanos(t - crashedAtNanos)).toList();
     }
@@ -270,6 +299,8 @@ public final class SimulationResult {
     /**
      * From the crash until all of its work that ran again was running again; empty if it had no work or none
      * of it ran again (it was cancelled or dead-lettered instead).
+     *
+     * @return the longest of {@link #workRunningAgain()}
      */
     public Optional<Duration> allWorkRunningAgain() {
       return workRunningAgain().stream().max(Duration::compareTo);

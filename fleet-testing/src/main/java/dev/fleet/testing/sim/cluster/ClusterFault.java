@@ -26,8 +26,27 @@ public record ClusterFault(Kind kind, int node, Duration at, Duration duration, 
   public static final int FOLLOWER = -2;
 
   /** What happens to the node. */
-  public enum Kind { CRASH, PAUSE, ISOLATE }
+  public enum Kind {
+    /** The node dies and restarts later with its log. */
+    CRASH,
+    /** The node stops and later carries on as if no time had passed. */
+    PAUSE,
+    /** The node is cut off from the other coordinators, and perhaps from the agents. */
+    ISOLATE
+  }
 
+  /**
+   * Checks the fault.
+   *
+   * @param kind what happens
+   * @param node the node, from 0, or {@link #LEADER} or {@link #FOLLOWER}
+   * @param at when, from the start of the run
+   * @param duration how long it lasts
+   * @param agentsToo for an isolation, whether the agents lose the node too
+   * @throws IllegalArgumentException if the node is below {@link #FOLLOWER}, {@code at} is negative or the
+   *     duration is not positive; the message holds the value
+   * @throws NullPointerException if {@code kind}, {@code at} or {@code duration} is null
+   */
   public ClusterFault {
     Objects.requireNonNull(kind, "kind");
     if (node < FOLLOWER) {
@@ -43,17 +62,39 @@ public record ClusterFault(Kind kind, int node, Duration at, Duration duration, 
     }
   }
 
-  /** The node crashes at {@code at} and restarts {@code down} later. */
+  /**
+   * The node crashes at {@code at} and restarts {@code down} later.
+   *
+   * @param node the node, from 0, or {@link #LEADER} or {@link #FOLLOWER}
+   * @param at when, from the start of the run
+   * @param down how long it stays down; positive
+   * @return the fault
+   */
   public static ClusterFault crash(int node, Duration at, Duration down) {
     return new ClusterFault(Kind.CRASH, node, at, down, false);
   }
 
-  /** The node stops for {@code length}, then resumes. */
+  /**
+   * The node stops for {@code length}, then resumes.
+   *
+   * @param node the node, from 0, or {@link #LEADER} or {@link #FOLLOWER}
+   * @param at when, from the start of the run
+   * @param length how long it stops; positive
+   * @return the fault
+   */
   public static ClusterFault pause(int node, Duration at, Duration length) {
     return new ClusterFault(Kind.PAUSE, node, at, length, false);
   }
 
-  /** The node is cut off from the other coordinators (and the agents, if {@code agentsToo}) for {@code length}. */
+  /**
+   * The node is cut off from the other coordinators (and the agents, if {@code agentsToo}) for {@code length}.
+   *
+   * @param node the node, from 0, or {@link #LEADER} or {@link #FOLLOWER}
+   * @param at when, from the start of the run
+   * @param length how long until the partition heals; positive
+   * @param agentsToo whether the agents lose the node too
+   * @return the fault
+   */
   public static ClusterFault isolate(int node, Duration at, Duration length, boolean agentsToo) {
     return new ClusterFault(Kind.ISOLATE, node, at, length, agentsToo);
   }

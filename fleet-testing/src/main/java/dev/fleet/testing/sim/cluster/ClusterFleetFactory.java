@@ -20,11 +20,14 @@ import java.util.concurrent.Executor;
 public interface ClusterFleetFactory {
 
   /**
+   * Builds the fleet of a node that has just become leader.
+   *
    * @param ticker virtual time
    * @param scheduler runs commands on virtual time, held while the node is paused and dropped once it crashed
    * @param transport hands assignments to the simulated agents, recording which node delivered them in which term
    * @param events delivers events on the calling thread ({@code Runnable::run})
    * @param journal the node's replicated journal, opened by the build
+   * @return a fleet built on all five; the simulator closes it when the node stops leading
    */
   Fleet create(Ticker ticker, Scheduler scheduler, Transport transport, Executor events, Journal journal);
 }

@@ -24,6 +24,9 @@ public final class ClusterInvariants {
   /**
    * No acknowledged task is lost: the run ended with a leader, and every task whose submission was acknowledged
    * is known to it and final (succeeded, failed, cancelled or dead-lettered).
+   *
+   * @param r the run to check
+   * @return one sentence per violation; empty if the invariant held
    */
   public static List<String> noAcknowledgedTaskLost(ClusterResult r) {
     List<String> out = new ArrayList<>();
@@ -44,6 +47,9 @@ public final class ClusterInvariants {
   /**
    * No task has two accepted results across all the leaders' fleets, and a result a fleet accepted is the one the
    * final leader holds: an accepted result is never lost by a leader change.
+   *
+   * @param r the run to check
+   * @return one sentence per violation; empty if the invariant held
    */
   public static List<String> atMostOneAcceptedResult(ClusterResult r) {
     List<String> out = new ArrayList<>();
@@ -68,7 +74,12 @@ public final class ClusterInvariants {
     return out;
   }
 
-  /** Never two nodes dispatching in the same term: every assignment delivered in a term came from one node. */
+  /**
+   * Never two nodes dispatching in the same term: every assignment delivered in a term came from one node.
+   *
+   * @param r the run to check
+   * @return one sentence per violation; empty if the invariant held
+   */
   public static List<String> oneDispatcherPerTerm(ClusterResult r) {
     List<String> out = new ArrayList<>();
     Map<Long, Set<Integer>> nodesByTerm = new LinkedHashMap<>();
@@ -87,6 +98,9 @@ public final class ClusterInvariants {
    * Every attempt a leader delivered is one the cluster kept: the final leader's history of the task has that
    * attempt on that machine. A deposed leader that delivered an attempt its successor never heard of would
    * break this.
+   *
+   * @param r the run to check
+   * @return one sentence per violation; empty if the invariant held
    */
   public static List<String> deliveredAttemptsWereCommitted(ClusterResult r) {
     List<String> out = new ArrayList<>();
@@ -113,6 +127,9 @@ public final class ClusterInvariants {
    * No task runs on two machines at once, except where the fleet had judged the first machine gone: an attempt
    * the final leader's history ends with its machine going offline may still run there until the agent hears,
    * as after a partition with one coordinator. A leader change alone must never start a second run.
+   *
+   * @param r the run to check
+   * @return one sentence per violation; empty if the invariant held
    */
   public static List<String> noTaskRunsOnTwoMachinesAtOnce(ClusterResult r) {
     List<String> out = new ArrayList<>();
@@ -144,7 +161,14 @@ public final class ClusterInvariants {
     return String.format(java.util.Locale.ROOT, "%.3fs", (nanos - ClusterRun.START_NANOS) / 1e9);
   }
 
-  /** The first {@code n} violations and how many there were, for an assertion message. */
+  /**
+   * The first {@code n} violations and how many there were, for an assertion message.
+   *
+   * @param violations what the checks returned, concatenated
+   * @param n how many to list at most
+   * @param r the run they are from, named in the first line
+   * @return a multi-line message: the count, then up to {@code n} violations, one a line
+   */
   public static String summary(List<String> violations, int n, ClusterResult r) {
     StringBuilder sb = new StringBuilder(violations.size() + " violations in " + r + ":");
     violations.stream().limit(n).forEach(v -> sb.append("\n  - ").append(v));

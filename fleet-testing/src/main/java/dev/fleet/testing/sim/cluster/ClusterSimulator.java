@@ -71,12 +71,22 @@ public final class ClusterSimulator {
     }
   }
 
-  /** Starts a simulator of the fleet that {@code factory} builds on each leader. */
+  /**
+   * Starts configuring a simulator of the fleet that {@code factory} builds on each leader.
+   *
+   * @param factory builds a fresh fleet each time a node wins an election
+   * @return a builder with every default set
+   * @throws NullPointerException if {@code factory} is null
+   */
   public static Builder newBuilder(ClusterFleetFactory factory) {
     return new Builder(factory);
   }
 
-  /** Runs the simulation from the start and returns what happened. */
+  /**
+   * Runs the simulation from the start, on the calling thread, with fresh nodes and fleets.
+   *
+   * @return what happened
+   */
   public ClusterResult run() {
     return new ClusterRun(this).execute();
   }
@@ -115,12 +125,23 @@ public final class ClusterSimulator {
       this.factory = Objects.requireNonNull(factory, "factory");
     }
 
+    /**
+     * The seed every random choice of the run is split from; the same seed gives the same run.
+     *
+     * @param seed any value; 1 by default
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
-    /** How many coordinators: 3 or 5. */
+    /**
+     * How many coordinators: 3 or 5.
+     *
+     * @param nodes 3 or 5; 3 by default
+     * @return this builder
+     */
     public Builder nodes(int nodes) {
       if (nodes != 3 && nodes != 5) {
         throw new IllegalArgumentException("nodes must be 3 or 5, got " + nodes);
@@ -129,7 +150,12 @@ public final class ClusterSimulator {
       return this;
     }
 
-    /** How many machines run agents, at least 1. */
+    /**
+     * How many machines run agents, at least 1.
+     *
+     * @param machines at least 1; 4 by default
+     * @return this builder
+     */
     public Builder machines(int machines) {
       if (machines < 1) {
         throw new IllegalArgumentException("machines must be >= 1, got " + machines);
@@ -138,25 +164,45 @@ public final class ClusterSimulator {
       return this;
     }
 
-    /** How often agents heartbeat; the fleet must be built with the same interval. */
+    /**
+     * How often agents heartbeat; the fleet must be built with the same interval.
+     *
+     * @param interval positive; 1 s by default
+     * @return this builder
+     */
     public Builder heartbeatInterval(Duration interval) {
       this.interval = positive("heartbeatInterval", interval);
       return this;
     }
 
-    /** How long faults happen and tasks arrive. */
+    /**
+     * How long faults happen and tasks arrive.
+     *
+     * @param duration positive; 60 s by default
+     * @return this builder
+     */
     public Builder duration(Duration duration) {
       this.duration = positive("duration", duration);
       return this;
     }
 
-    /** How long the run may take to settle before it ends with tasks unfinished. */
+    /**
+     * How long the run may take to settle before it ends with tasks unfinished.
+     *
+     * @param limit positive; 5 minutes by default
+     * @return this builder
+     */
     public Builder settleLimit(Duration limit) {
       this.settleLimit = positive("settleLimit", limit);
       return this;
     }
 
-    /** How many tasks arrive per minute on average (a Poisson process). */
+    /**
+     * How many tasks arrive per minute on average (a Poisson process).
+     *
+     * @param perMinute a finite number, 0 or more; 20 by default
+     * @return this builder
+     */
     public Builder tasksPerMinute(double perMinute) {
       if (!(perMinute >= 0) || Double.isInfinite(perMinute)) {
         throw new IllegalArgumentException("tasksPerMinute must be a finite number >= 0, got " + perMinute);
@@ -168,6 +214,11 @@ public final class ClusterSimulator {
     /**
      * The share of messages between coordinators that are lost, and the share that arrive late (by up to
      * {@code maxDelay}), until the run settles.
+     *
+     * @param dropShare the share lost, 0 or more; 0.02 by default
+     * @param delayShare the share late, 0 or more, with {@code dropShare} under 1; 0.02 by default
+     * @param maxDelay how late a late message is at most; positive; 2 s by default
+     * @return this builder
      */
     public Builder network(double dropShare, double delayShare, Duration maxDelay) {
       if (!(dropShare >= 0 && delayShare >= 0 && dropShare + delayShare < 1)) {
@@ -180,7 +231,12 @@ public final class ClusterSimulator {
       return this;
     }
 
-    /** How long a message between coordinators takes when it is neither lost nor late (default 2 ms). */
+    /**
+     * How long a message between coordinators takes when it is neither lost nor late (default 2 ms).
+     *
+     * @param latency positive; 2 ms by default
+     * @return this builder
+     */
     public Builder latency(Duration latency) {
       this.latency = positive("latency", latency);
       return this;
@@ -190,6 +246,9 @@ public final class ClusterSimulator {
      * How long a node that knows it lost its term still lets its fleet answer agents and clients (default zero:
      * the coordinator stops serving at once, as the real one closes its HTTP coordinator on the role callback).
      * Its journal is fenced meanwhile, so writes fail; refusals and reads come from its stale state.
+     *
+     * @param gap zero or more; zero by default
+     * @return this builder
      */
     public Builder stepDownGap(Duration gap) {
       Objects.requireNonNull(gap, "stepDownGap");
@@ -200,14 +259,25 @@ public final class ClusterSimulator {
       return this;
     }
 
-    /** The election timeout and the leader's heartbeat interval of the simulated Raft. */
+    /**
+     * The election timeout and the leader's heartbeat interval of the simulated Raft.
+     *
+     * @param electionTimeout the shortest a follower waits for a leader before it stands; positive; 1 s by default
+     * @param heartbeat how often the leader heartbeats its followers; positive, shorter than {@code electionTimeout}; 200 ms by default
+     * @return this builder
+     */
     public Builder raftTiming(Duration electionTimeout, Duration heartbeat) {
       this.electionTimeout = positive("electionTimeout", electionTimeout);
       this.raftHeartbeat = positive("raft heartbeat", heartbeat);
       return this;
     }
 
-    /** What goes wrong, and when. */
+    /**
+     * What goes wrong, and when.
+     *
+     * @param faults every fault, in any order; replaces those given before
+     * @return this builder
+     */
     public Builder faults(List<ClusterFault> faults) {
       this.faults.clear();
       for (ClusterFault f : faults) {
@@ -216,13 +286,25 @@ public final class ClusterSimulator {
       return this;
     }
 
-    /** Protections to remove, to show that the properties catch their absence; none by default. */
+    /**
+     * Protections to remove, to show that the properties catch their absence; none by default.
+     *
+     * @param flaws the protections to remove; replaces those given before
+     * @return this builder
+     */
     public Builder flaws(Set<ClusterFlaw> flaws) {
       this.flaws.clear();
       this.flaws.addAll(flaws);
       return this;
     }
 
+    /**
+     * The simulator, checked as a whole.
+     *
+     * @return an immutable simulator
+     * @throws IllegalArgumentException if a fault names a node the cluster lacks, or the Raft heartbeat is not
+     *     shorter than the election timeout
+     */
     public ClusterSimulator build() {
       return new ClusterSimulator(this);
     }
