@@ -16,11 +16,17 @@ public interface Fleet extends AutoCloseable {
   HeartbeatMonitor monitor();
 
   /**
-   * Adds a listener for health and task events.
+   * Adds a listener for health and task events. Each call is a registration of its own: subscribing the same
+   * listener twice delivers every event to it twice, until each subscription is closed.
    *
-   * @return closing it removes the listener
+   * @param listener called for every event from now on, on the fleet's event executor (see
+   *     {@link FleetListener} for the threading); must not be null
+   * @return the registration; {@link Subscription#close()} removes the listener, throws nothing and may be called
+   *     more than once
+   * @throws NullPointerException if {@code listener} is null
+   * @throws IllegalStateException if the fleet is closed
    */
-  AutoCloseable subscribe(FleetListener listener);
+  Subscription subscribe(FleetListener listener);
 
   /** The active rules as plain sentences, generated from the live configuration. */
   String describeRules();

@@ -34,9 +34,10 @@ public interface FleetStats {
    * thread that waited, after the lock was released): the sync of a change to stable storage, shared by every
    * change in the same group commit. Nothing is told for a fleet without a journal.
    *
-   * @return closing it stops the telling
+   * @return closing it stops the telling; {@link dev.fleet.Subscription#close()} throws nothing and may be called
+   *     more than once
    */
-  AutoCloseable watchJournalSyncs(LongConsumer watcher);
+  dev.fleet.Subscription watchJournalSyncs(LongConsumer watcher);
 
   /**
    * A fleet's counts at one instant.
