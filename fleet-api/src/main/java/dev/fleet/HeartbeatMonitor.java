@@ -26,7 +26,7 @@ public interface HeartbeatMonitor {
    * heartbeat changes nothing: not the machine's health, load or signals, nor its silence as the failure
    * detector counts it. A sequence of 0 is always accepted: it is a new run of the machine's agent, and if the
    * machine was heard from before (or restored from a journal), the attempts of its last run are taken to be
-   * lost and move to other machines as new attempts.
+   * lost and move on as they would if the machine had gone offline.
    *
    * @param heartbeat what the machine says; not null
    * @return true if it was accepted; false if it was ignored as above
