@@ -14,6 +14,16 @@ import java.util.Objects;
  * @param token the attempt's token, never 0
  */
 public record Assignment(Task task, MachineId machine, int attempt, long token) {
+  /**
+   * Checks the components; the record's description says what each means.
+   *
+   * @param task not null
+   * @param machine not null
+   * @param attempt 1 or more
+   * @param token any value but 0
+   * @throws NullPointerException if a component is null
+   * @throws IllegalArgumentException if a component is out of range; the message names it and its value
+   */
   public Assignment {
     Objects.requireNonNull(task, "task must not be null");
     Objects.requireNonNull(machine, "machine must not be null");

@@ -13,6 +13,16 @@ import java.util.Objects;
  * @param ending how it ended, e.g. {@code "m3-forge went offline"}; empty while it runs
  */
 public record Attempt(int number, MachineId machine, long dispatchedAtNanos, String ending) {
+  /**
+   * Checks the components; the record's description says what each means.
+   *
+   * @param number 1 or more
+   * @param machine not null
+   * @param dispatchedAtNanos any value: ticker time has no fixed origin and may be negative
+   * @param ending not null; empty while it runs
+   * @throws NullPointerException if a component is null
+   * @throws IllegalArgumentException if a component is out of range; the message names it and its value
+   */
   public Attempt {
     if (number < 1) {
       throw new IllegalArgumentException("attempt number must be >= 1, got " + number);

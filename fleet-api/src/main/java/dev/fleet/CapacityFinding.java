@@ -13,7 +13,11 @@ import java.util.Optional;
 public sealed interface CapacityFinding permits CapacityFinding.MissingCapability, CapacityFinding.Saturated,
     CapacityFinding.IdleMachine, CapacityFinding.PresenceWait {
 
-  /** The advice as one sentence a person reads. */
+  /**
+   * The advice as one sentence a person reads.
+   *
+   * @return one line in English, with the numbers rounded for reading (the typed fields keep them exact)
+   */
   String sentence();
 
   /**
@@ -24,6 +28,15 @@ public sealed interface CapacityFinding permits CapacityFinding.MissingCapabilit
    * @param waited how long they waited in all
    */
   record MissingCapability(String capability, long tasks, Duration waited) implements CapacityFinding {
+    /**
+     * Checks the components; the record's description says what each means.
+     *
+     * @param capability a name: 1-128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit
+     * @param tasks 1 or more
+     * @param waited not negative
+     * @throws NullPointerException if a component is null
+     * @throws IllegalArgumentException if a component is out of range; the message names it and its value
+     */
     public MissingCapability {
       Checks.name("capability", capability);
       if (tasks < 1) {
@@ -51,6 +64,17 @@ public sealed interface CapacityFinding permits CapacityFinding.MissingCapabilit
    */
   record Saturated(String name, boolean role, double ceilingShare, Duration p95Wait, Duration window)
       implements CapacityFinding {
+    /**
+     * Checks the components; the record's description says what each means.
+     *
+     * @param name a name: 1-128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit
+     * @param role true for a role, false for a capability
+     * @param ceilingShare in [0, 1]
+     * @param p95Wait not negative
+     * @param window not negative
+     * @throws NullPointerException if a component is null
+     * @throws IllegalArgumentException if a component is out of range; the message names it and its value
+     */
     public Saturated {
       Checks.name("capability", name);
       CapacitySpans.share("ceilingShare of '" + name + "'", ceilingShare);
@@ -74,6 +98,15 @@ public sealed interface CapacityFinding permits CapacityFinding.MissingCapabilit
    * @param fitsOn another machine with all its capabilities and its role that was rarely at the ceiling, if any
    */
   record IdleMachine(MachineId machine, double idleShare, Optional<MachineId> fitsOn) implements CapacityFinding {
+    /**
+     * Checks the components; the record's description says what each means.
+     *
+     * @param machine not null
+     * @param idleShare in [0, 1]
+     * @param fitsOn not null; empty if no other machine fits
+     * @throws NullPointerException if a component is null
+     * @throws IllegalArgumentException if a component is out of range; the message names it and its value
+     */
     public IdleMachine {
       Objects.requireNonNull(machine, "machine");
       CapacitySpans.share("idleShare of " + machine, idleShare);
@@ -96,6 +129,15 @@ public sealed interface CapacityFinding permits CapacityFinding.MissingCapabilit
    * @param waited how long work waited for it, in all
    */
   record PresenceWait(MachineId machine, Reason reason, Duration waited) implements CapacityFinding {
+    /**
+     * Checks the components; the record's description says what each means.
+     *
+     * @param machine not null
+     * @param reason {@link Reason#ON_BATTERY}, {@link Reason#OWNER_ACTIVE} or {@link Reason#ASLEEP}
+     * @param waited not negative
+     * @throws NullPointerException if a component is null
+     * @throws IllegalArgumentException if a component is out of range; the message names it and its value
+     */
     public PresenceWait {
       Objects.requireNonNull(machine, "machine");
       Objects.requireNonNull(reason, "reason");

@@ -16,6 +16,16 @@ import java.util.List;
  */
 public record CapacityReport(Duration window, Duration covered, List<CapacityFinding> findings, List<CapacityUse> uses) {
 
+  /**
+   * Checks the components; the record's description says what each means.
+   *
+   * @param window not negative
+   * @param covered not negative
+   * @param findings not null; copied
+   * @param uses not null; copied
+   * @throws NullPointerException if a component is null
+   * @throws IllegalArgumentException if a component is out of range; the message names it and its value
+   */
   public CapacityReport {
     CapacitySpans.notNegative("window", window);
     CapacitySpans.notNegative("covered", covered);
@@ -23,7 +33,11 @@ public record CapacityReport(Duration window, Duration covered, List<CapacityFin
     uses = List.copyOf(uses);
   }
 
-  /** The advice, one sentence a line, or a line saying there is none. */
+  /**
+   * The advice for people: one sentence a line, or a line saying there is none.
+   *
+   * @return the text, without a trailing newline; never empty
+   */
   public String render() {
     if (findings.isEmpty()) {
       return "No capacity advice for the last " + CapacitySpans.words(covered) + ": no task waited for a missing "

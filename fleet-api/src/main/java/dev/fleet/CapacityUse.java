@@ -23,6 +23,21 @@ import java.util.List;
 public record CapacityUse(String name, boolean role, double ceilingShare, double meanQueue, long finished,
     Duration p95Wait, Duration p95Run, List<Double> series, List<Duration> waitSeries) {
 
+  /**
+   * Checks the components; the record's description says what each means.
+   *
+   * @param name a name: 1-128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit
+   * @param role true for a role, false for a capability
+   * @param ceilingShare in [0, 1]
+   * @param meanQueue finite and not negative
+   * @param finished 0 or more
+   * @param p95Wait not negative
+   * @param p95Run not negative
+   * @param series not null, each value in [0, 1]; copied
+   * @param waitSeries not null, each value not negative; copied
+   * @throws NullPointerException if a component is null
+   * @throws IllegalArgumentException if a component is out of range; the message names it and its value
+   */
   public CapacityUse {
     Checks.name("capability", name);
     CapacitySpans.share("ceilingShare of '" + name + "'", ceilingShare);

@@ -21,6 +21,17 @@ import java.util.Objects;
 public record CapacityWhatIf(Duration window, int tasks, List<Machine> added, List<MachineId> removed,
     List<Wait> waits) {
 
+  /**
+   * Checks the components; the record's description says what each means.
+   *
+   * @param window not negative
+   * @param tasks 0 or more
+   * @param added not null; copied
+   * @param removed not null; copied
+   * @param waits not null; copied
+   * @throws NullPointerException if a component is null
+   * @throws IllegalArgumentException if a component is out of range; the message names it and its value
+   */
   public CapacityWhatIf {
     CapacitySpans.notNegative("window", window);
     if (tasks < 0) {
@@ -40,6 +51,16 @@ public record CapacityWhatIf(Duration window, int tasks, List<Machine> added, Li
    * @param after the p95 wait on the proposed machines
    */
   public record Wait(String capability, long tasks, Duration before, Duration after) {
+    /**
+     * Checks the components; the record's description says what each means.
+     *
+     * @param capability not null; {@code *} for tasks that require none
+     * @param tasks 0 or more
+     * @param before not negative
+     * @param after not negative
+     * @throws NullPointerException if a component is null
+     * @throws IllegalArgumentException if a component is out of range; the message names it and its value
+     */
     public Wait {
       Objects.requireNonNull(capability, "capability");
       if (tasks < 0) {
@@ -49,13 +70,23 @@ public record CapacityWhatIf(Duration window, int tasks, List<Machine> added, Li
       CapacitySpans.notNegative("after", after);
     }
 
-    /** Whether the proposal changes it. */
+    /**
+     * Whether the proposal changes this capability's p95 wait.
+     *
+     * @return true if {@code before} and {@code after} differ
+     */
     public boolean changed() {
       return !before.equals(after);
     }
   }
 
-  /** E.g. {@code "p95 wait for 'inference' 18 min → 2 min; nothing else changes"}. */
+  /**
+   * The comparison as one sentence a person reads, e.g.
+   * {@code "p95 wait for 'inference' 18 min → 2 min; nothing else changes"}.
+   *
+   * @return one line naming each capability whose wait changes, or saying that nothing does or nothing was
+   *     replayed
+   */
   public String sentence() {
     List<String> parts = new ArrayList<>();
     for (Wait w : waits) {

@@ -10,9 +10,18 @@ import java.util.Objects;
  */
 public sealed interface Decision permits Decision.Dispatched, Decision.Queued, Decision.Rejected {
 
+  /**
+   * The task decided on.
+   *
+   * @return the task as submitted (or planned)
+   */
   Task task();
 
-  /** Why the decision came out this way. */
+  /**
+   * Why the decision came out this way.
+   *
+   * @return the explanation; for {@link Dispatched} it is built on each call
+   */
   Explanation why();
 
   /**
@@ -31,6 +40,20 @@ public sealed interface Decision permits Decision.Dispatched, Decision.Queued, D
    */
   record Dispatched(Task task, MachineId machine, int attempt, long token, double load, double ceiling, String strategy,
       String note) implements Decision {
+    /**
+     * Checks the components; the record's description says what each means.
+     *
+     * @param task not null
+     * @param machine not null
+     * @param attempt 1 or more
+     * @param token any value; 0 marks a plan
+     * @param load the effective load, as the fleet computed it
+     * @param ceiling the ceiling, as the fleet computed it
+     * @param strategy not null
+     * @param note not null; empty if nothing
+     * @throws NullPointerException if a component is null
+     * @throws IllegalArgumentException if a component is out of range; the message names it and its value
+     */
     public Dispatched {
       Objects.requireNonNull(task, "task must not be null");
       Objects.requireNonNull(machine, "machine must not be null");
@@ -41,7 +64,11 @@ public sealed interface Decision permits Decision.Dispatched, Decision.Queued, D
       Objects.requireNonNull(note, "note must not be null (use \"\")");
     }
 
-    /** Whether this came from a dry run and dispatched nothing. */
+    /**
+     * Whether this came from a dry run ({@link Dispatcher#plan}) and dispatched nothing.
+     *
+     * @return true if {@link #token()} is 0
+     */
     public boolean isPlan() {
       return token == 0;
     }
@@ -56,16 +83,40 @@ public sealed interface Decision permits Decision.Dispatched, Decision.Queued, D
     }
   }
 
-  /** No machine fits now; the task waits and is dispatched as soon as one does. */
+  /**
+   * No machine fits now; the task waits and is dispatched as soon as one does.
+   *
+   * @param task the task that waits
+   * @param why each machine's verdict and what would let the task run
+   */
   record Queued(Task task, Explanation why) implements Decision {
+    /**
+     * Checks the components; the record's description says what each means.
+     *
+     * @param task not null
+     * @param why not null
+     * @throws NullPointerException if a component is null
+     */
     public Queued {
       Objects.requireNonNull(task, "task must not be null");
       Objects.requireNonNull(why, "why must not be null");
     }
   }
 
-  /** The task was refused and will not run. */
+  /**
+   * The task was refused and will not run.
+   *
+   * @param task the refused task
+   * @param why why it was refused, e.g. the queue was full
+   */
   record Rejected(Task task, Explanation why) implements Decision {
+    /**
+     * Checks the components; the record's description says what each means.
+     *
+     * @param task not null
+     * @param why not null
+     * @throws NullPointerException if a component is null
+     */
     public Rejected {
       Objects.requireNonNull(task, "task must not be null");
       Objects.requireNonNull(why, "why must not be null");

@@ -17,6 +17,16 @@ import java.util.Objects;
  * @param unblockers what would let the task run, one sentence each
  */
 public record Explanation(String summary, List<MachineVerdict> machines, int omitted, List<String> unblockers) {
+  /**
+   * Checks the components; the record's description says what each means.
+   *
+   * @param summary not null
+   * @param machines not null; copied
+   * @param omitted 0 or more
+   * @param unblockers not null; copied
+   * @throws NullPointerException if a component is null
+   * @throws IllegalArgumentException if a component is out of range; the message names it and its value
+   */
   public Explanation {
     Objects.requireNonNull(summary, "summary must not be null");
     machines = List.copyOf(machines);
@@ -26,12 +36,21 @@ public record Explanation(String summary, List<MachineVerdict> machines, int omi
     unblockers = List.copyOf(unblockers);
   }
 
-  /** An explanation that is only a sentence. */
+  /**
+   * An explanation that is only a sentence: no verdicts, no unblockers.
+   *
+   * @param summary the sentence; not null
+   * @return the explanation
+   */
   public static Explanation of(String summary) {
     return new Explanation(summary, List.of(), 0, List.of());
   }
 
-  /** The summary, each verdict and each unblocker, one per line. */
+  /**
+   * The explanation for people: the summary, then each verdict and each unblocker, one per line.
+   *
+   * @return the text, without a trailing newline
+   */
   public String render() {
     StringBuilder sb = new StringBuilder(summary);
     for (MachineVerdict v : machines) {

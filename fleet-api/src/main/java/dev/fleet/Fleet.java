@@ -9,20 +9,45 @@ package dev.fleet;
  */
 public interface Fleet extends AutoCloseable {
 
+  /**
+   * The machines of this fleet: register, update, drain and remove them.
+   *
+   * @return the fleet's registry; the same object on every call, usable from any thread
+   */
   Registry registry();
 
+  /**
+   * Where tasks are submitted and their attempts reported.
+   *
+   * @return the fleet's dispatcher; the same object on every call, usable from any thread
+   */
   Dispatcher dispatcher();
 
+  /**
+   * Where heartbeats arrive and machines' health is read.
+   *
+   * @return the fleet's heartbeat monitor; the same object on every call, usable from any thread
+   */
   HeartbeatMonitor monitor();
 
   /**
-   * Adds a listener for health and task events.
+   * Adds a listener for health and task events. Each call is a registration of its own: subscribing the same
+   * listener twice delivers every event to it twice, until each subscription is closed.
    *
-   * @return closing it removes the listener
+   * @param listener called for every event from now on, on the fleet's event executor (see
+   *     {@link FleetListener} for the threading); must not be null
+   * @return the registration; {@link Subscription#close()} removes the listener, throws nothing and may be called
+   *     more than once
+   * @throws NullPointerException if {@code listener} is null
+   * @throws IllegalStateException if the fleet is closed
    */
-  AutoCloseable subscribe(FleetListener listener);
+  Subscription subscribe(FleetListener listener);
 
-  /** The active rules as plain sentences, generated from the live configuration. */
+  /**
+   * The active rules as plain sentences, generated from the live configuration: for people, not for parsing.
+   *
+   * @return several lines of text, never empty
+   */
   String describeRules();
 
   /**
@@ -30,6 +55,7 @@ public interface Fleet extends AutoCloseable {
    * such as a transport's credentials) to {@code out}, in the format {@code FileJournal.restore} reads. Taken
    * under the fleet's lock and written after it is released; the fleet keeps serving meanwhile.
    *
+   * @param out where the copy is written; not closed by this method
    * @throws java.io.IOException if writing to {@code out} fails
    * @throws UnsupportedOperationException if this fleet cannot take backups
    */
@@ -43,6 +69,10 @@ public interface Fleet extends AutoCloseable {
    * once every change they made is on disk (and only then are the attempts they dispatched delivered). Answer
    * whoever asked for the changes after it returns, not from inside. A fleet without a journal just runs it.
    *
+   * @param <T> what {@code work} returns
+   * @param work the calls to batch, run once on the calling thread; what it throws is thrown on, after the
+   *     changes made before the throw are on disk
+   * @return what {@code work} returned
    * @throws dev.fleet.spi.JournalException if the journal failed, even if {@code work} returned normally
    */
   default <T> T batch(java.util.function.Supplier<T> work) {
@@ -55,6 +85,8 @@ public interface Fleet extends AutoCloseable {
    * for a machine's power or owner. The history is bounded (see the implementation for its horizon); a window
    * longer than it is cut to it.
    *
+   * @param window how far back from now (ticker time) to look; positive
+   * @return the findings over that window, each with the evidence behind it
    * @throws IllegalArgumentException if {@code window} is not positive
    * @throws UnsupportedOperationException if this fleet keeps no history
    */
@@ -67,6 +99,10 @@ public interface Fleet extends AutoCloseable {
    * tasks still waiting run a minute) in a deterministic simulation, on the machines registered now and on them
    * plus {@code add} minus {@code remove}, and compares each capability's p95 wait. Same history, same answer.
    *
+   * @param window how far back from now (ticker time) the replayed tasks arrived; positive
+   * @param add machines to add for the comparison, none of them registered; may be empty
+   * @param remove registered machines to leave out of the comparison; may be empty
+   * @return each capability's p95 wait with the machines of now and with the changed set
    * @throws IllegalArgumentException if {@code window} is not positive, a machine to remove is not registered, or
    *     one to add is
    * @throws UnsupportedOperationException if this fleet keeps no history

@@ -10,7 +10,12 @@ import java.util.Optional;
  */
 public sealed interface FleetEvent permits FleetEvent.HealthChanged, FleetEvent.TaskChanged {
 
-  /** When it happened, in the fleet ticker's nanoseconds. */
+  /**
+   * When it happened.
+   *
+   * @return the fleet ticker's reading ({@link dev.fleet.spi.Ticker}, nanoseconds from no fixed origin), not
+   *     wall-clock time: compare it only with other readings of the same fleet
+   */
   long atNanos();
 
   /**
@@ -20,9 +25,19 @@ public sealed interface FleetEvent permits FleetEvent.HealthChanged, FleetEvent.
    * @param from its previous health
    * @param to its new health
    * @param reason why, e.g. {@code "silent for 30.0s >= 30.0s"}
-   * @param atNanos when
+   * @param atNanos when, in ticker nanoseconds (see {@link FleetEvent#atNanos()})
    */
   record HealthChanged(MachineId machine, Health from, Health to, String reason, long atNanos) implements FleetEvent {
+    /**
+     * Checks the components; the record's description says what each means.
+     *
+     * @param machine not null
+     * @param from not null
+     * @param to not null
+     * @param reason not null
+     * @param atNanos any ticker value
+     * @throws NullPointerException if a component is null
+     */
     public HealthChanged {
       Objects.requireNonNull(machine, "machine");
       Objects.requireNonNull(from, "from");
@@ -40,10 +55,22 @@ public sealed interface FleetEvent permits FleetEvent.HealthChanged, FleetEvent.
    * @param machine the machine involved, if any
    * @param attempt the attempt number, 0 before the first dispatch
    * @param reason why, e.g. the explanation's summary
-   * @param atNanos when
+   * @param atNanos when, in ticker nanoseconds (see {@link FleetEvent#atNanos()})
    */
   record TaskChanged(TaskId task, TaskState from, TaskState to, Optional<MachineId> machine, int attempt,
       String reason, long atNanos) implements FleetEvent {
+    /**
+     * Checks the components; the record's description says what each means.
+     *
+     * @param task not null
+     * @param from not null
+     * @param to not null
+     * @param machine not null; empty if no machine is involved
+     * @param attempt the attempt number
+     * @param reason not null
+     * @param atNanos any ticker value
+     * @throws NullPointerException if a component is null
+     */
     public TaskChanged {
       Objects.requireNonNull(task, "task");
       Objects.requireNonNull(from, "from");

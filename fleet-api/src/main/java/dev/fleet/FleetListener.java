@@ -8,5 +8,10 @@ package dev.fleet;
  */
 @FunctionalInterface
 public interface FleetListener {
+  /**
+   * Takes one event. Return quickly: events for every listener wait behind this call.
+   *
+   * @param event what happened; never null
+   */
   void onEvent(FleetEvent event);
 }

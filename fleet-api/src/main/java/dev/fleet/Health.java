@@ -39,12 +39,20 @@ public enum Health {
    */
   UNKNOWN;
 
-  /** Whether a machine in this state may be given new work. */
+  /**
+   * Whether a machine in this state may be given new work.
+   *
+   * @return true only for {@link #ONLINE}
+   */
   public boolean acceptsWork() {
     return this == ONLINE;
   }
 
-  /** The lower-case word used in files and explanations, e.g. {@code online}. */
+  /**
+   * The lower-case word used in files and explanations, e.g. {@code online}.
+   *
+   * @return the constant's name in lower case
+   */
   public String word() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }

@@ -18,16 +18,29 @@ import java.util.Optional;
 public interface HeartbeatMonitor {
 
   /**
-   * Records a heartbeat.
+   * Records a heartbeat: the machine is alive now (by the fleet's ticker, not any time the agent sent), with
+   * the load and signals it reports.
    *
-   * @return false if it was ignored because its sequence is not newer than the last one accepted
+   * <p>A heartbeat is ignored when its {@link Heartbeat#sequence() sequence} is 1 or more and not greater than
+   * the last sequence accepted from that machine: a duplicate, or one overtaken by a newer one. An ignored
+   * heartbeat changes nothing: not the machine's health, load or signals, nor its silence as the failure
+   * detector counts it. A sequence of 0 is always accepted: it is a new run of the machine's agent, and if the
+   * machine was heard from before (or restored from a journal), the attempts of its last run are taken to be
+   * lost and move on as they would if the machine had gone offline.
+   *
+   * @param heartbeat what the machine says; not null
+   * @return true if it was accepted; false if it was ignored as above
+   * @throws NullPointerException if {@code heartbeat} is null
    * @throws UnknownMachineException if the machine is not registered
    */
   boolean heartbeat(Heartbeat heartbeat);
 
   /**
-   * Moves silent machines to SUSPECT or OFFLINE as of {@code nowNanos} (ticker time).
+   * Moves silent machines to SUSPECT or OFFLINE as of {@code nowNanos}, and does the other work that falls due
+   * with time (drain and task deadlines, reschedule delays, pauses, pruning).
    *
+   * @param nowNanos the time to sweep as of, a reading of the fleet's {@link dev.fleet.spi.Ticker} (nanoseconds
+   *     from no fixed origin, not wall-clock time)
    * @return the ticker time at which the next sweep is needed
    */
   long sweep(long nowNanos);
@@ -37,6 +50,8 @@ public interface HeartbeatMonitor {
    * its tasks wait for it up to their {@link dev.fleet.ReschedulePolicy#asleepGrace()} instead of failing
    * over at once. Its next heartbeat wakes it.
    *
+   * @param machine the machine going to sleep
+   * @return the machine's state after the announcement
    * @throws UnknownMachineException if the machine is not registered
    */
   MachineStatus announceSleep(MachineId machine);
@@ -49,30 +64,59 @@ public interface HeartbeatMonitor {
    * {@link Registry#drain(MachineId)} stays). Journaled, so a fleet restarted from its journal still has it
    * offline. Announcing it again while it is away changes nothing.
    *
+   * @param machine the machine leaving
+   * @return the machine's state after the announcement, {@link Health#OFFLINE}
    * @throws UnknownMachineException if the machine is not registered
    */
   MachineStatus announceLeave(MachineId machine);
 
-  /** The failure detector's current suspicion of a machine (phi, or seconds of silence), for people. */
+  /**
+   * The failure detector's current suspicion of a machine, for people; only comparable between readings of
+   * the same detector.
+   *
+   * @param machine the machine to judge
+   * @return phi for the phi-accrual detector, seconds of silence for the fixed-timeout one; 0 or more
+   * @throws UnknownMachineException if the machine is not registered
+   */
   double suspicion(MachineId machine);
 
   /**
    * The machine's current health.
    *
+   * @param machine the machine to look up
+   * @return its health now
    * @throws UnknownMachineException if the machine is not registered
    */
   Health health(MachineId machine);
 
-  /** How often agents are asked to heartbeat. */
+  /**
+   * How often agents are asked to heartbeat.
+   *
+   * @return the interval, positive
+   */
   Duration interval();
 
+  /**
+   * The silence after which the default fixed-timeout detector makes a machine {@link Health#SUSPECT}; another
+   * detector decides by its own rule and this is only its setting.
+   *
+   * @return the silence, positive
+   */
   Duration suspectAfter();
 
+  /**
+   * The silence after which the default fixed-timeout detector makes a machine {@link Health#OFFLINE} and moves
+   * its work; another detector decides by its own rule and this is only its setting.
+   *
+   * @return the silence, longer than {@link #suspectAfter()}
+   */
   Duration offlineAfter();
 
   /**
    * How long a machine that registered may stay without a first heartbeat before the fleet removes it; empty if
    * such machines are kept (the default).
+   *
+   * @return the limit, or empty
    */
   default Optional<Duration> pruneNeverHeardAfter() {
     return Optional.empty();
@@ -81,6 +125,8 @@ public interface HeartbeatMonitor {
   /**
    * How long a machine may stay silent (offline or asleep) before the fleet removes it; empty if silent
    * machines are kept (the default).
+   *
+   * @return the limit, or empty
    */
   default Optional<Duration> pruneOfflineAfter() {
     return Optional.empty();

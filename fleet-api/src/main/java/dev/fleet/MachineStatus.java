@@ -16,7 +16,9 @@ import java.util.OptionalInt;
  * @param effectiveLoad the load the dispatcher uses: reported load plus work dispatched to it that no
  *     heartbeat has reported yet
  * @param signals power, heat and owner activity from the last heartbeat
- * @param lastHeartbeat wall-clock time of the last heartbeat, for display only
+ * @param lastHeartbeat wall-clock time of the last heartbeat, to the millisecond; empty if never heard from. For
+ *     people and for saved registries (see {@link Registry#register(Machine, Health, double, Optional)}); the
+ *     fleet times silence with its ticker
  * @param activeTasks tasks dispatched to it and not yet finished: its slots in use, if it declares slots
  * @param registrationOrder the order it joined in; ties in load go to the lowest
  */
@@ -30,6 +32,20 @@ public record MachineStatus(
     int activeTasks,
     long registrationOrder) {
 
+  /**
+   * Checks the components; the record's description says what each means.
+   *
+   * @param machine not null
+   * @param health not null
+   * @param load finite and not negative
+   * @param effectiveLoad finite and not negative
+   * @param signals not null
+   * @param lastHeartbeat not null; empty if never heard from
+   * @param activeTasks 0 or more
+   * @param registrationOrder any value
+   * @throws NullPointerException if a component is null
+   * @throws IllegalArgumentException if a component is out of range; the message names it and its value
+   */
   public MachineStatus {
     Objects.requireNonNull(machine, "machine must not be null");
     Objects.requireNonNull(health, "health must not be null");
@@ -42,6 +58,11 @@ public record MachineStatus(
     }
   }
 
+  /**
+   * The machine's id, from its registration.
+   *
+   * @return {@code machine().id()}
+   */
   public MachineId id() {
     return machine.id();
   }
@@ -49,6 +70,8 @@ public record MachineStatus(
   /**
    * How many more tasks the fleet may dispatch to it now: its {@linkplain Machine#slots() slots} less
    * {@link #activeTasks()}, never below 0; empty if it declares no slots (then only its load limits it).
+   *
+   * @return the free slots, 0 or more, or empty if the machine declares no slots
    */
   public OptionalInt slotsFree() {
     OptionalInt slots = machine.slots();

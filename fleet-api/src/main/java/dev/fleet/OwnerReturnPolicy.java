@@ -42,6 +42,14 @@ public record OwnerReturnPolicy(Action action, Duration pauseAtMost) {
   /** Background work pauses in place for up to {@link #DEFAULT_PAUSE_AT_MOST}, then moves. */
   public static final OwnerReturnPolicy PAUSE = new OwnerReturnPolicy(Action.PAUSE, DEFAULT_PAUSE_AT_MOST);
 
+  /**
+   * Checks the components; the record's description says what each means.
+   *
+   * @param action not null
+   * @param pauseAtMost not null; zero for {@link Action#MOVE}, positive for {@link Action#PAUSE}
+   * @throws NullPointerException if a component is null
+   * @throws IllegalArgumentException if {@code pauseAtMost} does not fit {@code action}; the message names it
+   */
   public OwnerReturnPolicy {
     Objects.requireNonNull(action, "owner-return action must not be null");
     Objects.requireNonNull(pauseAtMost, "pauseAtMost must not be null");
@@ -55,20 +63,34 @@ public record OwnerReturnPolicy(Action action, Duration pauseAtMost) {
     }
   }
 
-  /** Pauses in place for at most {@code atMost} (positive; {@link #PAUSE_FOREVER} for no limit), then moves. */
+  /**
+   * Pauses in place for at most {@code atMost}, then moves.
+   *
+   * @param atMost how long the work may stay paused; positive, {@link #PAUSE_FOREVER} for no limit
+   * @return the policy
+   * @throws NullPointerException if {@code atMost} is null
+   * @throws IllegalArgumentException if {@code atMost} is zero or negative; the message names it
+   */
   public static OwnerReturnPolicy pause(Duration atMost) {
     return new OwnerReturnPolicy(Action.PAUSE, Objects.requireNonNull(atMost, "pauseAtMost"));
   }
 
-  /** Whether the work pauses in place rather than moving. */
+  /**
+   * Whether the work pauses in place rather than moving.
+   *
+   * @return true if {@link #action()} is {@link Action#PAUSE}
+   */
   public boolean pauses() {
     return action == Action.PAUSE;
   }
 
   /**
    * Reads {@code move}, {@code pause} (for the default limit), or {@code pause:DURATION} with an ISO-8601
-   * duration such as {@code pause:PT30M}, ignoring case.
+   * duration such as {@code pause:PT30M}, ignoring case and surrounding blanks.
    *
+   * @param text the policy as written in a file or on a command line; not null
+   * @return the policy it names
+   * @throws NullPointerException if {@code text} is null
    * @throws IllegalArgumentException naming the text, if it is none of those
    */
   public static OwnerReturnPolicy parse(String text) {

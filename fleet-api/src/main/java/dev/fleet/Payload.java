@@ -19,6 +19,14 @@ public record Payload(byte[] bytes, String mediaType) {
   /** No content. */
   public static final Payload EMPTY = new Payload(new byte[0], "application/octet-stream");
 
+  /**
+   * Checks the components; the record's description says what each means.
+   *
+   * @param bytes not null, at most {@link #MAX_BYTES}; copied
+   * @param mediaType not null; a media type such as {@code application/json}, parameters allowed
+   * @throws NullPointerException if a component is null
+   * @throws IllegalArgumentException if a component is out of range; the message names it and its value
+   */
   public Payload {
     Objects.requireNonNull(bytes, "payload bytes must not be null");
     if (bytes.length > MAX_BYTES) {
@@ -31,26 +39,56 @@ public record Payload(byte[] bytes, String mediaType) {
     bytes = bytes.clone();
   }
 
-  /** UTF-8 text with the given media type. */
+  /**
+   * UTF-8 text with the given media type.
+   *
+   * @param text the content; not null
+   * @param mediaType what it is, e.g. {@code text/plain}
+   * @return the payload
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if the text is longer than {@link #MAX_BYTES} in UTF-8 or the media type is
+   *     not one
+   */
   public static Payload text(String text, String mediaType) {
     return new Payload(text.getBytes(StandardCharsets.UTF_8), mediaType);
   }
 
-  /** A JSON document. */
+  /**
+   * A JSON document, as {@code application/json}; not parsed or checked.
+   *
+   * @param json the document; not null
+   * @return the payload
+   * @throws NullPointerException if {@code json} is null
+   * @throws IllegalArgumentException if it is longer than {@link #MAX_BYTES} in UTF-8
+   */
   public static Payload json(String json) {
     return text(json, "application/json");
   }
 
+  /**
+   * The content.
+   *
+   * @return a copy of the bytes: changing it changes nothing here
+   */
   @Override
   public byte[] bytes() {
     return bytes.clone();
   }
 
+  /**
+   * The content's length, without copying it.
+   *
+   * @return the number of bytes, 0 to {@link #MAX_BYTES}
+   */
   public int size() {
     return bytes.length;
   }
 
-  /** The content read as UTF-8. */
+  /**
+   * The content read as UTF-8, whatever the media type says.
+   *
+   * @return the text; malformed bytes read as the replacement character
+   */
   public String asText() {
     return new String(bytes, StandardCharsets.UTF_8);
   }

@@ -18,10 +18,15 @@ public final class PayloadLimitException extends FleetException {
     HELD
   }
 
+  /** The refused task; in a batch, the first one that did not fit. */
   private final TaskId task;
+  /** Which limit it ran into. */
   private final Limit limit;
+  /** The payload bytes the refused submission would have added. */
   private final long payloadBytes;
+  /** For {@link Limit#HELD}, the bytes held for unfinished tasks at the refusal; else 0. */
   private final long heldBytes;
+  /** The limit that applied, in bytes. */
   private final long maxBytes;
 
   private PayloadLimitException(String message, TaskId task, Limit limit, long payloadBytes, long heldBytes,
@@ -34,7 +39,14 @@ public final class PayloadLimitException extends FleetException {
     this.maxBytes = maxBytes;
   }
 
-  /** The payload of {@code task}, {@code payloadBytes} long, is over the {@code maxBytes} one task may carry. */
+  /**
+   * The payload of {@code task}, {@code payloadBytes} long, is over the {@code maxBytes} one task may carry.
+   *
+   * @param task the refused task; not null
+   * @param payloadBytes the size of its payload
+   * @param maxBytes the most one task's payload may be
+   * @return the exception, of {@link Limit#PER_TASK}, with a message naming the sizes, the limit and its setting
+   */
   public static PayloadLimitException tooLarge(TaskId task, long payloadBytes, long maxBytes) {
     return new PayloadLimitException("the payload of task '" + task + "' is " + payloadBytes + " bytes; one task's "
         + "payload may be at most " + maxBytes + " bytes (maxPayloadBytes); nothing was submitted", task,
@@ -44,6 +56,12 @@ public final class PayloadLimitException extends FleetException {
   /**
    * Submitting {@code task} would add {@code payloadBytes} (its payload, with those of the tasks before it in the
    * same batch) to the {@code heldBytes} already held for unfinished tasks, over the budget of {@code maxBytes}.
+   *
+   * @param task the refused task (in a batch, the first that did not fit); not null
+   * @param payloadBytes the payload bytes the submission would add
+   * @param heldBytes the payload bytes held for unfinished tasks now
+   * @param maxBytes the budget for held payload bytes
+   * @return the exception, of {@link Limit#HELD}, with a message naming the sizes, the budget and its setting
    */
   public static PayloadLimitException budgetFull(TaskId task, long payloadBytes, long heldBytes, long maxBytes) {
     return new PayloadLimitException("task '" + task + "' was refused: " + payloadBytes + " more payload bytes "
@@ -53,26 +71,47 @@ public final class PayloadLimitException extends FleetException {
         payloadBytes, heldBytes, maxBytes);
   }
 
-  /** The task that was refused; in a batch, the first one that did not fit. */
+  /**
+   * The task that was refused; in a batch, the first one that did not fit.
+   *
+   * @return its id
+   */
   public TaskId task() {
     return task;
   }
 
+  /**
+   * Which limit the submission ran into.
+   *
+   * @return {@link Limit#PER_TASK} or {@link Limit#HELD}
+   */
   public Limit limit() {
     return limit;
   }
 
-  /** The payload bytes the refused submission would have added. */
+  /**
+   * The payload bytes the refused submission would have added.
+   *
+   * @return a count of bytes; for a batch, those of the refused task and the tasks before it
+   */
   public long payloadBytes() {
     return payloadBytes;
   }
 
-  /** For {@link Limit#HELD}: the payload bytes held for unfinished tasks when it was refused; else 0. */
+  /**
+   * For {@link Limit#HELD}: the payload bytes held for unfinished tasks when it was refused; else 0.
+   *
+   * @return a count of bytes, 0 or more
+   */
   public long heldBytes() {
     return heldBytes;
   }
 
-  /** The limit that applied, in bytes. */
+  /**
+   * The limit that applied.
+   *
+   * @return the per-task maximum or the held budget, in bytes
+   */
   public long maxBytes() {
     return maxBytes;
   }

@@ -35,7 +35,13 @@ public enum Reason {
   /** The placement strategy failed; the failure was logged. */
   STRATEGY_FAILED;
 
-  /** The reason a machine in the given health takes no work, or {@code FITS} if it is online. */
+  /**
+   * The reason a machine in the given health takes no work, or {@code FITS} if it is online.
+   *
+   * @param health the machine's health; not null
+   * @return {@link #FITS} for online, {@link #SUSPECT} for suspect or unknown, {@link #OFFLINE} for offline or
+   *     left, and {@link #ASLEEP} or {@link #DRAINING} for those
+   */
   public static Reason of(Health health) {
     return switch (health) {
       case ONLINE -> FITS;

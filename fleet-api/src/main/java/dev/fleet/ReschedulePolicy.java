@@ -25,6 +25,16 @@ public record ReschedulePolicy(Duration delay, double multiplier, Duration maxDe
   public static final ReschedulePolicy DEFAULT =
       new ReschedulePolicy(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), Duration.ofMinutes(5));
 
+  /**
+   * Checks the components; the record's description says what each means.
+   *
+   * @param delay not null, not negative
+   * @param multiplier finite, 1 or more
+   * @param maxDelay not null, at least {@code delay}
+   * @param asleepGrace not null, not negative
+   * @throws NullPointerException if a component is null
+   * @throws IllegalArgumentException if a component is out of range; the message names it and its value
+   */
   public ReschedulePolicy {
     Objects.requireNonNull(delay, "delay must not be null");
     Objects.requireNonNull(maxDelay, "maxDelay must not be null");
@@ -43,17 +53,41 @@ public record ReschedulePolicy(Duration delay, double multiplier, Duration maxDe
     }
   }
 
-  /** The same wait before every retry. */
+  /**
+   * The same wait before every retry, with the default asleep grace.
+   *
+   * @param delay the wait; not null, not negative, zero to retry at once
+   * @return the policy
+   * @throws NullPointerException if {@code delay} is null
+   * @throws IllegalArgumentException if {@code delay} is negative; the message names it
+   */
   public static ReschedulePolicy constant(Duration delay) {
     return new ReschedulePolicy(delay, 1.0, delay, DEFAULT.asleepGrace);
   }
 
-  /** A wait that doubles from {@code initial} up to {@code max}. */
+  /**
+   * A wait that doubles from {@code initial} up to {@code max}, with the default asleep grace.
+   *
+   * @param initial the wait before the first retry; not null, not negative
+   * @param max the longest wait; not null, at least {@code initial}
+   * @return the policy
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code initial} is negative or {@code max} is shorter; the message names
+   *     both
+   */
   public static ReschedulePolicy exponential(Duration initial, Duration max) {
     return new ReschedulePolicy(initial, 2.0, max, DEFAULT.asleepGrace);
   }
 
-  /** A copy with another grace for asleep machines. */
+  /**
+   * A copy with another grace for asleep machines.
+   *
+   * @param grace how long work waits on an asleep machine before it moves; not negative, zero moves it at once,
+   *     {@link #WAIT_FOREVER} never does
+   * @return the copy; this one is unchanged
+   * @throws NullPointerException if {@code grace} is null
+   * @throws IllegalArgumentException if {@code grace} is negative; the message names it
+   */
   public ReschedulePolicy withAsleepGrace(Duration grace) {
     return new ReschedulePolicy(delay, multiplier, maxDelay, grace);
   }
@@ -61,6 +95,10 @@ public record ReschedulePolicy(Duration delay, double multiplier, Duration maxDe
   /**
    * The wait before attempt {@code next} (2 for the first retry): {@code delay * multiplier^(next - 2)},
    * capped at {@code maxDelay}.
+   *
+   * @param next the number of the attempt about to be made, 2 or more
+   * @return the wait, between zero and {@code maxDelay}
+   * @throws IllegalArgumentException if {@code next} is below 2; the message names it
    */
   public Duration delayBefore(int next) {
     if (next < 2) {

@@ -28,6 +28,17 @@ public record Signals(
   public static final Signals NONE =
       new Signals(false, OptionalInt.empty(), false, Optional.empty(), Map.of());
 
+  /**
+   * Checks the components; the record's description says what each means.
+   *
+   * @param onBattery any
+   * @param batteryPercent not null; empty, or in [0, 100]
+   * @param throttled any
+   * @param ownerIdle not null; empty, or not negative
+   * @param metrics not null, no empty key, each value finite; copied
+   * @throws NullPointerException if a component is null
+   * @throws IllegalArgumentException if a component is out of range; the message names it and its value
+   */
   public Signals {
     Objects.requireNonNull(batteryPercent, "batteryPercent must not be null (use OptionalInt.empty())");
     if (batteryPercent.isPresent() && (batteryPercent.getAsInt() < 0 || batteryPercent.getAsInt() > 100)) {
@@ -47,7 +58,13 @@ public record Signals(
     });
   }
 
-  /** Signals of a machine on battery at the given charge. */
+  /**
+   * Signals of a machine on battery at the given charge, and nothing else known.
+   *
+   * @param percent the charge, in [0, 100]
+   * @return the signals
+   * @throws IllegalArgumentException if {@code percent} is outside [0, 100]; the message names it
+   */
   public static Signals onBattery(int percent) {
     return new Signals(true, OptionalInt.of(percent), false, Optional.empty(), Map.of());
   }

@@ -33,6 +33,17 @@ public record Specs(
 
   private static final Pattern SIZE = Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*([KMGT]?)I?B?\\s*");
 
+  /**
+   * Checks the components; the record's description says what each means.
+   *
+   * @param ram not null; empty, or a size such as {@code 64GB} or {@code 512MB}
+   * @param chip not null; empty, or at most 200 characters
+   * @param gpu not null; empty if unknown
+   * @param cores not null; empty, or 1 or more
+   * @param extra not null, no empty key, no null value; copied
+   * @throws NullPointerException if a component is null
+   * @throws IllegalArgumentException if a component is out of range; the message names it and its value
+   */
   public Specs {
     Objects.requireNonNull(ram, "ram must not be null (use Optional.empty())");
     Objects.requireNonNull(chip, "chip must not be null (use Optional.empty())");
@@ -50,12 +61,25 @@ public record Specs(
     extra = Checks.map("specs extra", extra);
   }
 
-  /** The common case of the seed's registry: RAM, chip and GPU. */
+  /**
+   * The common case of the seed's registry: RAM, chip and GPU, nothing else.
+   *
+   * @param ram RAM as written, e.g. {@code "64GB"}
+   * @param chip processor name, at most 200 characters
+   * @param gpu whether the machine has a usable GPU
+   * @return the specs
+   * @throws NullPointerException if {@code ram} or {@code chip} is null
+   * @throws IllegalArgumentException if {@code ram} is not a size or {@code chip} is too long; the message quotes it
+   */
   public static Specs of(String ram, String chip, boolean gpu) {
     return new Specs(Optional.of(ram), Optional.of(chip), Optional.of(gpu), OptionalInt.empty(), Map.of());
   }
 
-  /** RAM in bytes, reading K, M, G and T as powers of 1024. */
+  /**
+   * RAM in bytes, reading K, M, G and T as powers of 1024 (so {@code "64GB"} is 64 GiB).
+   *
+   * @return the size in bytes, or empty if no RAM was given
+   */
   public OptionalLong ramBytes() {
     if (ram.isEmpty()) {
       return OptionalLong.empty();
@@ -75,7 +99,11 @@ public record Specs(
     return OptionalLong.of((long) (n * (1L << shift)));
   }
 
-  /** Whether the machine has a GPU; unknown counts as no. */
+  /**
+   * Whether the machine has a GPU; unknown counts as no.
+   *
+   * @return {@code gpu()} if given, else false
+   */
   public boolean hasGpu() {
     return gpu.orElse(false);
   }

@@ -8,10 +8,25 @@ package dev.fleet;
  * @param value 1-128 characters of letters, digits, '.', '_', ':' or '-'
  */
 public record TaskId(String value) implements Comparable<TaskId> {
+  /**
+   * Checks the components; the record's description says what each means.
+   *
+   * @param value a name: 1-128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit
+   * @throws NullPointerException if {@code value} is null
+   * @throws IllegalArgumentException if {@code value} is not such a name; the message quotes it
+   */
   public TaskId {
     Checks.name("task id", value);
   }
 
+  /**
+   * The task id with this name; the same as the constructor, shorter to read.
+   *
+   * @param value a name: 1-128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit
+   * @return the id
+   * @throws NullPointerException if {@code value} is null
+   * @throws IllegalArgumentException if {@code value} is not such a name; the message quotes it
+   */
   public static TaskId of(String value) {
     return new TaskId(value);
   }

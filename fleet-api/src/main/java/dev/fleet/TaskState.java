@@ -34,7 +34,12 @@ public enum TaskState {
   /** Lost its machine on every attempt it was allowed; its status keeps the history. */
   DEAD_LETTERED;
 
-  /** Whether the task will not change again. */
+  /**
+   * Whether the task will not change again.
+   *
+   * @return true for {@link #SUCCEEDED}, {@link #FAILED}, {@link #CANCELLED}, {@link #REJECTED} and
+   *     {@link #DEAD_LETTERED}
+   */
   public boolean isFinal() {
     return this == SUCCEEDED || this == FAILED || this == CANCELLED || this == REJECTED || this == DEAD_LETTERED;
   }

@@ -25,6 +25,19 @@ public record TaskStatus(
     Optional<TaskResult> result,
     java.util.List<Attempt> attempts) {
 
+  /**
+   * Checks the components; the record's description says what each means.
+   *
+   * @param task not null
+   * @param state not null
+   * @param machine not null; empty before the first dispatch
+   * @param attempt 0 or more
+   * @param why not null
+   * @param result not null; empty until a result is accepted
+   * @param attempts not null; copied
+   * @throws NullPointerException if a component is null
+   * @throws IllegalArgumentException if a component is out of range; the message names it and its value
+   */
   public TaskStatus {
     Objects.requireNonNull(task, "task must not be null");
     Objects.requireNonNull(state, "state must not be null");
@@ -37,6 +50,11 @@ public record TaskStatus(
     attempts = java.util.List.copyOf(attempts);
   }
 
+  /**
+   * The task's id.
+   *
+   * @return {@code task().id()}
+   */
   public TaskId id() {
     return task.id();
   }

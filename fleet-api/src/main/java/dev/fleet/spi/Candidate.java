@@ -12,20 +12,52 @@ import dev.fleet.Signals;
  */
 public interface Candidate {
 
+  /**
+   * The machine's id.
+   *
+   * @return {@code machine().id()}
+   */
   MachineId id();
 
+  /**
+   * The machine's registration: role, capabilities, specs, labels.
+   *
+   * @return the registration as it is now
+   */
   Machine machine();
 
+  /**
+   * The machine's health; a candidate handed to a strategy is {@link Health#ONLINE}.
+   *
+   * @return its health now
+   */
   Health health();
 
-  /** Reported load plus work dispatched to it that no heartbeat has reported yet. */
+  /**
+   * The load placement uses: reported load plus work dispatched to it that no heartbeat has reported yet.
+   *
+   * @return 0 idle, 1 fully busy, above 1 oversubscribed
+   */
   double load();
 
+  /**
+   * Power, heat and owner activity from the machine's last heartbeat.
+   *
+   * @return the signals; {@link Signals#NONE} if it never sent any
+   */
   Signals signals();
 
-  /** Joined-the-fleet order; lower joined earlier. Ties go to the lowest. */
+  /**
+   * Joined-the-fleet order; lower joined earlier. Ties go to the lowest.
+   *
+   * @return the machine's place in registration order
+   */
   long registrationOrder();
 
-  /** Tasks dispatched to it and not yet finished. */
+  /**
+   * Tasks dispatched to it and not yet finished.
+   *
+   * @return 0 or more
+   */
   int activeTasks();
 }

@@ -15,29 +15,59 @@ import dev.fleet.Task;
  */
 public interface Candidates {
 
+  /**
+   * The task being placed.
+   *
+   * @return the task as submitted
+   */
   Task task();
 
-  /** Machines at or over this load take no new work for this task. */
+  /**
+   * Machines at or over this load take no new work for this task.
+   *
+   * @return the load ceiling for the task's priority
+   */
   double ceiling();
 
-  /** How many candidates {@link #get} can return; an upper bound on the eligible ones. */
+  /**
+   * How many candidates {@link #get} can return; an upper bound on the eligible ones.
+   *
+   * @return 0 or more
+   */
   int size();
 
-  /** Random access in no particular order, for sampling strategies; {@code 0 <= index < size()}. */
+  /**
+   * Random access in no particular order, for sampling strategies.
+   *
+   * @param index {@code 0 <= index < size()}
+   * @return the candidate at that index, eligible or not
+   * @throws IndexOutOfBoundsException if {@code index} is out of range
+   */
   Candidate get(int index);
 
-  /** Whether the candidate passes the core filter for this task. */
+  /**
+   * Whether the candidate passes the core filter for this task: every required capability, a load below
+   * {@link #ceiling()}, a free slot.
+   *
+   * @param candidate one handed out by this view
+   * @return true if the strategy may choose it
+   */
   boolean eligible(Candidate candidate);
 
   /**
    * The eligible candidate with the lowest load, ties to the earliest registered, or null if none;
    * answered from an index in O(log n).
+   *
+   * @return the candidate, or null
    */
   Candidate leastLoaded();
 
   /**
    * The eligible, not declined candidate with the lowest score of {@code strategy}, ties to the
    * earliest registered, or null if none. Scans {@link #size()} candidates.
+   *
+   * @param strategy whose {@link PlacementStrategy#decline} and {@link PlacementStrategy#score} apply
+   * @return the candidate, or null
    */
   default Candidate lowestScore(PlacementStrategy strategy) {
     Task task = task();

@@ -16,18 +16,32 @@ import java.util.function.Consumer;
  */
 public interface DurablePart {
 
-  /** A unique, stable name, such as {@code http.credentials}; records are filed under it. */
+  /**
+   * A unique, stable name, such as {@code http.credentials}; records are filed under it.
+   *
+   * @return the name; must not change between runs, or the part's records are not found
+   */
   String name();
 
   /**
    * Receives the function that appends one of this part's records and returns once it is durable (in a
    * fleet without a journal, at once). It throws {@link JournalException} when the journal has failed.
+   *
+   * @param durableAppend appends one record; keep it and call it from any thread
    */
   void attach(Consumer<byte[]> durableAppend);
 
-  /** Applies one of this part's records, in the order they were appended. */
+  /**
+   * Applies one of this part's records, in the order they were appended.
+   *
+   * @param record a record this part appended or wrote in a snapshot, as bytes it chose
+   */
   void replay(byte[] record);
 
-  /** Writes records that recreate this part's current state from nothing. */
+  /**
+   * Writes records that recreate this part's current state from nothing.
+   *
+   * @param out takes each record, in the order {@link #replay} should see them
+   */
   void snapshot(Consumer<byte[]> out);
 }

@@ -27,6 +27,7 @@ public interface Journal extends AutoCloseable {
    * calling thread. A torn record at the very end (a write cut off by a crash) is dropped; damage anywhere
    * before the end throws a {@link JournalException} that names the file and offset. Called once.
    *
+   * @param replay takes each record in order; the journal does not keep the arrays
    * @return the epoch this writer holds
    */
   long open(Consumer<byte[]> replay);
@@ -34,6 +35,7 @@ public interface Journal extends AutoCloseable {
   /**
    * Adds a record at the end; it is not durable until {@link #sync} covers its position.
    *
+   * @param record the bytes to keep; the journal may keep the array, so do not change it afterwards
    * @return the record's position
    * @throws JournalException if the journal has failed or is closed
    */
@@ -42,6 +44,7 @@ public interface Journal extends AutoCloseable {
   /**
    * Returns once every record up to {@code position} is durable (written and forced to stable storage).
    *
+   * @param position a position {@link #append} returned; earlier positions are covered too
    * @throws JournalException if the journal failed before that, or this writer was fenced out
    */
   void sync(long position);
@@ -50,16 +53,32 @@ public interface Journal extends AutoCloseable {
    * Replaces every record up to {@code position} by {@code state}: records that recreate, from nothing, the
    * state those records made. Records after {@code position} stay and are replayed after the snapshot. Once
    * this returns the snapshot is durable and the records it replaces may be gone.
+   *
+   * @param position the last position the snapshot covers; at most {@link #position()}
+   * @param state the records of the snapshot, in replay order
+   * @throws JournalException if the snapshot could not be made durable
    */
   void snapshot(long position, Iterable<byte[]> state);
 
-  /** The position of the last record appended, 0 if none. */
+  /**
+   * The position of the last record appended, durable or not.
+   *
+   * @return the position, 0 if none
+   */
   long position();
 
-  /** The epoch claimed by {@link #open}. */
+  /**
+   * The epoch claimed by {@link #open}.
+   *
+   * @return the epoch, above every earlier writer's
+   */
   long epoch();
 
-  /** Why the journal stopped accepting writes; empty while it is healthy. */
+  /**
+   * Why the journal stopped accepting writes.
+   *
+   * @return the failure every later write throws; empty while the journal is healthy
+   */
   Optional<JournalException> failure();
 
   /** Syncs what was appended, if it can, and releases the journal's files; later calls throw. */

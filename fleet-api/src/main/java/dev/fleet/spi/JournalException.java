@@ -9,10 +9,21 @@ package dev.fleet.spi;
 public class JournalException extends dev.fleet.FleetException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An exception saying what the journal could not do.
+   *
+   * @param message for people: names the file and, for damage, the offset
+   */
   public JournalException(String message) {
     super(message);
   }
 
+  /**
+   * An exception caused by another, typically an {@link java.io.IOException} from a write or fsync.
+   *
+   * @param message for people: names the file and, for damage, the offset
+   * @param cause what failed underneath
+   */
   public JournalException(String message, Throwable cause) {
     super(message, cause);
   }

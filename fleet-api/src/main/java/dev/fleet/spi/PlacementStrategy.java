@@ -22,30 +22,66 @@ import java.util.function.ToDoubleBiFunction;
  */
 public interface PlacementStrategy {
 
-  /** The name it is chosen by and shown under, e.g. {@code least-loaded}. */
+  /**
+   * The name it is chosen by and shown under, e.g. {@code least-loaded}.
+   *
+   * @return the name
+   */
   String name();
 
-  /** Filter: null if the machine may take the task, else a short reason for people. */
+  /**
+   * Filter: whether this strategy turns an eligible machine down for the task. The default declines nothing.
+   *
+   * @param task the task being placed
+   * @param candidate an eligible machine
+   * @return null if the machine may take the task, else a short reason for people (shown as
+   *     {@link dev.fleet.Reason#DECLINED})
+   */
   default String decline(Task task, Candidate candidate) {
     return null;
   }
 
-  /** Score: lower is better. The default is the machine's load. */
+  /**
+   * Score: how good a machine is for the task; lower is better. The default is the machine's load.
+   *
+   * @param task the task being placed
+   * @param candidate an eligible machine this strategy did not decline
+   * @return the score; lower wins
+   */
   default double score(Task task, Candidate candidate) {
     return candidate.load();
   }
 
-  /** Select: the chosen candidate, or null to leave the task queued. */
+  /**
+   * Select: picks the machine. The default takes the lowest score among the eligible, not declined candidates,
+   * ties to the earliest registered.
+   *
+   * @param task the task being placed
+   * @param candidates the view to choose from; valid only during this call
+   * @return the chosen candidate, one the view handed out and eligible, or null to leave the task queued
+   */
   default Candidate select(Task task, Candidates candidates) {
     return candidates.lowestScore(this);
   }
 
-  /** One sentence for the rules page. */
+  /**
+   * One sentence for the rules page.
+   *
+   * @return the rule in plain words; the default names the strategy
+   */
   default String describe() {
     return "machines are chosen by the '" + name() + "' strategy";
   }
 
-  /** A strategy from a filter and a score; select takes the lowest score, ties to the earliest registered. */
+  /**
+   * A strategy from a filter and a score; select takes the lowest score, ties to the earliest registered.
+   *
+   * @param name the name it is chosen by; not null
+   * @param decline the filter, as {@link #decline}; not null
+   * @param score the score, as {@link #score}; not null
+   * @return the strategy; as thread-safe as the functions given
+   * @throws NullPointerException if an argument is null
+   */
   static PlacementStrategy of(String name, BiFunction<Task, Candidate, String> decline,
       ToDoubleBiFunction<Task, Candidate> score) {
     Objects.requireNonNull(name, "name");

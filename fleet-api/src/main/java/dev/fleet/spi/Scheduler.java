@@ -14,6 +14,8 @@ public interface Scheduler {
   /**
    * Schedules {@code command} to run once after {@code delay}.
    *
+   * @param command what to run; never inline, before {@code schedule} returns
+   * @param delay how long from now, by the fleet's ticker; zero or more (the fleet never passes a negative one)
    * @return cancelling it prevents the run if it has not started
    */
   Cancellable schedule(Runnable command, Duration delay);
@@ -21,6 +23,7 @@ public interface Scheduler {
   /** A handle on a scheduled command. Thread-safe. */
   @FunctionalInterface
   interface Cancellable {
+    /** Prevents the run if it has not started; does nothing otherwise, or when called again. */
     void cancel();
   }
 }

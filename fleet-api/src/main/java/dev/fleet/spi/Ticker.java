@@ -8,10 +8,19 @@ package dev.fleet.spi;
 @FunctionalInterface
 public interface Ticker {
 
-  /** Nanoseconds since an arbitrary fixed origin. */
+  /**
+   * The time now.
+   *
+   * @return nanoseconds since an arbitrary origin fixed for the ticker's life; not wall-clock time, and may be
+   *     negative
+   */
   long read();
 
-  /** The system's monotonic clock. */
+  /**
+   * The system's monotonic clock.
+   *
+   * @return a ticker reading {@link System#nanoTime()}
+   */
   static Ticker system() {
     return SystemTicker.INSTANCE;
   }

@@ -12,10 +12,19 @@ import dev.fleet.Assignment;
  */
 public interface Transport {
 
-  /** Send this attempt to its machine. */
+  /**
+   * Send this attempt to its machine.
+   *
+   * @param assignment the attempt: task, machine, attempt number and the token its reports must carry
+   */
   void deliver(Assignment assignment);
 
-  /** The attempt is no longer the task's current one; its machine should stop it. Its results are refused. */
+  /**
+   * The attempt is no longer the task's current one; its machine should stop it. Its results are refused.
+   *
+   * @param assignment the attempt withdrawn, as it was delivered
+   * @param reason why, for people, e.g. {@code "cancelled by request"}
+   */
   void withdraw(Assignment assignment, String reason);
 
   /**
@@ -24,12 +33,18 @@ public interface Transport {
    *
    * <p>The default tells the machine nothing, so the work keeps running there while the fleet shows it
    * paused; a transport that can reach its agents should pass this on.
+   *
+   * @param assignment the attempt to pause, as it was delivered
+   * @param reason why, for people
    */
   default void pause(Assignment assignment, String reason) {}
 
   /**
    * A paused attempt may run again on the same machine, with the same token. The default tells the machine
    * nothing (see {@link #pause}).
+   *
+   * @param assignment the attempt to resume, as it was delivered
+   * @param reason why, for people
    */
   default void resume(Assignment assignment, String reason) {}
 }

@@ -1,6 +1,7 @@
 package dev.fleet.bench;
 
 import dev.fleet.Decision;
+import dev.fleet.Subscription;
 import dev.fleet.Task;
 import dev.fleet.TaskStatus;
 import dev.fleet.micrometer.FleetMetrics;
@@ -44,7 +45,7 @@ public class MetricsBenchmark {
     @Param({"none", "listener", "micrometer"})
     public String metrics;
 
-    private AutoCloseable watching;
+    private Subscription watching;
 
     @Setup(Level.Trial)
     public void watch() {
@@ -65,7 +66,7 @@ public class MetricsBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void unwatch() throws Exception {
+    public void unwatch() {
       watching.close();
     }
   }

@@ -2,6 +2,7 @@ package dev.fleet.cli;
 
 import dev.fleet.Fleet;
 import dev.fleet.FleetEvent;
+import dev.fleet.Subscription;
 import dev.fleet.json.RegistryJson;
 import dev.fleet.spi.Ticker;
 import java.lang.System.Logger.Level;
@@ -34,7 +35,7 @@ final class RegistryFile implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  private AutoCloseable subscription;
+  private Subscription subscription;
   /** What the file holds; only the writer thread (or close, after it stopped) touches these three. */
   private String written;
   private long writtenAtNanos;
@@ -119,12 +120,8 @@ final class RegistryFile implements AutoCloseable {
   /** Stops following the fleet and writes its state a last time, while the fleet is still open. */
   @Override
   public void close() {
-    try {
-      if (subscription != null) {
-        subscription.close();
-      }
-    } catch (Exception e) {
-      LOG.log(Level.DEBUG, "unsubscribing failed", e);
+    if (subscription != null) {
+      subscription.close();
     }
     writer.shutdownNow();
     try {

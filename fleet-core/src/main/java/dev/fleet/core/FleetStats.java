@@ -45,9 +45,10 @@ public interface FleetStats {
    * change in the same group commit. Nothing is told for a fleet without a journal.
    *
    * @param watcher told each wait's nanoseconds; must be quick and must not call the fleet
-   * @return closing it stops the telling
+   * @return closing it stops the telling; {@link dev.fleet.Subscription#close()} throws nothing and may be called
+   *     more than once
    */
-  AutoCloseable watchJournalSyncs(LongConsumer watcher);
+  dev.fleet.Subscription watchJournalSyncs(LongConsumer watcher);
 
   /**
    * A fleet's counts at one instant.

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fleet.Decision;
 import dev.fleet.Health;
 import dev.fleet.Priority;
+import dev.fleet.Subscription;
 import dev.fleet.Task;
 import dev.fleet.TaskResult;
 import dev.fleet.testing.MemoryJournal;
@@ -25,12 +26,12 @@ import org.junit.jupiter.api.Test;
 class FleetStatsTest {
 
   @Test
-  void aSnapshotCountsWhatTheFleetDidAndGroupsWhatItHolds() throws Exception {
+  void aSnapshotCountsWhatTheFleetDidAndGroupsWhatItHolds() {
     MemoryJournal journal = new MemoryJournal();
     try (TestFleet t = new TestFleet(b -> b.journal(journal).maxQueuedTasks(1))) {
       FleetStats stats = FleetStats.of(t.fleet).orElseThrow();
       List<Long> syncs = new ArrayList<>();
-      AutoCloseable watching = stats.watchJournalSyncs(syncs::add);
+      Subscription watching = stats.watchJournalSyncs(syncs::add);
       t.fleet.registry().register(TestFleet.machine("a", "primary", "code"));
       t.fleet.registry().register(TestFleet.machine("b", "primary", "code"));
       t.fleet.registry().register(TestFleet.machine("c", "cron", "alerts"), Health.OFFLINE, 0.0);
@@ -76,11 +77,11 @@ class FleetStatsTest {
   }
 
   @Test
-  void withoutAJournalTheJournalCountsAreZeroAndNothingIsWatched() throws Exception {
+  void withoutAJournalTheJournalCountsAreZeroAndNothingIsWatched() {
     try (TestFleet t = new TestFleet()) {
       FleetStats stats = FleetStats.of(t.fleet).orElseThrow();
       List<Long> syncs = new ArrayList<>();
-      try (AutoCloseable watching = stats.watchJournalSyncs(syncs::add)) {
+      try (Subscription watching = stats.watchJournalSyncs(syncs::add)) {
         t.fleet.registry().register(TestFleet.machine("a", "worker", "code"));
         t.fleet.dispatcher().submit(Task.newBuilder("t1").requires("gpu").build());
       }

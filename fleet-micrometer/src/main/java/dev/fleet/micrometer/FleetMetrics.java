@@ -3,6 +3,7 @@ package dev.fleet.micrometer;
 import dev.fleet.Fleet;
 import dev.fleet.Health;
 import dev.fleet.Priority;
+import dev.fleet.Subscription;
 import dev.fleet.core.FleetStats;
 import dev.fleet.core.FleetStats.MachineGroup;
 import dev.fleet.core.FleetStats.QueueGroup;
@@ -59,7 +60,7 @@ public final class FleetMetrics implements MeterBinder, AutoCloseable {
   /** Guarded by {@code this}. */
   private MeterRegistry registry;
   private final List<Meter> meters = new ArrayList<>();
-  private final List<AutoCloseable> subscriptions = new ArrayList<>();
+  private final List<Subscription> subscriptions = new ArrayList<>();
   private MultiGauge machines;
   private MultiGauge queue;
   private boolean closed;
@@ -156,12 +157,8 @@ public final class FleetMetrics implements MeterBinder, AutoCloseable {
       return;
     }
     closed = true;
-    for (AutoCloseable c : subscriptions) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        System.getLogger(FleetMetrics.class.getName()).log(System.Logger.Level.WARNING, "unsubscribing failed", e);
-      }
+    for (Subscription s : subscriptions) {
+      s.close();
     }
     if (registry != null) {
       machines.register(List.of(), true);

@@ -195,9 +195,15 @@ final class Durability {
   }
 
   /** Tells {@code watcher} the wait of every journal sync from now on; closing the result stops it. */
-  AutoCloseable watchSyncs(java.util.function.LongConsumer watcher) {
+  dev.fleet.Subscription watchSyncs(java.util.function.LongConsumer watcher) {
     syncWatchers.add(Objects.requireNonNull(watcher, "watcher"));
-    return () -> syncWatchers.remove(watcher);
+    java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+    // Guarded: a second close must not remove another registration of the same watcher.
+    return () -> {
+      if (open.getAndSet(false)) {
+        syncWatchers.remove(watcher);
+      }
+    };
   }
 
   /** Per thread: how deep in {@link #batch} it is, and the journal position the batch must wait for. */

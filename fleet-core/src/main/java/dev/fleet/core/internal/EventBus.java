@@ -2,6 +2,7 @@ package dev.fleet.core.internal;
 
 import dev.fleet.FleetEvent;
 import dev.fleet.FleetListener;
+import dev.fleet.Subscription;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class EventBus {
   private static final System.Logger LOG = System.getLogger(EventBus.class.getName());
   private final Executor executor;
-  private final CopyOnWriteArrayList<FleetListener> listeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Subscribed> listeners = new CopyOnWriteArrayList<>();
   /** FleetEvents, and Runnables for transport calls, in the order they happened. */
   private final ConcurrentLinkedQueue<Object> pending = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean draining = new AtomicBoolean();
@@ -48,9 +49,30 @@ final class EventBus {
     observer = o;
   }
 
-  AutoCloseable subscribe(FleetListener listener) {
-    listeners.add(listener);
-    return () -> listeners.remove(listener);
+  Subscription subscribe(FleetListener listener) {
+    Subscribed s = new Subscribed(listener);
+    listeners.add(s);
+    return s;
+  }
+
+  /**
+   * One registration of a listener. Removed by identity, so closing it twice, or closing one of two
+   * registrations of the same listener, removes exactly this one; {@code open} is checked before each event, so
+   * a drain that took its snapshot of the list before the close still skips it.
+   */
+  private final class Subscribed implements Subscription {
+    final FleetListener listener;
+    volatile boolean open = true;
+
+    Subscribed(FleetListener listener) {
+      this.listener = listener;
+    }
+
+    @Override
+    public void close() {
+      open = false;
+      listeners.remove(this);
+    }
   }
 
   /**
@@ -132,8 +154,10 @@ final class EventBus {
           continue;
         }
         FleetEvent e = (FleetEvent) next;
-        for (FleetListener l : listeners) {
-          deliver(l, e);
+        for (Subscribed s : listeners) {
+          if (s.open) {
+            deliver(s.listener, e);
+          }
         }
         FleetListener o = observer;
         if (o != null) {

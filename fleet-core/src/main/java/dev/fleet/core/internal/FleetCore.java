@@ -6,6 +6,7 @@ import dev.fleet.FleetListener;
 import dev.fleet.Health;
 import dev.fleet.HeartbeatMonitor;
 import dev.fleet.Registry;
+import dev.fleet.Subscription;
 import dev.fleet.core.internal.facts.Recovered;
 import dev.fleet.spi.DurablePart;
 import dev.fleet.spi.Journal;
@@ -197,7 +198,7 @@ public final class FleetCore implements Fleet {
   }
 
   @Override
-  public AutoCloseable subscribe(FleetListener listener) {
+  public Subscription subscribe(FleetListener listener) {
     ensureOpen();
     return events.subscribe(Objects.requireNonNull(listener, "listener"));
   }

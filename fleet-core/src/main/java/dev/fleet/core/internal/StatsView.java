@@ -72,7 +72,7 @@ final class StatsView implements FleetStats {
   }
 
   @Override
-  public AutoCloseable watchJournalSyncs(LongConsumer watcher) {
+  public dev.fleet.Subscription watchJournalSyncs(LongConsumer watcher) {
     java.util.Objects.requireNonNull(watcher, "watcher");
     Durability d = core.durability;
     return d == null ? () -> { } : d.watchSyncs(watcher);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fleet.FleetEvent;
 import dev.fleet.Health;
 import dev.fleet.MachineId;
+import dev.fleet.Subscription;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -25,10 +26,10 @@ class EventBusTest {
   }
 
   @Test
-  void eventsAndTransportCallsAreDeliveredInTheOrderPosted() throws Exception {
+  void eventsAndTransportCallsAreDeliveredInTheOrderPosted() {
     EventBus bus = new EventBus(Runnable::run);
     assertFalse(bus.active());
-    AutoCloseable sub = bus.subscribe(e -> seen.add(((FleetEvent.HealthChanged) e).machine().value()));
+    Subscription sub = bus.subscribe(e -> seen.add(((FleetEvent.HealthChanged) e).machine().value()));
     assertTrue(bus.active());
     bus.post(event("a"));
     bus.post(() -> seen.add("deliver"));

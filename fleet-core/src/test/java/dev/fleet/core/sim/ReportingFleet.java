@@ -10,6 +10,7 @@ import dev.fleet.Machine;
 import dev.fleet.MachineId;
 import dev.fleet.MachineStatus;
 import dev.fleet.Registry;
+import dev.fleet.Subscription;
 import dev.fleet.testing.sim.FleetFactory;
 import java.time.Duration;
 import java.util.List;
@@ -117,7 +118,7 @@ final class ReportingFleet implements Fleet {
   }
 
   @Override
-  public AutoCloseable subscribe(FleetListener listener) {
+  public Subscription subscribe(FleetListener listener) {
     return fleet.subscribe(listener);
   }
 

@@ -1,6 +1,7 @@
 package dev.fleet.transport.http.internal;
 
 import dev.fleet.Fleet;
+import dev.fleet.Subscription;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -42,13 +43,13 @@ public final class CoordinatorServer implements AutoCloseable {
   private final ConnectionBudget budget;
   private final Api api;
   private final EventStream events;
-  private final AutoCloseable eventSubscription;
-  private final AutoCloseable deliverySubscription;
+  private final Subscription eventSubscription;
+  private final Subscription deliverySubscription;
   private final Deliveries deliveries;
 
   private CoordinatorServer(Server server, ServerConnector connector, HeaderDeadline headerDeadline,
       ConnectionBudget budget, Api api,
-      EventStream events, AutoCloseable eventSubscription, AutoCloseable deliverySubscription,
+      EventStream events, Subscription eventSubscription, Subscription deliverySubscription,
       Deliveries deliveries) {
     this.server = server;
     this.connector = connector;
@@ -97,7 +98,7 @@ public final class CoordinatorServer implements AutoCloseable {
     EventStream stream = new EventStream(Math.max(config.wallClock().instant().getEpochSecond(), lastEventRun + 1),
         config.wallClock(), config.eventSettings(), s.getScheduler(), pool);
     // Before serving: the stream's memory holds every event from the first request on.
-    AutoCloseable streamSubscription = fleet.subscribe(stream);
+    Subscription streamSubscription = fleet.subscribe(stream);
     Api handler = new Api(fleet, credentials, deliveries, new RateLimits(config.ticker(), config.requestsPerSecond(),
         config.burst()), config.limits(), pool, s.getScheduler(), incarnation, config.joinTokenListener(),
         new ReadEndpoints(new TaskListing(fleet, config.ticker()), new TaskOutput(fleet), stream), coordinators,
@@ -106,9 +107,9 @@ public final class CoordinatorServer implements AutoCloseable {
     try {
       s.start();
     } catch (Exception e) {
+      streamSubscription.close();
       try {
         s.stop();
-        streamSubscription.close();
       } catch (Exception suppressed) {
         e.addSuppressed(suppressed);
       }
@@ -199,12 +200,8 @@ public final class CoordinatorServer implements AutoCloseable {
   /** Stops serving: unsubscribes from the fleet, answers waiting long-polls and closes connections. */
   @Override
   public void close() {
-    try {
-      deliverySubscription.close();
-      eventSubscription.close();
-    } catch (Exception e) {
-      LOG.log(Level.WARNING, "unsubscribing from the fleet failed", e);
-    }
+    deliverySubscription.close();
+    eventSubscription.close();
     events.close();
     deliveries.releaseWaiters();
     try {
