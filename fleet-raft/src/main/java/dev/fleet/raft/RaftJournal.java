@@ -225,12 +225,12 @@ public final class RaftJournal implements Journal {
 
   /** Follows the committed records: {@code listener} is told the state so far, then each record applied. */
   public void subscribe(CommitListener listener) {
-    committed.subscribe(Objects.requireNonNull(listener, "listener"));
+    committed.subscribe(new Forwarding(Objects.requireNonNull(listener, "listener")));
   }
 
   /** Stops telling {@code listener}. */
   public void unsubscribe(CommitListener listener) {
-    committed.unsubscribe(listener);
+    committed.unsubscribe(new Forwarding(listener));
   }
 
   /**
@@ -301,6 +301,22 @@ public final class RaftJournal implements Journal {
   @Override
   public String toString() {
     return "RaftJournal[" + self + " of " + members.keySet() + ", log " + logDir + "]";
+  }
+
+  /**
+   * Hands the committed log's calls to an API listener; equal for the same listener, so that {@link #unsubscribe}
+   * finds what {@link #subscribe} added.
+   */
+  private record Forwarding(CommitListener listener) implements CommittedLog.Listener {
+    @Override
+    public void restored(long position, List<byte[]> records) {
+      listener.restored(position, records);
+    }
+
+    @Override
+    public void committed(long position, byte[] record) {
+      listener.committed(position, record);
+    }
   }
 
   /**
