@@ -22,6 +22,18 @@ import java.util.Optional;
 public record RegistryEntry(
     Machine machine, Health status, Optional<Instant> lastHeartbeat, double currentLoad) {
 
+  /**
+   * Checks the entry and normalises {@code -0.0} load to {@code 0.0} (so that it is written, and compares, as
+   * {@code 0.0}).
+   *
+   * @param machine the registration
+   * @param status its health when the file was written; not {@link Health#LEFT}
+   * @param lastHeartbeat when it was last heard from; empty if never
+   * @param currentLoad the load it last reported, a finite number {@code >= 0}
+   * @throws NullPointerException if {@code machine}, {@code status} or {@code lastHeartbeat} is null
+   * @throws IllegalArgumentException if {@code status} is {@link Health#LEFT}, or {@code currentLoad} is
+   *     negative, NaN or infinite; the message names the machine and the bad value
+   */
   public RegistryEntry {
     Objects.requireNonNull(machine, "machine must not be null");
     Objects.requireNonNull(status, "status of " + machine.id() + " must not be null");
@@ -38,7 +50,11 @@ public record RegistryEntry(
     currentLoad = currentLoad + 0.0;
   }
 
-  /** The machine's id. */
+  /**
+   * The machine's id, the key of the entry in the registry (no two entries of one file share it).
+   *
+   * @return {@code machine().id()}
+   */
   public MachineId id() {
     return machine.id();
   }

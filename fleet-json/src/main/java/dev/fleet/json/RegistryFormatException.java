@@ -7,7 +7,9 @@ package dev.fleet.json;
  * <p>Immutable and thread-safe.
  */
 public final class RegistryFormatException extends IllegalArgumentException {
+  /** Where the problem is, as {@link #location()} returns it. */
   private final String location;
+  /** What is wrong there, as {@link #problem()} returns it. */
   private final String problem;
 
   RegistryFormatException(String location, String problem) {
@@ -21,14 +23,20 @@ public final class RegistryFormatException extends IllegalArgumentException {
   }
 
   /**
-   * Where the problem is: a path such as {@code machines[2].id}, {@code line 3, column 7} for JSON that
-   * does not parse, or {@code top level}; prefixed with the file name when a file was read.
+   * Where the problem is.
+   *
+   * @return a path such as {@code machines[2].id}, {@code line 3, column 7} for JSON that does not parse, or
+   *     {@code top level}; prefixed with the file name when a file was read; never null
    */
   public String location() {
     return location;
   }
 
-  /** What is wrong there, without the location. */
+  /**
+   * What is wrong there.
+   *
+   * @return the problem without its location, e.g. {@code must be a number >= 0, got "high"}; never null
+   */
   public String problem() {
     return problem;
   }

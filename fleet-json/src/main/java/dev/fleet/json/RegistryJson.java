@@ -35,13 +35,28 @@ public final class RegistryJson {
 
   private RegistryJson() {}
 
-  /** Reads registry JSON from text. */
+  /**
+   * Reads registry JSON from text.
+   *
+   * @param json the whole registry document, {@code {"machines": [...]}}
+   * @return the entries in the order of the file; immutable
+   * @throws NullPointerException if {@code json} is null
+   * @throws RegistryFormatException if {@code json} is not a valid registry; the message says where and why
+   */
   public static List<RegistryEntry> read(String json) {
     Objects.requireNonNull(json, "json must not be null");
     return RegistryReader.read(() -> Jackson.MAPPER.readTree(json));
   }
 
-  /** Reads a registry file; format errors name the file before the location. */
+  /**
+   * Reads a registry file (UTF-8, -16 or -32, detected).
+   *
+   * @param file the registry file
+   * @return the entries in the order of the file; immutable
+   * @throws NullPointerException if {@code file} is null
+   * @throws RegistryFormatException if the file is not a valid registry; its location starts with the file name
+   * @throws UncheckedIOException if the file cannot be read
+   */
   public static List<RegistryEntry> read(Path file) {
     Objects.requireNonNull(file, "file must not be null");
     try (InputStream in = Files.newInputStream(file)) {
@@ -53,7 +68,15 @@ public final class RegistryJson {
     }
   }
 
-  /** Reads registry JSON (UTF-8, -16 or -32, detected) from a stream, which is left open. */
+  /**
+   * Reads registry JSON (UTF-8, -16 or -32, detected) from a stream to its end; the stream is left open.
+   *
+   * @param in the stream to read
+   * @return the entries in the order of the document; immutable
+   * @throws NullPointerException if {@code in} is null
+   * @throws RegistryFormatException if the content is not a valid registry
+   * @throws UncheckedIOException if the stream fails
+   */
   public static List<RegistryEntry> read(InputStream in) {
     Objects.requireNonNull(in, "in must not be null");
     return RegistryReader.read(() -> Jackson.MAPPER.readTree(in));
@@ -63,6 +86,8 @@ public final class RegistryJson {
    * The registry JSON for these entries: keys in the seed's order, two-space indent, '\n' line ends and
    * a final newline. Empty labels and an absent heartbeat are left out.
    *
+   * @param entries the machines, written in this order
+   * @return the registry document, which {@link #read(String)} reads back as {@code entries}
    * @throws IllegalArgumentException if two entries share a machine id, or a specs extra is named like
    *     a specs field, since such a file could not be read back as written
    */
@@ -76,6 +101,10 @@ public final class RegistryJson {
    * running fleet adds, as extra keys that readers of the seed's format pass over. Values may be strings,
    * numbers, booleans, null, and lists and maps of these.
    *
+   * @param entries the machines, written in this order
+   * @param fleetDetail for each entry, the keys and values of its {@code fleet} object, in the order to write
+   *     them; an empty map leaves the object out
+   * @return the registry document, which {@link #read(String)} reads back as {@code entries}
    * @throws IllegalArgumentException as {@link #write(List)} does, or if a value cannot be written as JSON
    */
   public static String write(List<RegistryEntry> entries, Function<RegistryEntry, Map<String, ?>> fleetDetail) {
@@ -87,7 +116,11 @@ public final class RegistryJson {
    * atomically, as {@link #write(Path, List)} does, after reading it through: text that is not a valid registry
    * is refused and the file is left as it was.
    *
+   * @param file the registry file to replace or create; its directory must exist
+   * @param json the new content, written as given (UTF-8)
+   * @throws NullPointerException if {@code file} or {@code json} is null
    * @throws RegistryFormatException if {@code json} is not a valid registry
+   * @throws UncheckedIOException if the file cannot be written
    */
   public static void replace(Path file, String json) {
     Objects.requireNonNull(file, "file must not be null");
@@ -101,7 +134,13 @@ public final class RegistryJson {
 
   /**
    * Writes the entries to {@code file} atomically: into a temporary file in the same directory, then
-   * renamed over it, so a reader never sees a half-written registry. The directory must exist.
+   * renamed over it, so a reader never sees a half-written registry.
+   *
+   * @param file the registry file to replace or create; its directory must exist
+   * @param entries the machines, written as {@link #write(List)} writes them
+   * @throws NullPointerException if {@code file} or {@code entries} is null
+   * @throws IllegalArgumentException as {@link #write(List)} does; the file is then left as it was
+   * @throws UncheckedIOException if the file cannot be written
    */
   public static void write(Path file, List<RegistryEntry> entries) {
     Objects.requireNonNull(file, "file must not be null");
@@ -116,6 +155,9 @@ public final class RegistryJson {
   /**
    * The registry entry for a live snapshot: its health, last heartbeat and reported load.
    *
+   * @param status one machine's status, as a fleet's registry gives it
+   * @return the entry that records it
+   * @throws NullPointerException if {@code status} is null
    * @throws IllegalArgumentException if the machine has {@link dev.fleet.Health#LEFT left}
    */
   public static RegistryEntry entry(MachineStatus status) {
@@ -133,13 +175,22 @@ public final class RegistryJson {
    * only when known). Machines that have {@linkplain dev.fleet.Health#LEFT left} are left out.
    *
    * @param machines as {@link dev.fleet.Registry#list()} gives them
+   * @return the registry document, readable by {@link #read(String)} (which checks the {@code fleet} objects
+   *     are objects and otherwise passes over them)
+   * @throws NullPointerException if {@code machines} is null
    */
   public static String live(List<MachineStatus> machines) {
     Objects.requireNonNull(machines, "machines must not be null");
     return LiveRegistry.write(machines);
   }
 
-  /** The seed's three machines (m3-forge, m4-mirror, gcp-watcher), as shipped in this module. */
+  /**
+   * The seed's three machines (m3-forge, m4-mirror, gcp-watcher), read from the copy of the seed registry
+   * shipped in this module.
+   *
+   * @return the seed's entries, in the seed's order; immutable
+   * @throws IllegalStateException if the resource is missing from the module (a broken jar)
+   */
   public static List<RegistryEntry> seed() {
     try (InputStream in = RegistryJson.class.getResourceAsStream(SEED)) {
       if (in == null) {

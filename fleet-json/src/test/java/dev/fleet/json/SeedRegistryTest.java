@@ -1,6 +1,7 @@
 package dev.fleet.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fleet.Health;
 import dev.fleet.Machine;
@@ -24,6 +25,19 @@ class SeedRegistryTest {
       String id, String host, String role, List<String> caps, Specs specs, String heartbeat, double load) {
     Machine machine = new Machine(MachineId.of(id), host, role, new LinkedHashSet<>(caps), specs, Map.of());
     return new RegistryEntry(machine, Health.ONLINE, Optional.of(Instant.parse(heartbeat)), load);
+  }
+
+  /**
+   * In a named module a resource is found only by a class of the module that holds it (or if its package is
+   * opened): the seed is read by RegistryJson, in dev.fleet.json, so it loads there. These tests run on the
+   * module path, patched into dev.fleet.json, which is what makes this check mean something.
+   */
+  @Test
+  void seedLoadsInsideTheNamedModule() {
+    Module module = RegistryJson.class.getModule();
+    assertTrue(module.isNamed(), "fleet-json's tests are expected on the module path, but ran in " + module);
+    assertEquals("dev.fleet.json", module.getName());
+    assertEquals(3, RegistryJson.seed().size());
   }
 
   @Test

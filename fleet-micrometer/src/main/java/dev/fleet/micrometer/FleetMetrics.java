@@ -67,7 +67,13 @@ public final class FleetMetrics implements MeterBinder, AutoCloseable {
 
   private record Taken(long atNanos, Snapshot snapshot) {}
 
-  /** Metrics of {@code fleet}, snapshots aged by the system ticker, with no common tags. */
+  /**
+   * Metrics of {@code fleet}, snapshots aged by the system ticker, with no common tags.
+   *
+   * @param fleet a fleet built by {@code Fleets.newBuilder()}; it is not closed with these metrics
+   * @throws NullPointerException if {@code fleet} is null
+   * @throws IllegalArgumentException if the fleet was not built by {@code Fleets.newBuilder()} (it keeps no counts)
+   */
   public FleetMetrics(Fleet fleet) {
     this(fleet, Ticker.system(), Tags.empty());
   }
@@ -75,6 +81,10 @@ public final class FleetMetrics implements MeterBinder, AutoCloseable {
   /**
    * Metrics of {@code fleet}, whose snapshots are aged by {@code ticker}, every meter carrying {@code tags}.
    *
+   * @param fleet a fleet built by {@code Fleets.newBuilder()}; it is not closed with these metrics
+   * @param ticker the clock that ages a snapshot: one serves every meter read within a second of it
+   * @param tags tags added to every meter, e.g. the coordinator's name; may be empty
+   * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if the fleet was not built by {@code Fleets.newBuilder()} (it keeps no counts)
    */
   public FleetMetrics(Fleet fleet, Ticker ticker, Iterable<Tag> tags) {

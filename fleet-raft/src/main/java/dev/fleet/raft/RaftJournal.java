@@ -72,7 +72,16 @@ public final class RaftJournal implements Journal {
     raft.addRoleListener(this::roleChanged);
   }
 
-  /** A builder for node {@code self}, keeping its Raft log under {@code logDir}. */
+  /**
+   * Starts configuring node {@code self} of a group.
+   *
+   * @param self this node's name in the group: 1 to 63 letters, digits, '.', '_' or '-', starting with a letter
+   *     or digit; it must also be added with {@link Builder#member}
+   * @param logDir the directory of this node's Raft log, created if absent; one directory per node
+   * @return a builder with no members and the default timing
+   * @throws NullPointerException if {@code self} or {@code logDir} is null
+   * @throws IllegalArgumentException if {@code self} is not a valid node name
+   */
   public static Builder newBuilder(String self, Path logDir) {
     return new Builder(self, logDir);
   }
@@ -163,12 +172,20 @@ public final class RaftJournal implements Journal {
     return Optional.ofNullable(writes.failure());
   }
 
-  /** This node's name in the group. */
+  /**
+   * This node's name in the group.
+   *
+   * @return the name given to {@link #newBuilder}
+   */
   public String name() {
     return self;
   }
 
-  /** The leader as this node knows it; empty during an election or when this node is cut off from a majority. */
+  /**
+   * The leader as this node knows it.
+   *
+   * @return the leader's name; empty during an election or when this node is cut off from a majority
+   */
   public Optional<String> leader() {
     Address a = raft.leader();
     if (a instanceof ExtendedUUID uuid) {
@@ -183,6 +200,8 @@ public final class RaftJournal implements Journal {
   /**
    * The members this node is connected to now, itself included (the group's current view): a member missing
    * from it has crashed, left, or is cut off from this node.
+   *
+   * @return the members' names, sorted; empty before {@link #start}
    */
   public java.util.Set<String> reachable() {
     org.jgroups.View view = channel.getView();
@@ -208,34 +227,61 @@ public final class RaftJournal implements Journal {
     writes.confirmLeading();
   }
 
-  /** Whether this node is the leader now. */
+  /**
+   * Whether this node is the leader now, as far as it knows: a leader cut off from the majority still believes it
+   * leads until it hears otherwise (see {@link #confirmLeading}).
+   *
+   * @return true if this node is the leader of its current term
+   */
   public boolean isLeader() {
     return raft.isLeader();
   }
 
-  /** The Raft term this node is in. */
+  /**
+   * The Raft term this node is in: it grows by at least one at each election.
+   *
+   * @return the current term, kept in the Raft log across restarts
+   */
   public long term() {
     return raft.currentTerm();
   }
 
-  /** The position of the last committed record this node applied. */
+  /**
+   * How far this node has applied the committed records.
+   *
+   * @return the position of the last committed record this node applied; 0 if none
+   */
   public long committedPosition() {
     return committed.position();
   }
 
-  /** Follows the committed records: {@code listener} is told the state so far, then each record applied. */
+  /**
+   * Follows the committed records: {@code listener} is told the state so far (on this thread, before this
+   * returns), then each record applied. A listener added twice is told everything twice.
+   *
+   * @param listener told the committed state, in commit order
+   * @throws NullPointerException if {@code listener} is null
+   */
   public void subscribe(CommitListener listener) {
-    committed.subscribe(Objects.requireNonNull(listener, "listener"));
+    committed.subscribe(new Forwarding(Objects.requireNonNull(listener, "listener")));
   }
 
-  /** Stops telling {@code listener}. */
+  /**
+   * Stops telling {@code listener}; it may still be told a record being applied while this runs.
+   *
+   * @param listener a listener added by {@link #subscribe}; one that was not is ignored
+   */
   public void unsubscribe(CommitListener listener) {
-    committed.unsubscribe(listener);
+    committed.unsubscribe(new Forwarding(listener));
   }
 
   /**
    * Calls {@code listener} each time this node becomes leader or stops being it, on jgroups-raft's thread while
-   * it changes the leader: the listener must return quickly and hand any work to another thread.
+   * it changes the leader: the listener must return quickly and hand any work to another thread. A listener that
+   * throws is logged and does not stop the others.
+   *
+   * @param listener told the new role; never removed
+   * @throws NullPointerException if {@code listener} is null
    */
   public void onRoleChange(Consumer<RaftRole> listener) {
     roleListeners.add(Objects.requireNonNull(listener, "listener"));
@@ -304,6 +350,22 @@ public final class RaftJournal implements Journal {
   }
 
   /**
+   * Hands the committed log's calls to an API listener; equal for the same listener, so that {@link #unsubscribe}
+   * finds what {@link #subscribe} added.
+   */
+  private record Forwarding(CommitListener listener) implements CommittedLog.Listener {
+    @Override
+    public void restored(long position, List<byte[]> records) {
+      listener.restored(position, records);
+    }
+
+    @Override
+    public void committed(long position, byte[] record) {
+      listener.committed(position, record);
+    }
+  }
+
+  /**
    * Configures a {@link RaftJournal}: the group's members with their addresses (this node among them), and the
    * timing. Each setting may be given once. Not thread-safe.
    */
@@ -330,7 +392,18 @@ public final class RaftJournal implements Journal {
       return name;
     }
 
-    /** Adds a member of the group, this node included, at the TCP address it listens on. */
+    /**
+     * Adds a member of the group, this node included, at the TCP address it listens on. Every node of a group is
+     * given the same members.
+     *
+     * @param name the member's name, as valid as {@link RaftJournal#newBuilder}'s {@code self}
+     * @param address where the member listens, resolved (JGroups' failure detection also uses the port 100
+     *     above it)
+     * @return this builder
+     * @throws NullPointerException if {@code name} or {@code address} is null
+     * @throws IllegalArgumentException if the name is not valid, the address is unresolved, or the name or the
+     *     address was already added
+     */
     public Builder member(String name, InetSocketAddress address) {
       checkName(Objects.requireNonNull(name, "name"));
       Objects.requireNonNull(address, "address");
@@ -351,6 +424,12 @@ public final class RaftJournal implements Journal {
      * How long a member may stay silent before it is suspected (default 2 s); a crashed process is noticed
      * sooner, when its connections close. Shorter means faster failover, and more needless ones on a slow
      * network or during long GC pauses.
+     *
+     * @param timeout at least 200 ms
+     * @return this builder
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is shorter than 200 ms
+     * @throws IllegalStateException if the failure timeout was already set
      */
     public Builder failureTimeout(Duration timeout) {
       failureTimeout = once(failureTimeout, atLeast(timeout, Duration.ofMillis(200), "failureTimeout"),
@@ -358,25 +437,56 @@ public final class RaftJournal implements Journal {
       return this;
     }
 
-    /** How long a sync waits for a majority before the journal gives up and fails (default 10 s). */
+    /**
+     * How long a sync waits for a majority before the journal gives up and fails (default 10 s).
+     *
+     * @param timeout at least 1 ms
+     * @return this builder
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is shorter than 1 ms
+     * @throws IllegalStateException if the commit timeout was already set
+     */
     public Builder commitTimeout(Duration timeout) {
       commitTimeout = once(commitTimeout, atLeast(timeout, Duration.ofMillis(1), "commitTimeout"), "commitTimeout");
       return this;
     }
 
-    /** How long {@link RaftJournal#open} waits for a leader to be elected (default 15 s). */
+    /**
+     * How long {@link RaftJournal#open} waits for a leader to be elected (default 15 s).
+     *
+     * @param timeout at least 1 ms
+     * @return this builder
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is shorter than 1 ms
+     * @throws IllegalStateException if the open timeout was already set
+     */
     public Builder openTimeout(Duration timeout) {
       openTimeout = once(openTimeout, atLeast(timeout, Duration.ofMillis(1), "openTimeout"), "openTimeout");
       return this;
     }
 
-    /** Whether the Raft log forces every entry to disk before acknowledging it (default true). */
+    /**
+     * Whether the Raft log forces every entry to disk before acknowledging it (default true). Off, a record
+     * acknowledged by a majority can be lost if a majority loses power together; meant for tests.
+     *
+     * @param on true to fsync every entry
+     * @return this builder
+     * @throws IllegalStateException if fsync was already set
+     */
     public Builder fsync(boolean on) {
       fsync = once(fsync, on, "fsync");
       return this;
     }
 
-    /** The time source for the timeouts (default {@link Ticker#system()}). */
+    /**
+     * The time source for the open and commit timeouts (default {@link Ticker#system()}); JGroups' own failure
+     * detection keeps the system clock.
+     *
+     * @param t the ticker
+     * @return this builder
+     * @throws NullPointerException if {@code t} is null
+     * @throws IllegalStateException if the ticker was already set
+     */
     public Builder ticker(Ticker t) {
       ticker = once(ticker, Objects.requireNonNull(t, "ticker"), "ticker");
       return this;
@@ -397,7 +507,14 @@ public final class RaftJournal implements Journal {
       return value;
     }
 
-    /** A node, not yet started: nothing is bound or read before {@link RaftJournal#start} or open. */
+    /**
+     * Builds the node, not yet started: nothing is bound or read before {@link RaftJournal#start} or
+     * {@link RaftJournal#open}.
+     *
+     * @return the node
+     * @throws IllegalStateException if this node was not added as a member
+     * @throws JournalException if the protocol stack cannot be set up
+     */
     public RaftJournal build() {
       if (!members.containsKey(self)) {
         throw new IllegalStateException("this node, " + self + ", is not among the members " + members.keySet()

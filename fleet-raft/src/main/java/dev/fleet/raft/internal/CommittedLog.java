@@ -1,6 +1,5 @@
 package dev.fleet.raft.internal;
 
-import dev.fleet.raft.CommitListener;
 import java.io.ByteArrayInputStream;
 import java.io.DataInput;
 import java.io.DataInputStream;
@@ -23,11 +22,23 @@ import org.jgroups.raft.StateMachine;
  * are called under that lock, so they see records in commit order.
  */
 public final class CommittedLog implements StateMachine {
+
+  /**
+   * Told the committed state, in commit order, under the log's lock. Its own interface rather than the API's
+   * {@code CommitListener}, so this package does not depend on the one that uses it.
+   */
+  public interface Listener {
+    /** The state is now exactly {@code records}, standing for every position up to {@code position}. */
+    void restored(long position, List<byte[]> records);
+
+    /** {@code record} was committed at {@code position}. */
+    void committed(long position, byte[] record);
+  }
   private static final System.Logger LOG = System.getLogger(CommittedLog.class.getName());
 
   private final String node;
   private final Runnable compact;
-  private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
   // guarded by this
   private long snapshotPosition;
@@ -55,13 +66,13 @@ public final class CommittedLog implements StateMachine {
   }
 
   /** Adds {@code listener}, first telling it the state so far. */
-  public synchronized void subscribe(CommitListener listener) {
+  public synchronized void subscribe(Listener listener) {
     listener.restored(position(), all());
     listeners.add(listener);
   }
 
-  /** Removes a listener added by {@link #subscribe}. */
-  public void unsubscribe(CommitListener listener) {
+  /** Removes a listener added by {@link #subscribe} (the first one equal to {@code listener}). */
+  public void unsubscribe(Listener listener) {
     listeners.remove(listener);
   }
 
@@ -100,7 +111,7 @@ public final class CommittedLog implements StateMachine {
     for (byte[] r : records) {
       tail.addLast(r);
       long p = position();
-      for (CommitListener l : listeners) {
+      for (Listener l : listeners) {
         tell(() -> l.committed(p, r.clone()));
       }
     }
@@ -130,7 +141,7 @@ public final class CommittedLog implements StateMachine {
     tail.clear();
     tail.addAll(after);
     long p = position();
-    for (CommitListener l : listeners) {
+    for (Listener l : listeners) {
       tell(() -> l.restored(p, all()));
     }
   }

@@ -2,7 +2,6 @@ package dev.fleet.raft.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.fleet.raft.CommitListener;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -173,7 +172,7 @@ class CommittedLogProperties {
   }
 
   /** Checks the positions a listener is given: a restore sets it, each commit is the next one. */
-  private static final class Stream implements CommitListener {
+  private static final class Stream implements CommittedLog.Listener {
     long position;
 
     @Override
