@@ -3,10 +3,10 @@
  * timers to a {@code MeterRegistry}.
  */
 module dev.fleet.micrometer {
-  // FleetMetrics takes a dev.fleet.Fleet and Ticker, returns a dev.fleet.core.FleetStats.Snapshot, and is a
-  // Micrometer MeterBinder taking Tags: all three are in its signatures.
+  // FleetMetrics takes a dev.fleet.Fleet and Ticker, returns a dev.fleet.FleetStats.Snapshot, and is a
+  // Micrometer MeterBinder taking Tags: both are in its signatures. It reads any Fleet's stats(), so it needs no
+  // fleet-core.
   requires transitive dev.fleet.api;
-  requires transitive dev.fleet.core;
   requires transitive micrometer.core;
 
   exports dev.fleet.micrometer;

@@ -112,6 +112,16 @@ public interface Fleet extends AutoCloseable {
     throw new UnsupportedOperationException(getClass().getName() + " keeps no capacity history");
   }
 
+  /**
+   * The fleet's counts, for metrics: what it did since it was built and what it holds now.
+   *
+   * @return a view that stays live for as long as the fleet; empty if this fleet keeps no counts (a remote one,
+   *     say)
+   */
+  default java.util.Optional<FleetStats> stats() {
+    return java.util.Optional.empty();
+  }
+
   @Override
   void close();
 }

@@ -1,7 +1,7 @@
 package dev.fleet.cli;
 
 import dev.fleet.Fleet;
-import dev.fleet.core.FleetStats;
+import dev.fleet.FleetStats;
 import dev.fleet.micrometer.FleetMetrics;
 import dev.fleet.transport.http.HttpCoordinator;
 import io.micrometer.core.instrument.Gauge;
@@ -82,7 +82,7 @@ final class CoordinatorMetrics implements AutoCloseable {
     if (f == null) {
       return Optional.of("the fleet is not serving yet");
     }
-    return FleetStats.of(f).flatMap(s -> s.snapshot().journalFailure()).map(why -> "the journal failed, so the "
+    return f.stats().flatMap(s -> s.snapshot().journalFailure()).map(why -> "the journal failed, so the "
         + "fleet takes no more changes: " + why);
   }
 

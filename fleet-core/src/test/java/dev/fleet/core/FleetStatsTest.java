@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fleet.Decision;
+import dev.fleet.FleetStats;
 import dev.fleet.Health;
 import dev.fleet.Priority;
 import dev.fleet.Subscription;
@@ -29,7 +30,7 @@ class FleetStatsTest {
   void aSnapshotCountsWhatTheFleetDidAndGroupsWhatItHolds() {
     MemoryJournal journal = new MemoryJournal();
     try (TestFleet t = new TestFleet(b -> b.journal(journal).maxQueuedTasks(1))) {
-      FleetStats stats = FleetStats.of(t.fleet).orElseThrow();
+      FleetStats stats = t.fleet.stats().orElseThrow();
       List<Long> syncs = new ArrayList<>();
       Subscription watching = stats.watchJournalSyncs(syncs::add);
       t.fleet.registry().register(TestFleet.machine("a", "primary", "code"));
@@ -79,7 +80,7 @@ class FleetStatsTest {
   @Test
   void withoutAJournalTheJournalCountsAreZeroAndNothingIsWatched() {
     try (TestFleet t = new TestFleet()) {
-      FleetStats stats = FleetStats.of(t.fleet).orElseThrow();
+      FleetStats stats = t.fleet.stats().orElseThrow();
       List<Long> syncs = new ArrayList<>();
       try (Subscription watching = stats.watchJournalSyncs(syncs::add)) {
         t.fleet.registry().register(TestFleet.machine("a", "worker", "code"));
@@ -102,6 +103,5 @@ class FleetStatsTest {
         -4, 5, 6, 7, Map.of(), Map.of(), 0, false, 0, 0, 0, Optional.empty()));
     assertTrue(e.getMessage().contains("-4"), e.getMessage());
     assertThrows(NullPointerException.class, () -> new FleetStats.MachineGroup(null, "r"));
-    assertThrows(NullPointerException.class, () -> FleetStats.of(null));
   }
 }

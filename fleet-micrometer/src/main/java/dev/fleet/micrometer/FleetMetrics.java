@@ -4,10 +4,10 @@ import dev.fleet.Fleet;
 import dev.fleet.Health;
 import dev.fleet.Priority;
 import dev.fleet.Subscription;
-import dev.fleet.core.FleetStats;
-import dev.fleet.core.FleetStats.MachineGroup;
-import dev.fleet.core.FleetStats.QueueGroup;
-import dev.fleet.core.FleetStats.Snapshot;
+import dev.fleet.FleetStats;
+import dev.fleet.FleetStats.MachineGroup;
+import dev.fleet.FleetStats.QueueGroup;
+import dev.fleet.FleetStats.Snapshot;
 import dev.fleet.spi.Ticker;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -89,7 +89,7 @@ public final class FleetMetrics implements MeterBinder, AutoCloseable {
    */
   public FleetMetrics(Fleet fleet, Ticker ticker, Iterable<Tag> tags) {
     this.fleet = Objects.requireNonNull(fleet, "fleet");
-    this.stats = FleetStats.of(fleet).orElseThrow(() -> new IllegalArgumentException(
+    this.stats = fleet.stats().orElseThrow(() -> new IllegalArgumentException(
         "fleet " + fleet + " keeps no counts: metrics need a fleet built by Fleets.newBuilder()"));
     this.ticker = Objects.requireNonNull(ticker, "ticker");
     this.tags = Tags.of(Objects.requireNonNull(tags, "tags"));

@@ -198,7 +198,8 @@ class FleetMetricsTest {
   @Test
   void aFleetThatKeepsNoCountsIsRefused() {
     Fleet other = (Fleet) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {Fleet.class}, (p, m, args) -> m.getName().equals("toString") ? "OtherFleet" : null);
+        new Class<?>[] {Fleet.class}, (p, m, args) -> m.isDefault() ? java.lang.reflect.InvocationHandler.invokeDefault(p, m, args)
+            : m.getName().equals("toString") ? "OtherFleet" : null);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FleetMetrics(other));
     assertTrue(e.getMessage().contains("OtherFleet"), e.getMessage());
   }

@@ -277,8 +277,7 @@ final class CapacitySampler {
     }
     arrivals.sort(java.util.Comparator.comparingLong(Arrival::atNanos));
     Duration w = window.compareTo(history.horizon()) > 0 ? history.horizon() : window;
-    FleetConfig.Placement placement = core.config.placement();
     return dev.fleet.core.internal.capacity.WhatIf.compare(w, machines, add, remove, arrivals,
-        new double[] {placement.loadCeiling(), placement.urgentLoadCeiling(), placement.loadPerTask()});
+        new ReplayFleet(core.config.placement()));
   }
 }

@@ -296,9 +296,9 @@ public final class FleetCore implements Fleet {
         durability == null ? List.of() : durability.parts(), time);
   }
 
-  /** A read-only view of the fleet's counts, for metrics. */
-  public dev.fleet.core.FleetStats stats() {
-    return new StatsView(this);
+  @Override
+  public java.util.Optional<dev.fleet.FleetStats> stats() {
+    return java.util.Optional.of(new StatsView(this));
   }
 
   @Override
@@ -311,7 +311,7 @@ public final class FleetCore implements Fleet {
     } finally {
       exit();
     }
-    dev.fleet.core.FileJournal.writeBackup(out, records);
+    dev.fleet.core.internal.journal.Backups.write(out, records);
   }
 
   @Override

@@ -1,7 +1,7 @@
 package dev.fleet.core.internal;
 
 import dev.fleet.Priority;
-import dev.fleet.core.FleetStats;
+import dev.fleet.FleetStats;
 import dev.fleet.spi.JournalException;
 import java.util.HashMap;
 import java.util.List;

@@ -7,7 +7,6 @@ import dev.fleet.Machine;
 import dev.fleet.Task;
 import dev.fleet.TaskId;
 import dev.fleet.TaskResult;
-import dev.fleet.core.Fleets;
 import dev.fleet.spi.Scheduler;
 import dev.fleet.spi.Transport;
 import java.time.Duration;
@@ -51,17 +50,15 @@ final class Replay {
    * The wait of each arrival (by index) for its first attempt on {@code machines}; a task never placed within
    * {@code limit} of the last arrival waits until then.
    */
-  static long[] waits(List<Machine> machines, List<Arrival> arrivals, double loadCeiling, double urgentCeiling,
-      double loadPerTask, Duration limit) {
-    return new Replay(arrivals.size()).run(machines, arrivals, loadCeiling, urgentCeiling, loadPerTask, limit);
+  static long[] waits(ReplayFleets fleets, List<Machine> machines, List<Arrival> arrivals, Duration limit) {
+    return new Replay(arrivals.size()).run(fleets, machines, arrivals, limit);
   }
 
   private void at(long when, Runnable what) {
     timeline.add(new Timed(Math.max(when, now), seq++, what));
   }
 
-  private long[] run(List<Machine> machines, List<Arrival> arrivals, double loadCeiling, double urgentCeiling,
-      double loadPerTask, Duration limit) {
+  private long[] run(ReplayFleets fleets, List<Machine> machines, List<Arrival> arrivals, Duration limit) {
     Map<TaskId, Integer> index = new HashMap<>();
     Map<TaskId, Long> arrivedAt = new HashMap<>();
     Fleet[] holder = new Fleet[1];
@@ -87,11 +84,8 @@ final class Replay {
       timeline.add(t);
       return () -> timeline.remove(t);
     };
-    Duration never = Duration.ofDays(3650);
-    try (Fleet fleet = Fleets.newBuilder().ticker(() -> now).scheduler(scheduler).transport(transport)
-        .eventExecutor(Runnable::run).wallClock(() -> Instant.ofEpochSecond(1_700_000_000L).plusNanos(now))
-        .heartbeatInterval(Duration.ofDays(1)).suspectAfter(never.dividedBy(2)).offlineAfter(never)
-        .loadCeiling(loadCeiling).urgentLoadCeiling(urgentCeiling).loadPerTask(loadPerTask).build()) {
+    try (Fleet fleet = fleets.build(() -> now, scheduler, transport,
+        () -> Instant.ofEpochSecond(1_700_000_000L).plusNanos(now))) {
       holder[0] = fleet;
       for (Machine m : machines) {
         fleet.registry().register(m, Health.ONLINE, 0);

@@ -23,10 +23,10 @@ public final class WhatIf {
    * @param add the machines to add
    * @param remove the machines to take away; each registered
    * @param arrivals the recorded tasks, in order of arrival
-   * @param ceilings the live fleet's load ceiling, urgent ceiling and load per task
+   * @param fleets builds each replay's fleet, with the live fleet's ceilings
    */
   public static CapacityWhatIf compare(Duration window, List<Machine> machines, List<Machine> add,
-      List<MachineId> remove, List<Arrival> arrivals, double[] ceilings) {
+      List<MachineId> remove, List<Arrival> arrivals, ReplayFleets fleets) {
     List<Machine> proposed = new ArrayList<>();
     for (Machine m : machines) {
       if (!remove.contains(m.id())) {
@@ -35,8 +35,8 @@ public final class WhatIf {
     }
     proposed.addAll(add);
     // Tasks still waiting when the window ends wait until one window later at most: long enough to tell.
-    long[] before = Replay.waits(machines, arrivals, ceilings[0], ceilings[1], ceilings[2], window);
-    long[] after = Replay.waits(proposed, arrivals, ceilings[0], ceilings[1], ceilings[2], window);
+    long[] before = Replay.waits(fleets, machines, arrivals, window);
+    long[] after = Replay.waits(fleets, proposed, arrivals, window);
     Map<String, long[][]> byKey = new TreeMap<>();
     Map<String, Integer> counts = new TreeMap<>();
     for (Arrival a : arrivals) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import dev.fleet.Machine;
 import dev.fleet.Priority;
 import dev.fleet.Weight;
+import dev.fleet.core.Fleets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -16,12 +17,19 @@ class ReplayEdgesTest {
   private static final long MINUTE = 60_000_000_000L;
   private static final List<Machine> ONE = List.of(Machine.of("m1", "m1", "build", Set.of("cpu")));
 
+  private static final Duration NEVER = Duration.ofDays(3650);
+  /** What the engine gives a replay, built through the public builder: ceilings 0.5, 0.6 per task, never silent. */
+  private static final ReplayFleets FLEETS = (ticker, scheduler, transport, wall) -> Fleets.newBuilder()
+      .ticker(ticker).scheduler(scheduler).transport(transport).eventExecutor(Runnable::run).wallClock(wall)
+      .heartbeatInterval(Duration.ofDays(1)).suspectAfter(NEVER.dividedBy(2)).offlineAfter(NEVER)
+      .loadCeiling(0.5).urgentLoadCeiling(0.5).loadPerTask(0.6).build();
+
   private static Arrival arrival(long at, String needs, long run) {
     return new Arrival(at, Set.of(needs), Optional.empty(), Priority.NORMAL, Weight.NORMAL, run);
   }
 
   private static long[] waits(List<Arrival> arrivals, Duration limit) {
-    return Replay.waits(ONE, arrivals, 0.5, 0.5, 0.6, limit);
+    return Replay.waits(FLEETS, ONE, arrivals, limit);
   }
 
   @Test

@@ -1,9 +1,5 @@
-package dev.fleet.core;
+package dev.fleet;
 
-import dev.fleet.Fleet;
-import dev.fleet.Health;
-import dev.fleet.Priority;
-import dev.fleet.core.internal.FleetCore;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,22 +11,12 @@ import java.util.function.LongConsumer;
  * increments where things happen anyway) and what it holds now (machines by health and role, waiting tasks by
  * priority and capabilities), read together in one {@link #snapshot()}.
  *
+ * Given by {@link Fleet#stats()} for a fleet that keeps counts (one built by fleet-core's builder).
+ *
  * <p>Thread-safe. A snapshot takes the fleet's lock once, for a walk over its machines and one count per
  * capability set: cheap enough to take at every scrape, not meant for every request.
  */
 public interface FleetStats {
-
-  /**
-   * The counts of a fleet built by {@link Fleets#newBuilder()}.
-   *
-   * @param fleet the fleet; not null
-   * @return its view, live for as long as the fleet; empty for any other {@link Fleet} (a remote one, say)
-   * @throws NullPointerException if {@code fleet} is null
-   */
-  static Optional<FleetStats> of(Fleet fleet) {
-    Objects.requireNonNull(fleet, "fleet");
-    return fleet instanceof FleetCore core ? Optional.of(core.stats()) : Optional.empty();
-  }
 
   /**
    * The counts now, all read at one instant under the fleet's lock.
