@@ -66,9 +66,10 @@ public final class InProcessTransport implements Transport {
    *
    * @param machine the machine the agent runs on; not null
    * @param agent what receives that machine's attempts; not null
-   * @return closing it disconnects this agent
+   * @return closing it disconnects this agent (if it is still the machine's); closing throws nothing and may be
+   *     repeated
    */
-  public AutoCloseable connect(MachineId machine, Agent agent) {
+  public dev.fleet.Subscription connect(MachineId machine, Agent agent) {
     Objects.requireNonNull(machine, "machine");
     Objects.requireNonNull(agent, "agent");
     agents.put(machine, agent);
