@@ -17,6 +17,12 @@ import java.util.Optional;
  * @param nodes every coordinator, as the answering node knows them
  */
 public record RemoteCoordinators(String self, Optional<String> leader, long term, List<Node> nodes) {
+  /**
+   * Validates the answer and copies the nodes.
+   *
+   * @throws NullPointerException if {@code self}, {@code leader}, {@code nodes} or one of the nodes is null
+   * @throws IllegalArgumentException if {@code term} is negative, naming it
+   */
   public RemoteCoordinators {
     Objects.requireNonNull(self, "self");
     Objects.requireNonNull(leader, "leader");
@@ -29,11 +35,18 @@ public record RemoteCoordinators(String self, Optional<String> leader, long term
   /**
    * One coordinator.
    *
+   * <p>Immutable and thread-safe.
+   *
    * @param name its name among the coordinators
    * @param url where agents and clients reach it
    * @param role {@code leader}, {@code follower} or {@code unknown} (not heard from)
    */
   public record Node(String name, URI url, String role) {
+    /**
+     * Checks that nothing is missing.
+     *
+     * @throws NullPointerException if a component is null
+     */
     public Node {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(url, "url");

@@ -33,6 +33,11 @@ import java.util.Set;
 public record TaskSummary(TaskId id, String title, TaskState state, Optional<MachineId> machine, int attempt,
     int maxAttempts, Priority priority, Set<String> requires, Optional<String> role, Optional<Duration> sinceDispatch,
     Optional<Boolean> succeeded, OptionalInt outputBytes, String summary) {
+  /**
+   * Checks that nothing is missing and copies the capabilities.
+   *
+   * @throws NullPointerException if a component other than the numbers, or one of the capabilities, is null
+   */
   public TaskSummary {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(title, "title");
