@@ -575,6 +575,8 @@ public final class HttpFleetClient {
     /**
      * Copies the lists.
      *
+     * @param imported the machines registered now
+     * @param skipped the machines the fleet had already
      * @throws NullPointerException if a list or one of its machines is null
      */
     public RegistryImport {

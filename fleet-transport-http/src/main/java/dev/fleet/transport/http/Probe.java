@@ -85,6 +85,12 @@ public interface Probe {
     /**
      * Validates a reading and copies its metrics.
      *
+     * @param load empty, or a finite number {@code >= 0}
+     * @param onBattery empty when the probe cannot tell
+     * @param batteryPercent empty, or in [0, 100]
+     * @param throttled empty when the probe cannot tell
+     * @param metrics free-form numbers by name; copied, no null names or values
+     * @param ownerIdle empty, or not negative
      * @throws NullPointerException if a component, or a metric's name or value, is null
      * @throws IllegalArgumentException if the load is not a finite number {@code >= 0}, the battery charge is
      *     outside [0, 100] or the owner's idle time is negative, naming the bad value

@@ -20,6 +20,10 @@ public record RemoteCoordinators(String self, Optional<String> leader, long term
   /**
    * Validates the answer and copies the nodes.
    *
+   * @param self the answering node's name
+   * @param leader the leader's name, or empty
+   * @param term not negative
+   * @param nodes every coordinator; copied, none null
    * @throws NullPointerException if {@code self}, {@code leader}, {@code nodes} or one of the nodes is null
    * @throws IllegalArgumentException if {@code term} is negative, naming it
    */
@@ -45,6 +49,9 @@ public record RemoteCoordinators(String self, Optional<String> leader, long term
     /**
      * Checks that nothing is missing.
      *
+     * @param name its name; not null
+     * @param url its URL; not null
+     * @param role its role; not null
      * @throws NullPointerException if a component is null
      */
     public Node {

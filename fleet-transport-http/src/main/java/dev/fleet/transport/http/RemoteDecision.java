@@ -33,6 +33,11 @@ public record RemoteDecision(TaskId task, Outcome outcome, Optional<MachineId> m
   /**
    * Checks that nothing is missing.
    *
+   * @param task the task; not null
+   * @param outcome how it came out; not null
+   * @param machine where it went, or empty; not null
+   * @param attempt the attempt number, or 0
+   * @param why the explanation; not null
    * @throws NullPointerException if {@code task}, {@code outcome}, {@code machine} or {@code why} is null
    */
   public RemoteDecision {

@@ -21,6 +21,10 @@ public record RemoteMachine(MachineStatus status, double suspicion, boolean conn
   /**
    * Checks the status is there and copies the tasks.
    *
+   * @param status the machine's status; not null
+   * @param suspicion the failure detector's suspicion
+   * @param connected whether an agent holds a credential for it
+   * @param tasks the tasks out on it; copied, none null
    * @throws NullPointerException if {@code status}, {@code tasks} or one of the tasks is null
    */
   public RemoteMachine {

@@ -28,6 +28,10 @@ public record TaskFilter(Set<TaskState> states, Optional<MachineId> machine, Opt
   /**
    * Validates the filter and copies the states.
    *
+   * @param states copied; empty for every state
+   * @param machine a machine, or empty for any
+   * @param capability a capability that is not blank, or empty for any
+   * @param limit from 1 to {@value #MAX_LIMIT}
    * @throws NullPointerException if a component or one of the states is null
    * @throws IllegalArgumentException if {@code capability} is blank or {@code limit} is outside 1 to
    *     {@value #MAX_LIMIT}, naming the bad value
