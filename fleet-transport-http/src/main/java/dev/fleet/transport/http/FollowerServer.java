@@ -50,11 +50,17 @@ public final class FollowerServer implements AutoCloseable {
 
   /**
    * Binds {@code bindAddress:port} (the address reused at once, so the leader's coordinator that served there a
-   * moment ago does not block it) and starts answering.
+   * moment ago does not block it) and starts answering, on at most 8 daemon threads of its own. Connections
+   * silent for 30 seconds are closed.
    *
+   * @param bindAddress the address to listen on, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}; not null
+   * @param port the port to listen on; 0 picks a free one (see {@link #port()})
    * @param keyStore a PKCS#12 keystore to serve HTTPS with, as the leader does, or null for plain HTTP
-   * @param view what this node knows of the group, asked at each request; must return quickly
-   * @throws UncheckedIOException if the port cannot be bound
+   * @param keyStorePassword the keystore's password; ignored when {@code keyStore} is null
+   * @param view what this node knows of the group, asked at each request; must return quickly; not null
+   * @return the server, answering already
+   * @throws NullPointerException if {@code bindAddress} or {@code view} is null
+   * @throws UncheckedIOException if the port cannot be bound or the keystore cannot be read
    */
   public static FollowerServer start(String bindAddress, int port, Path keyStore, String keyStorePassword,
       Supplier<Coordinators> view) {
@@ -101,7 +107,11 @@ public final class FollowerServer implements AutoCloseable {
     return new FollowerServer(s, c);
   }
 
-  /** The port it listens on. */
+  /**
+   * The port it listens on: the one given to {@link #start}, or the one chosen for port 0.
+   *
+   * @return the local port, or a negative number once it is {@link #close() closed}
+   */
   public int port() {
     return connector.getLocalPort();
   }

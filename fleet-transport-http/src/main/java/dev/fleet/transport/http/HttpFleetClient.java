@@ -25,9 +25,11 @@ import javax.net.ssl.SSLContext;
  * A client of a coordinator's {@code /v1} API with the client (admin) credential: submit and inspect work,
  * list machines, drain them. What {@code fleet submit}, {@code fleet status} and {@code fleet explain} use.
  *
- * <p>Thread-safe. Every call blocks until the coordinator answers; a refusal throws
- * {@link FleetHttpException} with the coordinator's explanation, a network failure
- * {@link java.io.UncheckedIOException}.
+ * <p>Thread-safe. Every call blocks until the coordinator answers, at most 10 seconds (a backup or a task's
+ * output 60); a refusal throws {@link FleetHttpException} with the coordinator's explanation (e.g. 404
+ * {@code unknown-task}, 404 {@code unknown-machine}, 429 {@code rate-limited}), a network failure or timeout
+ * {@link java.io.UncheckedIOException} (with several coordinators, a {@link CoordinatorsUnreachableException}
+ * once every one failed). Connecting sends nothing: the first call is the first request.
  */
 public final class HttpFleetClient {
   private final JsonHttp http;
@@ -44,12 +46,32 @@ public final class HttpFleetClient {
     this.timeout = timeout;
   }
 
-  /** A client of the coordinator at {@code coordinator} (http or https) with the client credential. */
+  /**
+   * A client of the coordinator at {@code coordinator} with the client credential; an https URL is trusted as
+   * the JVM's default trust store says.
+   *
+   * @param coordinator the coordinator's base URL, e.g. {@code http://127.0.0.1:7420}
+   * @param credential the client (admin) token the coordinator was built with
+   * @return a client; nothing is sent yet
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if the URL is not http(s) with a host, or the credential is not a
+   *     well-formed secret (22 to 512 printable ASCII characters)
+   */
   public static HttpFleetClient connect(URI coordinator, String credential) {
     return connect(List.of(Objects.requireNonNull(coordinator, "coordinator")), credential);
   }
 
-  /** The same over TLS with the given trust. */
+  /**
+   * The same over TLS with the given trust, e.g. one that trusts a coordinator's self-signed certificate.
+   *
+   * @param coordinator the coordinator's base URL, {@code https://...}
+   * @param credential the client (admin) token the coordinator was built with
+   * @param ssl the TLS context whose trust managers decide which certificates are accepted
+   * @return a client; nothing is sent yet
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if the URL is not http(s) with a host, or the credential is not a
+   *     well-formed secret
+   */
   public static HttpFleetClient connect(URI coordinator, String credential, SSLContext ssl) {
     return connect(List.of(Objects.requireNonNull(coordinator, "coordinator")), credential, ssl);
   }
@@ -60,18 +82,38 @@ public final class HttpFleetClient {
    * for the next of the list. When every one failed, the call throws a {@link CoordinatorsUnreachableException}
    * naming each URL and why.
    *
-   * @throws IllegalArgumentException if the list is empty or a URI is not http(s) with a host
+   * @param coordinators the coordinators' base URLs, tried in this order until one answers
+   * @param credential the client (admin) token, the same on every coordinator
+   * @return a client; nothing is sent yet
+   * @throws NullPointerException if an argument or a URL is null
+   * @throws IllegalArgumentException if the list is empty, a URI is not http(s) with a host, or the credential is
+   *     not a well-formed secret
    */
   public static HttpFleetClient connect(List<URI> coordinators, String credential) {
     return new HttpFleetClient(coordinators, credential, null, Duration.ofSeconds(10));
   }
 
-  /** The same over TLS with the given trust. */
+  /**
+   * The same over TLS with the given trust.
+   *
+   * @param coordinators the coordinators' base URLs, tried in this order until one answers
+   * @param credential the client (admin) token, the same on every coordinator
+   * @param ssl the TLS context whose trust managers decide which certificates are accepted
+   * @return a client; nothing is sent yet
+   * @throws NullPointerException if an argument or a URL is null
+   * @throws IllegalArgumentException if the list is empty, a URI is not http(s) with a host, or the credential is
+   *     not a well-formed secret
+   */
   public static HttpFleetClient connect(List<URI> coordinators, String credential, SSLContext ssl) {
     return new HttpFleetClient(coordinators, credential, Objects.requireNonNull(ssl, "ssl"), Duration.ofSeconds(10));
   }
 
-  /** The coordinator this client asks first now: the leader, as far as it knows. */
+  /**
+   * The coordinator this client asks first now: the leader, as far as it knows. Changes as calls are redirected
+   * or pass over a coordinator that failed.
+   *
+   * @return one of the URLs given to {@code connect}, or a leader's URL a follower named
+   */
   public URI coordinator() {
     return http.base();
   }
@@ -79,6 +121,8 @@ public final class HttpFleetClient {
   /**
    * The coordinators, their roles and the term, from {@code GET /v1/coordinators}; empty from a coordinator of a
    * version that does not answer it (404).
+   *
+   * @return the group as the answering coordinator sees it
    */
   public Optional<RemoteCoordinators> coordinators() {
     CoordinatorsAnswer a;
@@ -105,7 +149,15 @@ public final class HttpFleetClient {
     record NodeDto(String name, String url, String role) {}
   }
 
-  /** Submits tasks in one request; one decision each, in order. Nothing is submitted if any is refused. */
+  /**
+   * Submits tasks in one request ({@code POST /v1/tasks}). Nothing is submitted if the request is refused, e.g.
+   * for a task the coordinator cannot read (400), an id already submitted with different content (409
+   * {@code duplicate-task}), or more tasks than its limit (413). Submitting a task again unchanged is harmless.
+   *
+   * @param tasks the tasks, at least one
+   * @return one decision per task, in the order given
+   * @throws FleetHttpException if the coordinator refuses the submission; then none of the tasks was submitted
+   */
   public List<RemoteDecision> submit(List<Task> tasks) {
     List<Wire.TaskDto> dtos = new ArrayList<>();
     for (Task t : tasks) {
@@ -122,7 +174,12 @@ public final class HttpFleetClient {
     return out;
   }
 
-  /** The task's status, or empty if the coordinator does not know it. */
+  /**
+   * The task's status ({@code GET /v1/tasks/{id}}).
+   *
+   * @param task the task's id
+   * @return its state, attempts and result; empty if the coordinator does not know it
+   */
   public Optional<TaskStatus> task(TaskId task) {
     try {
       return Optional.of(WireMapping.taskStatus(call("GET", "v1/tasks/" + task, null, Wire.TaskStatusDto.class)));
@@ -134,17 +191,34 @@ public final class HttpFleetClient {
     }
   }
 
-  /** Cancels a task; false if it had already finished. */
+  /**
+   * Cancels a task: a queued one never runs, a running attempt is withdrawn from its machine.
+   *
+   * @param task the task's id
+   * @return true if it was cancelled now; false if it had already finished
+   * @throws FleetHttpException 404 {@code unknown-task} if the coordinator does not know it
+   */
   public boolean cancel(TaskId task) {
     return call("POST", "v1/tasks/" + task + "/cancel", null, Wire.CancelResponse.class).cancelled();
   }
 
-  /** Why the task is where it is. */
+  /**
+   * Why the task is where it is ({@code GET /v1/tasks/{id}/explanation}): for a queued task, each machine's
+   * verdict now.
+   *
+   * @param task the task's id
+   * @return the coordinator's explanation
+   * @throws FleetHttpException 404 {@code unknown-task} if the coordinator does not know it
+   */
   public Explanation explain(TaskId task) {
     return WireMapping.explanation(call("GET", "v1/tasks/" + task + "/explanation", null, Wire.ExplanationDto.class));
   }
 
-  /** Every machine, in registration order. */
+  /**
+   * Every machine ({@code GET /v1/machines}), in registration order.
+   *
+   * @return each machine's status, suspicion, connection and tasks
+   */
   public List<RemoteMachine> machines() {
     List<RemoteMachine> out = new ArrayList<>();
     for (Wire.MachineStatusDto d : call("GET", "v1/machines", null, Wire.MachineStatusDto[].class)) {
@@ -153,7 +227,11 @@ public final class HttpFleetClient {
     return out;
   }
 
-  /** The queued tasks in dispatch order, each with a fresh explanation. */
+  /**
+   * The queued tasks ({@code GET /v1/queue}) in dispatch order, each with a fresh explanation.
+   *
+   * @return the queue, first to be dispatched first; empty when nothing waits
+   */
   public List<TaskStatus> queue() {
     List<TaskStatus> out = new ArrayList<>();
     for (Wire.TaskStatusDto d : call("GET", "v1/queue", null, Wire.TaskStatusDto[].class)) {
@@ -162,23 +240,47 @@ public final class HttpFleetClient {
     return out;
   }
 
-  /** Stops giving the machine work; with a deadline its running work moves after it. */
+  /**
+   * Stops giving the machine new work. What it runs may finish; with a deadline, what still runs then is moved
+   * to other machines as new attempts.
+   *
+   * @param machine the machine to drain
+   * @param deadline how long its running work may go on (sent in milliseconds); empty to let it finish
+   * @return the machine as it is now, draining
+   * @throws FleetHttpException 404 {@code unknown-machine} if it is not registered
+   */
   public RemoteMachine drain(MachineId machine, Optional<Duration> deadline) {
     return remote(call("POST", "v1/machines/" + machine + "/drain",
         new Wire.DrainRequest(deadline.map(Duration::toMillis).orElse(null)), Wire.MachineStatusDto.class));
   }
 
-  /** Ends a drain. */
+  /**
+   * Ends a drain: the machine takes work again, if it is still heartbeating.
+   *
+   * @param machine the drained machine
+   * @return the machine as it is now
+   * @throws FleetHttpException 404 {@code unknown-machine} if it is not registered
+   */
   public RemoteMachine undrain(MachineId machine) {
     return remote(call("POST", "v1/machines/" + machine + "/undrain", null, Wire.MachineStatusDto.class));
   }
 
-  /** Removes a machine and invalidates its credential. */
+  /**
+   * Removes a machine and invalidates its credential, as {@link HttpCoordinator#removeMachine} does: its work
+   * moves elsewhere, and it may join again with a valid join token.
+   *
+   * @param machine the machine to remove
+   * @throws FleetHttpException 404 {@code unknown-machine} if it was neither registered nor held a credential
+   */
   public void removeMachine(MachineId machine) {
     call("DELETE", "v1/machines/" + machine, null, Wire.RemovedResponse.class);
   }
 
-  /** The coordinator's rules page. */
+  /**
+   * The fleet's active rules as plain sentences, generated from its live configuration ({@code GET /v1/rules}).
+   *
+   * @return the rules text, several lines
+   */
   public String rules() {
     return call("GET", "v1/rules", null, Wire.RulesDto.class).rules();
   }
@@ -189,6 +291,9 @@ public final class HttpFleetClient {
    * answer on, with its field names ({@code fleet status -o json}). A refusal throws {@link FleetHttpException}
    * as every call does.
    *
+   * @param path a path of the API below {@code v1/}, with its query if any, without a leading slash
+   * @return the answer's body, decoded as UTF-8
+   * @throws NullPointerException if {@code path} is null
    * @throws IllegalArgumentException if {@code path} is not a path below {@code v1/}
    */
   public String getJson(String path) {
@@ -203,12 +308,20 @@ public final class HttpFleetClient {
   /**
    * A consistent copy of the fleet's durable state ({@code GET /v1/backup}), in the format
    * {@code FileJournal.restore} reads. Held in memory whole; a personal fleet's state is small.
+   *
+   * @return the backup's bytes
+   * @throws FleetHttpException 501 {@code no-backup} if the fleet cannot take backups
    */
   public byte[] backup() {
     return http.call("GET", "v1/backup", credential, null, byte[].class, timeout.multipliedBy(6));
   }
 
-  /** Replaces the join token; returns the new one (shown only now). */
+  /**
+   * Replaces the fleet's join token, as {@link HttpCoordinator#rotateJoinToken()} does; the old one is refused
+   * from now on. Joined machines keep their credentials.
+   *
+   * @return the new join token, shown only now
+   */
   public String rotateJoinToken() {
     return call("POST", "v1/join-token", null, Wire.JoinTokenDto.class).joinToken();
   }
@@ -229,6 +342,9 @@ public final class HttpFleetClient {
   /**
    * The tasks the coordinator knows (live ones and the finished ones it remembers) that match the filter: the
    * newest {@link TaskFilter#limit()} of them, in submission order.
+   *
+   * @param filter which tasks; {@link TaskFilter#all()} for every one
+   * @return the matching tasks, without payloads or outputs
    */
   public List<TaskSummary> tasks(TaskFilter filter) {
     StringBuilder q = new StringBuilder("v1/tasks?limit=").append(filter.limit());
@@ -256,6 +372,8 @@ public final class HttpFleetClient {
    *
    * @throws FleetHttpException 404 {@code no-output} (the detail says where the task is) if it has no result
    *     yet or ended without one, 404 {@code unknown-task} if the coordinator does not know it
+   * @param task the task's id
+   * @return the output's bytes and media type
    */
   public dev.fleet.Payload output(TaskId task) {
     JsonHttp.Raw raw = http.raw("v1/tasks/" + encode(task.value()) + "/output", credential, timeout.multipliedBy(6));
@@ -265,6 +383,11 @@ public final class HttpFleetClient {
   /**
    * The newest {@code backlog} events the coordinator holds (at most its history), oldest first; does not wait
    * for more.
+   *
+   * @param backlog how many of the newest events to return, at least 0
+   * @return the events, oldest first
+   * @throws IllegalArgumentException if {@code backlog} is negative
+   * @throws InterruptedException if the thread is interrupted while it reads them
    */
   public List<RemoteEvent> recentEvents(int backlog) throws InterruptedException {
     return recentEvents(java.util.OptionalLong.empty(), backlog);
@@ -274,6 +397,14 @@ public final class HttpFleetClient {
    * The events the coordinator holds after {@code lastEventId} (first a {@link RemoteEvent.Gap} if some of them
    * are no longer held, or it restarted since), or without one the newest {@code backlog}; oldest first. Does
    * not wait for more.
+   *
+   * @param lastEventId the id of the last event the caller has, e.g. what {@link #events} returned; empty for
+   *     none
+   * @param backlog how many of the newest events to return when there is no {@code lastEventId}, at least 0
+   * @return the events, oldest first
+   * @throws NullPointerException if {@code lastEventId} is null
+   * @throws IllegalArgumentException if {@code backlog} is negative
+   * @throws InterruptedException if the thread is interrupted while it reads them
    */
   public List<RemoteEvent> recentEvents(java.util.OptionalLong lastEventId, int backlog)
       throws InterruptedException {
@@ -289,12 +420,17 @@ public final class HttpFleetClient {
    * false or the thread is interrupted: from after {@code lastEventId} if given, else from now. A lost stream is
    * opened again (the consumer first gets a {@link RemoteEvent.Reconnecting}) and resumed after the last event
    * handed over, so none is missed or handed over twice; where the coordinator no longer holds the events
-   * missed, or restarted, the consumer gets a {@link RemoteEvent.Gap}.
+   * missed, or restarted, the consumer gets a {@link RemoteEvent.Gap}. Runs on the calling thread, which also
+   * calls the consumer; the pause before a reconnection grows from 250 ms to 15 s.
    *
-   * @return the id to resume after next time
+   * @param lastEventId the id to resume after, e.g. what an earlier call returned; empty to start from now
+   * @param consumer gets each event in order; returns false to stop following
+   * @return the id to resume after next time; empty if no event was handed over and none was given
+   * @throws NullPointerException if an argument is null
    * @throws FleetHttpException if the coordinator refuses the stream (a wrong credential, a bad id), or refuses
    *     the first try for any reason (such as too many streams)
    * @throws java.io.UncheckedIOException if the coordinator cannot be reached on the first try
+   * @throws InterruptedException if the thread is interrupted; events handed over so far carry their ids
    */
   public java.util.OptionalLong events(java.util.OptionalLong lastEventId,
       java.util.function.Predicate<? super RemoteEvent> consumer) throws InterruptedException {
@@ -304,6 +440,16 @@ public final class HttpFleetClient {
   /**
    * As {@link #events(java.util.OptionalLong, java.util.function.Predicate)}, but a stream that does not resume
    * starts with the newest {@code backlog} events the coordinator holds.
+   *
+   * @param lastEventId the id to resume after, e.g. what an earlier call returned; empty to start from now
+   * @param backlog how many of the newest events to start with when there is no {@code lastEventId}, at least 0
+   * @param consumer gets each event in order; returns false to stop following
+   * @return the id to resume after next time; empty if no event was handed over and none was given
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code backlog} is negative
+   * @throws FleetHttpException if the coordinator refuses the stream, or refuses the first try for any reason
+   * @throws java.io.UncheckedIOException if the coordinator cannot be reached on the first try
+   * @throws InterruptedException if the thread is interrupted; events handed over so far carry their ids
    */
   public java.util.OptionalLong events(java.util.OptionalLong lastEventId, int backlog,
       java.util.function.Predicate<? super RemoteEvent> consumer) throws InterruptedException {
@@ -326,12 +472,21 @@ public final class HttpFleetClient {
 
   // ------------------------------------------------------------------ scoped join tokens and approvals
 
-  /** A scoped join token as listed: its scope, and how many known machines joined with it. */
+  /**
+   * A scoped join token as listed: its scope, and how many known machines joined with it.
+   *
+   * <p>Immutable and thread-safe.
+   *
+   * @param scope the token's name and what it lets a machine claim; never its secret
+   * @param machines how many machines the fleet still knows that joined with it
+   */
   public record ListedJoinToken(JoinScope scope, int machines) {}
 
   /**
    * Makes a scoped join token ({@code POST /v1/join-tokens}); returns its secret, shown only now.
    *
+   * @param scope the new token's name and what machines that join with it may claim
+   * @return the token's secret; the coordinator keeps only its hash
    * @throws FleetHttpException 409 {@code join-token-exists} if one of that name exists
    */
   public String createJoinToken(JoinScope scope) {
@@ -339,7 +494,11 @@ public final class HttpFleetClient {
         Wire.CreatedJoinTokenDto.class).joinToken();
   }
 
-  /** The scoped join tokens, by name, without their secrets. */
+  /**
+   * The scoped join tokens ({@code GET /v1/join-tokens}), by name, without their secrets.
+   *
+   * @return each token's scope and how many machines joined with it; empty when there are none
+   */
   public List<ListedJoinToken> joinTokens() {
     List<ListedJoinToken> out = new ArrayList<>();
     for (Wire.JoinScopeDto d : call("GET", "v1/join-tokens", null, Wire.JoinScopeDto[].class)) {
@@ -351,13 +510,19 @@ public final class HttpFleetClient {
   /**
    * Revokes a scoped join token; machines that joined with it keep their credentials.
    *
+   * @param name the token's name, as in its {@link JoinScope}
    * @throws FleetHttpException 404 {@code unknown-join-token} if none has that name
    */
   public void revokeJoinToken(String name) {
     call("DELETE", "v1/join-tokens/" + encode(name), null, java.util.Map.class);
   }
 
-  /** The claims waiting for the operator's approval. */
+  /**
+   * The claims waiting for the operator's approval ({@code GET /v1/approvals}): machines that joined again
+   * asking for more than they were trusted with, under {@link ClaimPolicy#HOLD}.
+   *
+   * @return the held claims; empty when none waits
+   */
   public List<HeldClaim> approvals() {
     List<HeldClaim> out = new ArrayList<>();
     for (Wire.HeldClaimDto d : call("GET", "v1/approvals", null, Wire.HeldClaimDto[].class)) {
@@ -369,6 +534,8 @@ public final class HttpFleetClient {
   /**
    * Approves the machine's waiting claim; returns what that did.
    *
+   * @param machine the machine whose claim waits
+   * @return the coordinator's one-line account of what changed
    * @throws FleetHttpException 404 {@code no-claim} if none waits
    */
   public String approve(MachineId machine) {
@@ -378,6 +545,7 @@ public final class HttpFleetClient {
   /**
    * Drops the machine's waiting claim without approving it.
    *
+   * @param machine the machine whose claim waits
    * @throws FleetHttpException 404 {@code no-claim} if none waits
    */
   public void dismissClaim(MachineId machine) {
@@ -387,14 +555,30 @@ public final class HttpFleetClient {
   /**
    * The live registry in the seed's file format ({@code GET /v1/registry}), as the coordinator wrote it: read it
    * with {@code dev.fleet.json.RegistryJson}.
+   *
+   * @return the registry document, as JSON text
    */
   public String registry() {
     byte[] body = http.call("GET", "v1/registry", credential, null, byte[].class, timeout);
     return new String(body, java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  /** What {@link #importRegistry} did: the machines registered, and those the fleet had already, in file order. */
+  /**
+   * What {@link #importRegistry} did: the machines registered, and those the fleet had already, in file order.
+   *
+   * <p>Immutable and thread-safe.
+   *
+   * @param imported the machines registered now
+   * @param skipped the machines the fleet had already, left as they were
+   */
   public record RegistryImport(List<MachineId> imported, List<MachineId> skipped) {
+    /**
+     * Copies the lists.
+     *
+     * @param imported the machines registered now
+     * @param skipped the machines the fleet had already
+     * @throws NullPointerException if a list or one of its machines is null
+     */
     public RegistryImport {
       imported = List.copyOf(imported);
       skipped = List.copyOf(skipped);
@@ -408,6 +592,8 @@ public final class HttpFleetClient {
    * @throws IllegalArgumentException if {@code json} is not JSON at all
    * @throws FleetHttpException 400 {@code bad-registry} naming the bad entry, or 409 {@code fleet-full}; then
    *     nothing was registered
+   * @param json a registry document in the seed's file format
+   * @return which machines were registered and which the fleet had already
    */
   public RegistryImport importRegistry(String json) {
     Object document;
@@ -424,6 +610,11 @@ public final class HttpFleetClient {
   /**
    * The fleet's capacity report over the last {@code window} ({@code GET /v1/capacity}): advice in plain sentences
    * with the numbers behind it, and how each capability and role was used.
+   *
+   * @param window how far back to look, in whole seconds, at least 1 second
+   * @return the coordinator's report
+   * @throws NullPointerException if {@code window} is null
+   * @throws IllegalArgumentException if {@code window} is under 1 second
    */
   public dev.fleet.CapacityReport capacity(Duration window) {
     long seconds = java.util.Objects.requireNonNull(window, "window").getSeconds();
@@ -437,6 +628,14 @@ public final class HttpFleetClient {
   /**
    * What the fleet's recorded tasks of the last {@code window} would have waited with {@code add} added and
    * {@code remove} taken away ({@code POST /v1/capacity/what-if}), replayed by the coordinator.
+   *
+   * @param window how far back the recorded tasks go (sent in milliseconds)
+   * @param add machines to add, in the API's wire form (an id, a role, capabilities and slots, each optional)
+   * @param remove machines of the fleet to take away
+   * @return how the tasks' waits would have changed
+   * @throws NullPointerException if {@code window} or {@code remove} is null
+   * @throws IllegalArgumentException if a machine to add is malformed, e.g. a bad id or slot count
+   * @throws FleetHttpException 400 if the coordinator refuses the question, e.g. a window under one second
    */
   public dev.fleet.CapacityWhatIf capacityWhatIf(Duration window, List<Wire.WhatIfMachineDto> add,
       List<MachineId> remove) {

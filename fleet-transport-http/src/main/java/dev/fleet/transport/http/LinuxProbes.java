@@ -43,18 +43,42 @@ public final class LinuxProbes {
 
   /**
    * How busy all CPUs were since the previous reading of this probe, in [0, 1]; the first reading has no
-   * interval and reports only the metric {@code cpu.load1}.
+   * interval and reports only the metric {@code cpu.load1}. Each probe keeps its own previous reading, so give
+   * each agent its own.
+   *
+   * @param root the directory {@code proc/stat} and {@code proc/loadavg} are read under; {@code /} on a real
+   *     machine
+   * @return a new probe; its reading throws {@link IllegalStateException} if {@code proc/stat} or
+   *     {@code proc/loadavg} holds something it cannot parse
+   * @throws NullPointerException if {@code root} is null
    */
   public static Probe cpuBusy(Path root) {
     return new CpuBusyProbe(root);
   }
 
-  /** CPU load against the cores this JVM sees. */
+  /**
+   * The 1-minute load average divided by the cores this JVM sees ({@link Runtime#availableProcessors()}), as
+   * {@link #cpuLoad(Path, int)} does.
+   *
+   * @param root the directory {@code proc/loadavg} is read under; {@code /} on a real machine
+   * @return a new probe, without state
+   * @throws NullPointerException if {@code root} is null
+   */
   public static Probe cpuLoad(Path root) {
     return cpuLoad(root, Runtime.getRuntime().availableProcessors());
   }
 
-  /** CPU load against {@code cores} cores. */
+  /**
+   * The 1-minute load average of {@code proc/loadavg} divided by {@code cores}, as the load (which may exceed
+   * 1 on an overloaded machine), with the raw average as metric {@code cpu.load1}. A missing file reads nothing.
+   *
+   * @param root the directory {@code proc/loadavg} is read under; {@code /} on a real machine
+   * @param cores the cores to divide by, at least 1
+   * @return a new probe, without state; its reading throws {@link IllegalStateException} if the file does not
+   *     start with a number {@code >= 0}
+   * @throws NullPointerException if {@code root} is null
+   * @throws IllegalArgumentException if {@code cores} is under 1
+   */
   public static Probe cpuLoad(Path root, int cores) {
     Objects.requireNonNull(root, "root");
     if (cores < 1) {
@@ -81,7 +105,15 @@ public final class LinuxProbes {
     });
   }
 
-  /** Power source and battery charge. */
+  /**
+   * Power source and battery charge, from {@code sys/class/power_supply}: on battery when no mains (or USB)
+   * supply is online and a battery discharges or a mains supply exists; the lowest battery's {@code capacity} as
+   * the charge. A machine without a battery reads nothing.
+   *
+   * @param root the directory {@code sys/class/power_supply} is read under; {@code /} on a real machine
+   * @return a new probe, without state
+   * @throws NullPointerException if {@code root} is null
+   */
   public static Probe battery(Path root) {
     Objects.requireNonNull(root, "root");
     Path dir = root.resolve("sys/class/power_supply");
@@ -115,7 +147,16 @@ public final class LinuxProbes {
     });
   }
 
-  /** Heat: thermal zones against their trip points, and CPU frequency caps. */
+  /**
+   * Heat: thermal zones against their trip points, and CPU frequency caps (see the class comment for the exact
+   * rule); metrics {@code cpu.temp} in °C and {@code cpu.freq.ratio}. A machine with neither thermal zones nor
+   * {@code cpufreq} reads nothing.
+   *
+   * @param root the directory {@code sys/class/thermal} and {@code sys/devices/system/cpu} are read under;
+   *     {@code /} on a real machine
+   * @return a new probe, without state
+   * @throws NullPointerException if {@code root} is null
+   */
   public static Probe thermal(Path root) {
     Objects.requireNonNull(root, "root");
     Path zones = root.resolve("sys/class/thermal");
@@ -173,7 +214,15 @@ public final class LinuxProbes {
     });
   }
 
-  /** CPU busy fraction, battery and heat under one root. */
+  /**
+   * CPU busy fraction, battery and heat under one root: {@link #cpuBusy}, {@link #battery} and {@link #thermal}.
+   * Not the owner's idle time, which {@link Probes#forThisMachine()} adds where logind or {@code xprintidle}
+   * answers.
+   *
+   * @param root the directory {@code /proc} and {@code /sys} are read under; {@code /} on a real machine
+   * @return three new probes, in that order
+   * @throws NullPointerException if {@code root} is null
+   */
   public static List<Probe> all(Path root) {
     return List.of(cpuBusy(root), battery(root), thermal(root));
   }

@@ -23,7 +23,15 @@ import java.util.Objects;
  *       metrics {@code cpu.busy} and {@code cpu.load1}.
  * </ul>
  *
- * <p>Thread-safe.
+ * <p>Each probe answers at once with its command's last parsed output, which it runs again in the background once
+ * that is a few seconds old; before the first run has finished it reads nothing, and when the last run failed
+ * (the command is missing, timed out, or printed something it cannot parse) and no recent answer is left, its
+ * reading throws {@link IllegalStateException} saying why, which the agent logs and skips. The commands run from
+ * their fixed paths under {@code /usr/bin} and {@code /usr/sbin}; {@link Probes#forThisMachine()} finds them on
+ * the {@code PATH} instead, and waits for their first answers.
+ *
+ * <p>Thread-safe: probes may be read from any thread; the commands run on shared daemon threads named
+ * {@code fleet-probe}.
  *
  * @see Probes#forThisMachine() which picks these on a Mac
  */
@@ -32,27 +40,51 @@ public final class MacProbes {
 
   private MacProbes() {}
 
-  /** Power source and battery charge, from {@code pmset -g batt}. */
+  /**
+   * Power source and battery charge, from {@code /usr/bin/pmset -g batt}, run again once its answer is 5 seconds
+   * old.
+   *
+   * @return a new probe; its first reading starts the command and reads nothing
+   */
   public static Probe battery() {
     return battery(Path.of("/usr/bin/pmset"), Ticker.system());
   }
 
-  /** Thermal pressure, from {@code pmset -g therm}. */
+  /**
+   * Thermal pressure, from {@code /usr/bin/pmset -g therm}, run again once its answer is 10 seconds old.
+   *
+   * @return a new probe; its first reading starts the command and reads nothing
+   */
   public static Probe thermal() {
     return thermal(Path.of("/usr/bin/pmset"), Ticker.system());
   }
 
-  /** Time since the owner's last input, from {@code ioreg -c IOHIDSystem}. */
+  /**
+   * Time since the owner's last keyboard, mouse or trackpad input, from {@code /usr/sbin/ioreg -c IOHIDSystem},
+   * run again once its answer is 2 seconds old.
+   *
+   * @return a new probe; its first reading starts the command and reads nothing
+   */
   public static Probe ownerIdle() {
     return ownerIdle(Path.of("/usr/sbin/ioreg"), Ticker.system());
   }
 
-  /** CPU busy fraction over a second, from {@code top}. */
+  /**
+   * CPU busy fraction over one second, from {@code /usr/bin/top -l 2 -n 0 -s 1} (two samples a second apart),
+   * run again once its answer is 4 seconds old.
+   *
+   * @return a new probe; its first reading starts the command and reads nothing
+   */
   public static Probe cpuBusy() {
     return cpuBusy(Path.of("/usr/bin/top"), Ticker.system());
   }
 
-  /** CPU busy fraction, battery, heat and owner idle time. */
+  /**
+   * CPU busy fraction, battery, heat and owner idle time: {@link #cpuBusy()}, {@link #battery()},
+   * {@link #thermal()} and {@link #ownerIdle()}.
+   *
+   * @return four new probes, in that order, none of them started yet
+   */
   public static List<Probe> all() {
     return List.of(cpuBusy(), battery(), thermal(), ownerIdle());
   }

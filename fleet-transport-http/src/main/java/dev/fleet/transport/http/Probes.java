@@ -47,7 +47,10 @@ public final class Probes {
 
   /**
    * The probes for this machine, reading Linux's {@code /proc} and {@code /sys} at {@code /}. Logs, once, at
-   * INFO, which probes it chose and what they cannot read here.
+   * INFO, which probes it chose and what they cannot read here. Blocks up to about two seconds on Linux and on
+   * macOS while the first answers come in (see the class comment).
+   *
+   * @return the probes, primed; none on a system other than Linux and macOS
    */
   public static Probes forThisMachine() {
     return forThisMachine(Path.of("/"));
@@ -55,7 +58,14 @@ public final class Probes {
 
   /**
    * The probes for this machine, reading Linux's {@code /proc} and {@code /sys} under {@code root} (ignored
-   * elsewhere). Logs, once, at INFO, which probes it chose and what they cannot read here.
+   * elsewhere). Logs, once, at INFO, which probes it chose and what they cannot read here. The system is told by
+   * the {@code os.name} property; commands ({@code loginctl}, {@code xprintidle}, {@code top}, {@code pmset},
+   * {@code ioreg}) are looked for on the {@code PATH} and then in {@code /usr/bin}, {@code /usr/sbin},
+   * {@code /bin} and {@code /sbin}. Blocks up to about two seconds while the first answers come in.
+   *
+   * @param root the directory {@code proc} and {@code sys} are read under on Linux; {@code /} on a real machine
+   * @return the probes, primed; none on a system other than Linux and macOS
+   * @throws NullPointerException if {@code root} is null
    */
   public static Probes forThisMachine(Path root) {
     List<Path> path = new ArrayList<>(ProbeCommand.systemPath());
@@ -123,7 +133,11 @@ public final class Probes {
     return new Probes(osName, List.copyOf(probes), notes);
   }
 
-  /** The probes, for {@link HttpAgent.Builder#probe}. */
+  /**
+   * The probes, for {@link HttpAgent.Builder#probe}.
+   *
+   * @return the probes chosen, unmodifiable; empty on a system without built-in probes
+   */
   public List<Probe> probes() {
     return probes;
   }
@@ -131,12 +145,19 @@ public final class Probes {
   /**
    * What the probes cannot read on this machine, one sentence each, e.g. {@code "owner idle time unknown on
    * this machine: no logind idle hint and no xprintidle ..."}; empty when they read everything they know of.
+   *
+   * @return the notes, unmodifiable, each already logged at INFO by {@link #forThisMachine()}
    */
   public List<String> notes() {
     return notes;
   }
 
-  /** One line for the log: the system and the probes chosen for it. */
+  /**
+   * One line for the log: the system and the probes chosen for it.
+   *
+   * @return e.g. {@code "probes for Linux: cpu busy (/proc/stat), battery (/sys/class/power_supply), ..."}, or
+   *     {@code "probes for Windows 11: none"}
+   */
   public String describe() {
     if (probes.isEmpty()) {
       return "probes for " + system + ": none";

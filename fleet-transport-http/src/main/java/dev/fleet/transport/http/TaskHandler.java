@@ -21,9 +21,13 @@ import dev.fleet.TaskResult;
 public interface TaskHandler {
 
   /**
-   * Runs one attempt.
+   * Runs one attempt, on one of the agent's worker threads; returns when the work is done or withdrawn.
    *
-   * @return the result to report; a thrown exception is reported as a failure with its message
+   * @param context the attempt: its task, number and token, and whether it was withdrawn or paused
+   * @return the result to report (null is reported as a failure); not reported if the attempt was withdrawn
+   *     meanwhile
+   * @throws Exception any failure of the work: the agent reports a failed result naming the exception's class
+   *     and message (at most 2,000 characters); {@link InterruptedException} is reported as {@code interrupted}
    */
   TaskResult run(TaskContext context) throws Exception;
 
@@ -32,6 +36,7 @@ public interface TaskHandler {
    * {@link TaskContext#isPaused()} turned true; must return promptly (signal the work, do not wait for it). The
    * default does nothing more. An exception is logged.
    *
+   * @param context the attempt that pauses, the same object {@link #run} got
    * @param reason why, e.g. {@code "the owner of laptop returned"}
    */
   default void paused(TaskContext context, String reason) {}
@@ -41,6 +46,7 @@ public interface TaskHandler {
    * {@link TaskContext#isPaused()} turned false and waiters in {@link TaskContext#awaitResumed()} were released;
    * must return promptly. The default does nothing more.
    *
+   * @param context the attempt that resumes, the same object {@link #run} got
    * @param reason why, e.g. {@code "the owner of laptop has been away 12min"}
    */
   default void resumed(TaskContext context, String reason) {}

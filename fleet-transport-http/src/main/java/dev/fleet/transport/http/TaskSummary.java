@@ -33,6 +33,24 @@ import java.util.Set;
 public record TaskSummary(TaskId id, String title, TaskState state, Optional<MachineId> machine, int attempt,
     int maxAttempts, Priority priority, Set<String> requires, Optional<String> role, Optional<Duration> sinceDispatch,
     Optional<Boolean> succeeded, OptionalInt outputBytes, String summary) {
+  /**
+   * Checks that nothing is missing and copies the capabilities.
+   *
+   * @param id the task; not null
+   * @param title its title; not null
+   * @param state its state; not null
+   * @param machine its machine, or empty
+   * @param attempt its attempt number, or 0
+   * @param maxAttempts how many attempts it may lose
+   * @param priority its priority; not null
+   * @param requires the capabilities it needs; copied, none null
+   * @param role its preferred role, or empty
+   * @param sinceDispatch time since its dispatch, or empty
+   * @param succeeded whether it succeeded, or empty
+   * @param outputBytes its output's size, or empty
+   * @param summary its one-line explanation; not null
+   * @throws NullPointerException if a component other than the numbers, or one of the capabilities, is null
+   */
   public TaskSummary {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(title, "title");
