@@ -58,4 +58,42 @@ class FleetConfigTest {
     m = refused(() -> new FleetConfig.Limits(10, 10, Duration.ZERO, PayloadBudget.DEFAULT));
     assertTrue(m.contains("idempotencyWindow") && m.contains("PT0S"), m);
   }
+
+  @Test
+  void eachGroupTakesItsExactBoundsAndRefusesTheValuesJustOutside() {
+    var least = LeastLoaded.INSTANCE;
+    Duration z = Duration.ZERO;
+    // the bounds themselves are accepted
+    assertEquals(10.0, new FleetConfig.Placement(least, 10, 10, 10, z, 4, z).urgentLoadCeiling());
+    assertEquals(0.0, new FleetConfig.Placement(least, 0.5, 0.5, 0, z, 0, z).loadPerTask());
+    assertEquals(100, new FleetConfig.Owners(100, 100, Duration.ofSeconds(1)).batteryResumeAt());
+    assertEquals(0, new FleetConfig.Owners(0, 0, Duration.ofSeconds(1)).batteryStopBelow());
+    assertEquals(0, new FleetConfig.Limits(0, 0, Duration.ofNanos(1), PayloadBudget.DEFAULT).finishedTaskRetention());
+    assertEquals(z, FleetConfig.Pruning.OFF.neverHeardAfter());
+    // and the values just outside are refused, by name
+    assertTrue(refused(() -> new FleetConfig.Placement(least, 0, 0.5, 0.1, z, 0, z)).contains("loadCeiling"));
+    assertTrue(refused(() -> new FleetConfig.Placement(least, 10.5, 10.5, 0.1, z, 0, z)).contains("10.5"));
+    assertTrue(refused(() -> new FleetConfig.Placement(least, 0.5, 10.5, 0.1, z, 0, z)).contains("10.5"));
+    assertTrue(refused(() -> new FleetConfig.Placement(least, 0.5, 0.5, -0.1, z, 0, z)).contains("-0.1"));
+    assertTrue(refused(() -> new FleetConfig.Placement(least, 0.5, 0.5, 10.1, z, 0, z)).contains("10.1"));
+    assertTrue(refused(() -> new FleetConfig.Placement(least, 0.5, 0.5, 0.1, z, -1, z)).contains("-1"));
+    assertTrue(refused(() -> new FleetConfig.Placement(least, 0.5, 0.5, 0.1, z, 5, z)).contains("5"));
+    assertTrue(refused(() -> new FleetConfig.Placement(least, 0.5, 0.5, 0.1, z, 0, Duration.ofSeconds(-1)))
+        .contains("failbackAfter"));
+    assertTrue(refused(() -> new FleetConfig.Owners(-1, 40, Duration.ofSeconds(1))).contains("-1"));
+    assertTrue(refused(() -> new FleetConfig.Owners(20, 101, Duration.ofSeconds(1))).contains("101"));
+    assertTrue(refused(() -> new FleetConfig.Owners(20, 40, z)).contains("ownerAway"));
+    assertTrue(refused(() -> new FleetConfig.Limits(0, -1, Duration.ofHours(1), PayloadBudget.DEFAULT))
+        .contains("finishedTaskRetention must be >= 0, got -1"));
+    assertTrue(refused(() -> new FleetConfig.Pruning(Duration.ofSeconds(-3), z)).contains("pruneNeverHeardAfter"));
+    assertThrows(NullPointerException.class, () -> new FleetConfig.Heartbeats(S5, Duration.ofSeconds(10),
+        Duration.ofSeconds(20), null, Duration.ofMinutes(2)));
+    assertThrows(NullPointerException.class, () -> new FleetConfig.Limits(1, 1, Duration.ofHours(1), null));
+    // equal timings are not "longer"
+    var fixed = Detectors.fixedTimeout(Duration.ofSeconds(10), Duration.ofSeconds(20));
+    assertTrue(refused(() -> new FleetConfig.Heartbeats(S5, S5, Duration.ofSeconds(20), fixed, S5))
+        .contains("suspectAfter PT5S"));
+    assertTrue(refused(() -> new FleetConfig.Heartbeats(S5, Duration.ofSeconds(10), Duration.ofSeconds(10), fixed,
+        S5)).contains("offlineAfter PT10S"));
+  }
 }
