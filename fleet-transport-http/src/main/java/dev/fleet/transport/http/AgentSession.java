@@ -1,5 +1,6 @@
 package dev.fleet.transport.http;
 
+import dev.fleet.transport.http.model.FleetHttpException;
 import dev.fleet.Machine;
 import dev.fleet.transport.http.HttpAgent.State;
 import dev.fleet.transport.http.internal.JsonHttp;

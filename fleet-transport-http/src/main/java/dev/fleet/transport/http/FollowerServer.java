@@ -1,5 +1,6 @@
 package dev.fleet.transport.http;
 
+import dev.fleet.transport.http.model.Coordinators;
 import dev.fleet.transport.http.internal.CoordinatorsJson;
 import dev.fleet.transport.http.internal.Json;
 import java.io.UncheckedIOException;

@@ -1,5 +1,7 @@
 package dev.fleet.transport.http;
 
+import dev.fleet.transport.http.model.CoordinatorsUnreachableException;
+import dev.fleet.transport.http.model.FleetHttpException;
 import dev.fleet.Machine;
 import dev.fleet.MachineId;
 import dev.fleet.TaskId;

@@ -1,5 +1,10 @@
 package dev.fleet.transport.http;
 
+import dev.fleet.transport.http.model.HeldClaim;
+import dev.fleet.transport.http.model.JoinScope;
+import dev.fleet.transport.http.model.CoordinatorsUnreachableException;
+import dev.fleet.transport.http.model.FleetHttpException;
+import dev.fleet.transport.http.model.RemoteEvent;
 import dev.fleet.Explanation;
 import dev.fleet.MachineId;
 import dev.fleet.MachineStatus;

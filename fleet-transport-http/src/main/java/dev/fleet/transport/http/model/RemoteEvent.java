@@ -1,4 +1,4 @@
-package dev.fleet.transport.http;
+package dev.fleet.transport.http.model;
 
 import dev.fleet.Health;
 import dev.fleet.MachineId;
@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * What {@link HttpFleetClient#events} hands its consumer: a fleet event read from the coordinator's event stream,
+ * What {@link dev.fleet.transport.http.HttpFleetClient#events} hands its consumer: a fleet event read from the coordinator's event stream,
  * a {@link Gap} where events were missed, or a {@link Reconnecting} notice when the stream was lost and is being
  * followed again. Fleet events carry the id to resume after.
  *

@@ -1,4 +1,4 @@
-package dev.fleet.transport.http;
+package dev.fleet.transport.http.model;
 
 import dev.fleet.MachineId;
 import java.util.Collection;
