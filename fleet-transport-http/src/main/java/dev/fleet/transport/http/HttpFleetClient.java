@@ -441,15 +441,15 @@ public final class HttpFleetClient {
 
   /**
    * What the fleet's recorded tasks of the last {@code window} would have waited with {@code add} added and
-   * {@code remove} taken away ({@code POST /v1/capacity/what-if}), replayed by the coordinator.
+   * {@code remove} taken away ({@code POST /v1/capacity/what-if}), replayed by the coordinator. Of each machine
+   * added, its id, role, capabilities and slots are sent.
    */
-  public dev.fleet.CapacityWhatIf capacityWhatIf(Duration window, List<Wire.WhatIfMachineDto> add,
+  public dev.fleet.CapacityWhatIf capacityWhatIf(Duration window, List<dev.fleet.Machine> add,
       List<MachineId> remove) {
     Objects.requireNonNull(window, "window");
-    List<dev.fleet.Machine> machines = dev.fleet.transport.http.internal.CapacityWire.machines(add);
-    Wire.CapacityWhatIfRequest body = new Wire.CapacityWhatIfRequest(window.toMillis(), add,
-        remove.stream().map(MachineId::value).toList());
+    Wire.CapacityWhatIfRequest body = new Wire.CapacityWhatIfRequest(window.toMillis(),
+        dev.fleet.transport.http.internal.CapacityWire.dtos(add), remove.stream().map(MachineId::value).toList());
     return dev.fleet.transport.http.internal.CapacityWire.fromDto(
-        call("POST", "v1/capacity/what-if", body, Wire.CapacityWhatIfDto.class), machines);
+        call("POST", "v1/capacity/what-if", body, Wire.CapacityWhatIfDto.class), List.copyOf(add));
   }
 }
