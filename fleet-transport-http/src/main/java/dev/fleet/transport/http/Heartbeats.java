@@ -54,6 +54,7 @@ final class Heartbeats {
   private long nextNanos;
   private long lastAcceptedNanos;
   private boolean leaseLostLogged;
+  private boolean ignoredLogged;
   private boolean holding;
   /** A resumption ends a hold whatever the check still says, until the check turns false by itself. */
   private boolean holdOverruled;
@@ -219,11 +220,27 @@ final class Heartbeats {
     if (session.restarted(r.incarnation())) {
       return;
     }
+    ignored(r);
     if (session.state() == State.DISCONNECTED) {
       session.back();
       inbox.poll();
       outbox.flushResults();
     }
     inbox.take(r.messages());
+  }
+
+  /**
+   * Tells the operator, once per run of them, that the coordinator ignores this machine's heartbeats: its health
+   * and load stop following them, which usually means a second agent runs under the same machine id.
+   */
+  private void ignored(Wire.HeartbeatResponse r) {
+    if (r.accepted()) {
+      ignoredLogged = false;
+    } else if (!ignoredLogged) {
+      ignoredLogged = true;
+      LOG.log(Level.WARNING, machine + ": the coordinator ignored a heartbeat: "
+          + (r.ignored() == null ? "its sequence is not newer than the last one accepted" : r.ignored())
+          + " (is another agent running as this machine?)");
+    }
   }
 }
