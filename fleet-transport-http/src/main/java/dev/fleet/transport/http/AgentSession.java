@@ -3,6 +3,7 @@ package dev.fleet.transport.http;
 import dev.fleet.transport.http.model.FleetHttpException;
 import dev.fleet.Machine;
 import dev.fleet.transport.http.HttpAgent.State;
+import dev.fleet.transport.http.internal.Endpoint;
 import dev.fleet.transport.http.internal.JsonHttp;
 import dev.fleet.transport.http.internal.Wire;
 import dev.fleet.transport.http.internal.WireMapping;
@@ -153,7 +154,7 @@ final class AgentSession {
     Wire.JoinRequest req = withCredential
         ? new Wire.JoinRequest(WireMapping.dto(machine), null, slots.running())
         : new Wire.JoinRequest(WireMapping.dto(machine), joinKey, null);
-    http.exchange("POST", "v1/join", bearer, req, Wire.JoinResponse.class,
+    http.exchange("POST", Endpoint.JOIN.path(), bearer, req, Wire.JoinResponse.class,
         requestTimeout, control, (r, err) -> joined(r, err, withCredential));
   }
 

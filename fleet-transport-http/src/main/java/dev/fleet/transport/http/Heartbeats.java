@@ -5,6 +5,7 @@ import dev.fleet.MachineId;
 import dev.fleet.Signals;
 import dev.fleet.spi.Ticker;
 import dev.fleet.transport.http.HttpAgent.State;
+import dev.fleet.transport.http.internal.Endpoint;
 import dev.fleet.transport.http.internal.JsonHttp;
 import dev.fleet.transport.http.internal.Wire;
 import dev.fleet.transport.http.internal.WireMapping;
@@ -155,7 +156,7 @@ final class Heartbeats {
     inFlight = true;
     long number = ++sent;
     int epoch = session.epoch();
-    http.exchange("POST", "v1/heartbeat", session.credential(), req, Wire.HeartbeatResponse.class, requestTimeout,
+    http.exchange("POST", Endpoint.HEARTBEAT.path(), session.credential(), req, Wire.HeartbeatResponse.class, requestTimeout,
         control, (r, err) -> done(r, err, epoch, number));
   }
 
@@ -166,7 +167,7 @@ final class Heartbeats {
    * Said again after the last heartbeat's answer came, the announcement has the last word.
    */
   private void confirmSleep() {
-    http.exchange("POST", "v1/sleep", session.credential(), null, Void.class, requestTimeout, control,
+    http.exchange("POST", Endpoint.SLEEP.path(), session.credential(), null, Void.class, requestTimeout, control,
         (r, err) -> {
           if (err != null) {
             LOG.log(Level.DEBUG, () -> machine + ": could not confirm the sleep to the coordinator: "

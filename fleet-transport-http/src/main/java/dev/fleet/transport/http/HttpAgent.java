@@ -6,6 +6,7 @@ import dev.fleet.Machine;
 import dev.fleet.MachineId;
 import dev.fleet.TaskId;
 import dev.fleet.spi.Ticker;
+import dev.fleet.transport.http.internal.Endpoint;
 import dev.fleet.transport.http.internal.CoordinatorList;
 import dev.fleet.transport.http.internal.JsonHttp;
 import dev.fleet.transport.http.internal.Secrets;
@@ -319,7 +320,7 @@ public final class HttpAgent implements AutoCloseable {
     }
     JsonHttp http = new JsonHttp(hc.build(), list);
     try {
-      http.send("POST", "v1/sleep", credential, null, Void.class, timeout).join();
+      http.send("POST", Endpoint.SLEEP.path(), credential, null, Void.class, timeout).join();
     } catch (java.util.concurrent.CompletionException e) {
       Throwable c = e.getCause();
       if (c instanceof RuntimeException r) {

@@ -11,6 +11,7 @@ import dev.fleet.MachineStatus;
 import dev.fleet.Task;
 import dev.fleet.TaskId;
 import dev.fleet.TaskStatus;
+import dev.fleet.transport.http.internal.Endpoint;
 import dev.fleet.transport.http.internal.CoordinatorList;
 import dev.fleet.transport.http.internal.JsonHttp;
 import dev.fleet.transport.http.internal.Secrets;
@@ -88,7 +89,7 @@ public final class HttpFleetClient {
   public Optional<RemoteCoordinators> coordinators() {
     CoordinatorsAnswer a;
     try {
-      a = call("GET", "v1/coordinators", null, CoordinatorsAnswer.class);
+      a = call("GET", Endpoint.COORDINATORS.path(), null, CoordinatorsAnswer.class);
     } catch (FleetHttpException e) {
       if (e.status() == 404) {
         return Optional.empty();
@@ -116,7 +117,7 @@ public final class HttpFleetClient {
     for (Task t : tasks) {
       dtos.add(WireMapping.dto(t));
     }
-    Wire.SubmitResponse r = call("POST", "v1/tasks", new Wire.SubmitRequest(dtos), Wire.SubmitResponse.class);
+    Wire.SubmitResponse r = call("POST", Endpoint.SUBMIT.path(), new Wire.SubmitRequest(dtos), Wire.SubmitResponse.class);
     List<RemoteDecision> out = new ArrayList<>();
     for (Wire.DecisionDto d : r.decisions()) {
       out.add(new RemoteDecision(new TaskId(d.task()),
@@ -130,7 +131,7 @@ public final class HttpFleetClient {
   /** The task's status, or empty if the coordinator does not know it. */
   public Optional<TaskStatus> task(TaskId task) {
     try {
-      return Optional.of(WireMapping.taskStatus(call("GET", "v1/tasks/" + task, null, Wire.TaskStatusDto.class)));
+      return Optional.of(WireMapping.taskStatus(call("GET", Endpoint.TASK.path(task.toString()), null, Wire.TaskStatusDto.class)));
     } catch (FleetHttpException e) {
       if (e.status() == 404 && e.kind().equals("unknown-task")) {
         return Optional.empty();
@@ -141,18 +142,18 @@ public final class HttpFleetClient {
 
   /** Cancels a task; false if it had already finished. */
   public boolean cancel(TaskId task) {
-    return call("POST", "v1/tasks/" + task + "/cancel", null, Wire.CancelResponse.class).cancelled();
+    return call("POST", Endpoint.CANCEL.path(task.toString()), null, Wire.CancelResponse.class).cancelled();
   }
 
   /** Why the task is where it is. */
   public Explanation explain(TaskId task) {
-    return WireMapping.explanation(call("GET", "v1/tasks/" + task + "/explanation", null, Wire.ExplanationDto.class));
+    return WireMapping.explanation(call("GET", Endpoint.EXPLAIN.path(task.toString()), null, Wire.ExplanationDto.class));
   }
 
   /** Every machine, in registration order. */
   public List<RemoteMachine> machines() {
     List<RemoteMachine> out = new ArrayList<>();
-    for (Wire.MachineStatusDto d : call("GET", "v1/machines", null, Wire.MachineStatusDto[].class)) {
+    for (Wire.MachineStatusDto d : call("GET", Endpoint.MACHINES.path(), null, Wire.MachineStatusDto[].class)) {
       out.add(remote(d));
     }
     return out;
@@ -161,7 +162,7 @@ public final class HttpFleetClient {
   /** The queued tasks in dispatch order, each with a fresh explanation. */
   public List<TaskStatus> queue() {
     List<TaskStatus> out = new ArrayList<>();
-    for (Wire.TaskStatusDto d : call("GET", "v1/queue", null, Wire.TaskStatusDto[].class)) {
+    for (Wire.TaskStatusDto d : call("GET", Endpoint.QUEUE.path(), null, Wire.TaskStatusDto[].class)) {
       out.add(WireMapping.taskStatus(d));
     }
     return out;
@@ -169,23 +170,23 @@ public final class HttpFleetClient {
 
   /** Stops giving the machine work; with a deadline its running work moves after it. */
   public RemoteMachine drain(MachineId machine, Optional<Duration> deadline) {
-    return remote(call("POST", "v1/machines/" + machine + "/drain",
+    return remote(call("POST", Endpoint.DRAIN.path(machine.toString()),
         new Wire.DrainRequest(deadline.map(Duration::toMillis).orElse(null)), Wire.MachineStatusDto.class));
   }
 
   /** Ends a drain. */
   public RemoteMachine undrain(MachineId machine) {
-    return remote(call("POST", "v1/machines/" + machine + "/undrain", null, Wire.MachineStatusDto.class));
+    return remote(call("POST", Endpoint.UNDRAIN.path(machine.toString()), null, Wire.MachineStatusDto.class));
   }
 
   /** Removes a machine and invalidates its credential. */
   public void removeMachine(MachineId machine) {
-    call("DELETE", "v1/machines/" + machine, null, Wire.RemovedResponse.class);
+    call("DELETE", Endpoint.REMOVE_MACHINE.path(machine.toString()), null, Wire.RemovedResponse.class);
   }
 
   /** The coordinator's rules page. */
   public String rules() {
-    return call("GET", "v1/rules", null, Wire.RulesDto.class).rules();
+    return call("GET", Endpoint.RULES.path(), null, Wire.RulesDto.class).rules();
   }
 
   /**
@@ -210,12 +211,12 @@ public final class HttpFleetClient {
    * {@code FileJournal.restore} reads. Held in memory whole; a personal fleet's state is small.
    */
   public byte[] backup() {
-    return http.call("GET", "v1/backup", credential, null, byte[].class, timeout.multipliedBy(6));
+    return http.call("GET", Endpoint.BACKUP.path(), credential, null, byte[].class, timeout.multipliedBy(6));
   }
 
   /** Replaces the join token; returns the new one (shown only now). */
   public String rotateJoinToken() {
-    return call("POST", "v1/join-token", null, Wire.JoinTokenDto.class).joinToken();
+    return call("POST", Endpoint.ROTATE_JOIN_TOKEN.path(), null, Wire.JoinTokenDto.class).joinToken();
   }
 
   private static RemoteMachine remote(Wire.MachineStatusDto d) {
@@ -236,7 +237,7 @@ public final class HttpFleetClient {
    * newest {@link TaskFilter#limit()} of them, in submission order.
    */
   public List<TaskSummary> tasks(TaskFilter filter) {
-    StringBuilder q = new StringBuilder("v1/tasks?limit=").append(filter.limit());
+    StringBuilder q = new StringBuilder(Endpoint.LIST_TASKS.path()).append("?limit=").append(filter.limit());
     for (dev.fleet.TaskState s : filter.states()) {
       q.append("&state=").append(s.name().toLowerCase(Locale.ROOT));
     }
@@ -263,7 +264,7 @@ public final class HttpFleetClient {
    *     yet or ended without one, 404 {@code unknown-task} if the coordinator does not know it
    */
   public dev.fleet.Payload output(TaskId task) {
-    JsonHttp.Raw raw = http.raw("v1/tasks/" + encode(task.value()) + "/output", credential, timeout.multipliedBy(6));
+    JsonHttp.Raw raw = http.raw(Endpoint.OUTPUT.path(encode(task.value())), credential, timeout.multipliedBy(6));
     return new dev.fleet.Payload(raw.body(), raw.contentType());
   }
 
@@ -340,14 +341,14 @@ public final class HttpFleetClient {
    * @throws FleetHttpException 409 {@code join-token-exists} if one of that name exists
    */
   public String createJoinToken(JoinScope scope) {
-    return call("POST", "v1/join-tokens", dev.fleet.transport.http.internal.ScopeMapping.request(scope),
+    return call("POST", Endpoint.CREATE_JOIN_TOKEN.path(), dev.fleet.transport.http.internal.ScopeMapping.request(scope),
         Wire.CreatedJoinTokenDto.class).joinToken();
   }
 
   /** The scoped join tokens, by name, without their secrets. */
   public List<ListedJoinToken> joinTokens() {
     List<ListedJoinToken> out = new ArrayList<>();
-    for (Wire.JoinScopeDto d : call("GET", "v1/join-tokens", null, Wire.JoinScopeDto[].class)) {
+    for (Wire.JoinScopeDto d : call("GET", Endpoint.JOIN_TOKENS.path(), null, Wire.JoinScopeDto[].class)) {
       out.add(new ListedJoinToken(dev.fleet.transport.http.internal.ScopeMapping.scope(d), d.machines()));
     }
     return out;
@@ -359,13 +360,13 @@ public final class HttpFleetClient {
    * @throws FleetHttpException 404 {@code unknown-join-token} if none has that name
    */
   public void revokeJoinToken(String name) {
-    call("DELETE", "v1/join-tokens/" + encode(name), null, java.util.Map.class);
+    call("DELETE", Endpoint.REVOKE_SCOPED_JOIN_TOKEN.path(encode(name)), null, java.util.Map.class);
   }
 
   /** The claims waiting for the operator's approval. */
   public List<HeldClaim> approvals() {
     List<HeldClaim> out = new ArrayList<>();
-    for (Wire.HeldClaimDto d : call("GET", "v1/approvals", null, Wire.HeldClaimDto[].class)) {
+    for (Wire.HeldClaimDto d : call("GET", Endpoint.APPROVALS.path(), null, Wire.HeldClaimDto[].class)) {
       out.add(dev.fleet.transport.http.internal.ScopeMapping.claim(d));
     }
     return out;
@@ -377,7 +378,7 @@ public final class HttpFleetClient {
    * @throws FleetHttpException 404 {@code no-claim} if none waits
    */
   public String approve(MachineId machine) {
-    return call("POST", "v1/approvals/" + machine, null, Wire.ApprovedDto.class).detail();
+    return call("POST", Endpoint.APPROVE.path(machine.toString()), null, Wire.ApprovedDto.class).detail();
   }
 
   /**
@@ -386,7 +387,7 @@ public final class HttpFleetClient {
    * @throws FleetHttpException 404 {@code no-claim} if none waits
    */
   public void dismissClaim(MachineId machine) {
-    call("DELETE", "v1/approvals/" + machine, null, java.util.Map.class);
+    call("DELETE", Endpoint.DISMISS_CLAIM.path(machine.toString()), null, java.util.Map.class);
   }
 
   /**
@@ -394,7 +395,7 @@ public final class HttpFleetClient {
    * with {@code dev.fleet.json.RegistryJson}.
    */
   public String registry() {
-    byte[] body = http.call("GET", "v1/registry", credential, null, byte[].class, timeout);
+    byte[] body = http.call("GET", Endpoint.REGISTRY.path(), credential, null, byte[].class, timeout);
     return new String(body, java.nio.charset.StandardCharsets.UTF_8);
   }
 
@@ -421,7 +422,7 @@ public final class HttpFleetClient {
     } catch (tools.jackson.core.JacksonException e) {
       throw new IllegalArgumentException("the registry is not JSON: " + e.getOriginalMessage(), e);
     }
-    Wire.RegistryImportDto d = call("POST", "v1/registry", document, Wire.RegistryImportDto.class);
+    Wire.RegistryImportDto d = call("POST", Endpoint.IMPORT_REGISTRY.path(), document, Wire.RegistryImportDto.class);
     return new RegistryImport(d.imported().stream().map(MachineId::new).toList(),
         d.skipped().stream().map(MachineId::new).toList());
   }
@@ -436,7 +437,7 @@ public final class HttpFleetClient {
       throw new IllegalArgumentException("capacity window must be at least 1s, got " + window);
     }
     return dev.fleet.transport.http.internal.CapacityWire.fromDto(
-        call("GET", "v1/capacity?window=" + seconds + "s", null, Wire.CapacityDto.class));
+        call("GET", Endpoint.CAPACITY.path() + "?window=" + seconds + "s", null, Wire.CapacityDto.class));
   }
 
   /**
@@ -450,6 +451,6 @@ public final class HttpFleetClient {
     Wire.CapacityWhatIfRequest body = new Wire.CapacityWhatIfRequest(window.toMillis(),
         dev.fleet.transport.http.internal.CapacityWire.dtos(add), remove.stream().map(MachineId::value).toList());
     return dev.fleet.transport.http.internal.CapacityWire.fromDto(
-        call("POST", "v1/capacity/what-if", body, Wire.CapacityWhatIfDto.class), List.copyOf(add));
+        call("POST", Endpoint.CAPACITY_WHAT_IF.path(), body, Wire.CapacityWhatIfDto.class), List.copyOf(add));
   }
 }

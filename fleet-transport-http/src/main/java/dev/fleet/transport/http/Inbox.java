@@ -3,6 +3,7 @@ package dev.fleet.transport.http;
 import dev.fleet.transport.http.model.FleetHttpException;
 import dev.fleet.MachineId;
 import dev.fleet.transport.http.HttpAgent.State;
+import dev.fleet.transport.http.internal.Endpoint;
 import dev.fleet.transport.http.internal.JsonHttp;
 import dev.fleet.transport.http.internal.Wire;
 import dev.fleet.transport.http.internal.WireMapping;
@@ -65,7 +66,7 @@ final class Inbox {
     int sent = session.epoch();
     long wait = maxPollWaitMillis;
     String inc = session.incarnation();
-    http.exchange("GET", "v1/assignments?ack=" + cursor + "&waitMillis=" + wait
+    http.exchange("GET", Endpoint.POLL.path() + "?ack=" + cursor + "&waitMillis=" + wait
         + (inc == null ? "" : "&incarnation=" + inc), session.credential(), null,
         Wire.PollResponse.class, requestTimeout.plusMillis(wait), control, (r, err) -> pollDone(r, err, sent));
   }

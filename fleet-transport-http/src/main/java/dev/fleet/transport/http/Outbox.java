@@ -4,6 +4,7 @@ import dev.fleet.transport.http.model.FleetHttpException;
 import dev.fleet.MachineId;
 import dev.fleet.TaskResult;
 import dev.fleet.transport.http.HttpAgent.State;
+import dev.fleet.transport.http.internal.Endpoint;
 import dev.fleet.transport.http.internal.JsonHttp;
 import dev.fleet.transport.http.internal.Wire;
 import dev.fleet.transport.http.internal.WireMapping;
@@ -86,7 +87,7 @@ final class Outbox {
       return;
     }
     startedInFlight = true;
-    http.exchange("POST", "v1/started", session.credential(), new Wire.StartedBatchRequest(items),
+    http.exchange("POST", Endpoint.STARTED_BATCH.path(), session.credential(), new Wire.StartedBatchRequest(items),
         Wire.StartedBatchResponse.class, requestTimeout, control, (r, err) -> startedDone(batch, r, err));
   }
 
@@ -118,7 +119,7 @@ final class Outbox {
       if (job.cancelled != null || job.phase != AgentJob.Phase.RUNNING) {
         continue;
       }
-      http.exchange("POST", "v1/tasks/" + job.task.id() + "/started", session.credential(),
+      http.exchange("POST", Endpoint.STARTED.path(job.task.id().toString()), session.credential(),
           new Wire.StartedRequest(WireMapping.token(job.token)), Void.class, requestTimeout, control, (r, e) -> {
             if (e instanceof FleetHttpException f && (f.status() == 409 || f.status() == 404 || f.status() == 403)
                 && job.phase == AgentJob.Phase.RUNNING) {
@@ -159,7 +160,7 @@ final class Outbox {
       return;
     }
     resultsInFlight = true;
-    http.exchange("POST", "v1/results", session.credential(), new Wire.ResultsRequest(items),
+    http.exchange("POST", Endpoint.RESULTS.path(), session.credential(), new Wire.ResultsRequest(items),
         Wire.ResultsResponse.class, requestTimeout, control, (r, err) -> resultsDone(batch, r, err));
   }
 

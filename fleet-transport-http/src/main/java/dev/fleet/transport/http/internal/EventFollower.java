@@ -245,7 +245,7 @@ public final class EventFollower {
   }
 
   private static URI uri(URI base, int backlog, boolean follow) {
-    return base.resolve("v1/events?backlog=" + backlog + (follow ? "" : "&follow=false"));
+    return base.resolve(Endpoint.EVENTS.path() + "?backlog=" + backlog + (follow ? "" : "&follow=false"));
   }
 
   private static Duration silence(EventConnection c) {
