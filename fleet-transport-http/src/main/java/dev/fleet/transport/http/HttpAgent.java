@@ -1,29 +1,23 @@
 package dev.fleet.transport.http;
 
-import dev.fleet.transport.http.model.CoordinatorsUnreachableException;
-import dev.fleet.transport.http.model.FleetHttpException;
 import dev.fleet.Machine;
 import dev.fleet.MachineId;
 import dev.fleet.TaskId;
 import dev.fleet.spi.Ticker;
-import dev.fleet.transport.http.internal.Endpoint;
 import dev.fleet.transport.http.internal.CoordinatorList;
 import dev.fleet.transport.http.internal.JsonHttp;
 import dev.fleet.transport.http.internal.Secrets;
+import dev.fleet.transport.http.model.CoordinatorsUnreachableException;
+import dev.fleet.transport.http.model.FleetHttpException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
@@ -69,12 +63,6 @@ import javax.net.ssl.SSLContext;
  * network), {@code slots} worker threads for the handler, and the HTTP client's.
  */
 public final class HttpAgent implements AutoCloseable {
-  /**
-   * The label that tells the coordinator how many attempts the machine runs at once (the engine's
-   * {@code Machine.LABEL_SLOTS}).
-   */
-  static final String SLOTS_LABEL = "slots";
-  private static final System.Logger LOG = System.getLogger(HttpAgent.class.getName());
 
   /** Where the agent stands with its coordinator. */
   public enum State {
@@ -114,38 +102,17 @@ public final class HttpAgent implements AutoCloseable {
   private final Heartbeats heartbeats;
   private volatile Leaving leaving;
 
-  private HttpAgent(Builder b, Machine machine, int slotCount) {
-    this.machine = machine;
-    this.ticker = b.ticker;
-    this.requestTimeout = b.requestTimeout;
-    String name = "fleet-agent-" + machine.id();
-    this.control = Executors.newSingleThreadScheduledExecutor(daemon(name, false));
-    // HTTP/1.1: the coordinator speaks nothing else, and a client that prefers HTTP/2 offers every new
-    // connection an h2c upgrade first.
-    HttpClient.Builder hc = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(b.requestTimeout)
-        .executor(control);
-    if (b.sslContext != null) {
-      hc.sslContext(b.sslContext);
-    }
-    CoordinatorList coordinators = new CoordinatorList(b.coordinators);
-    // One line per move, not per request: the list calls this only when another coordinator answers.
-    coordinators.onMove(u -> LOG.log(System.Logger.Level.INFO, machine.id() + ": following the leader at "
-        + CoordinatorList.display(u)));
-    this.http = new JsonHttp(hc.build(), coordinators);
-    Backoff backoff = new Backoff(b.minBackoff, b.maxBackoff);
-    Reachability reach = new Reachability(machine.id(), coordinators);
-    this.session = new AgentSession(machine, b.joinToken, b.joinKey != null ? b.joinKey : Secrets.newSecret(),
-        b.credential, b.onCredential, http, control, requestTimeout, backoff, reach);
-    this.slots = new WorkerSlots(machine.id(), b.handler, slotCount, control, daemon(name + "-worker", true),
-        this::released);
-    this.outbox = new Outbox(machine.id(), session, slots, http, control, requestTimeout, backoff);
-    Inbox inbox = new Inbox(machine.id(), session, slots, http, control, requestTimeout, backoff);
-    this.heartbeats = new Heartbeats(machine.id(), session, slots, inbox, outbox,
-        new ProbeSignals(machine.id(), b.probes), http, control, ticker, b.wallClock, requestTimeout, backoff, reach,
-        b.asleep);
-    slots.reportTo(outbox);
-    session.connect(slots, heartbeats, inbox, outbox);
+  private HttpAgent(AgentSettings settings) {
+    this.machine = settings.machine();
+    this.ticker = settings.ticker();
+    this.requestTimeout = settings.requestTimeout();
+    AgentParts parts = new AgentParts(settings, this::released);
+    this.control = parts.control;
+    this.http = parts.http;
+    this.session = parts.session;
+    this.slots = parts.slots;
+    this.outbox = parts.outbox;
+    this.heartbeats = parts.heartbeats;
   }
 
   private void released() {
@@ -153,15 +120,6 @@ public final class HttpAgent implements AutoCloseable {
     if (d != null) {
       d.released();
     }
-  }
-
-  private static ThreadFactory daemon(String name, boolean numbered) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, numbered ? name + "-" + n.incrementAndGet() : name);
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   /**
@@ -312,23 +270,7 @@ public final class HttpAgent implements AutoCloseable {
    */
   public static void announceSleep(List<URI> coordinators, String credential, SSLContext sslContext,
       Duration timeout) {
-    CoordinatorList list = new CoordinatorList(coordinators);
-    Secrets.checkConfigured("credential", credential);
-    HttpClient.Builder hc = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout);
-    if (sslContext != null) {
-      hc.sslContext(sslContext);
-    }
-    JsonHttp http = new JsonHttp(hc.build(), list);
-    try {
-      http.send("POST", Endpoint.SLEEP.path(), credential, null, Void.class, timeout).join();
-    } catch (java.util.concurrent.CompletionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new java.io.UncheckedIOException("cannot reach the coordinator at " + list.display() + ": "
-          + Reachability.describe(c), c instanceof java.io.IOException io ? io : new java.io.IOException(c));
-    }
+    SleepAnnouncement.send(coordinators, credential, sslContext, timeout);
   }
 
   /**
@@ -417,7 +359,7 @@ public final class HttpAgent implements AutoCloseable {
      * knows.
      */
     public Builder slots(int slots) {
-      if (slots < 1 || slots > 1024) {
+      if (slots < 1 || slots > AgentSettings.MAX_SLOTS) {
         throw new IllegalArgumentException("slots must be in [1, 1024], got " + slots);
       }
       this.slots = slots;
@@ -499,33 +441,10 @@ public final class HttpAgent implements AutoCloseable {
       if (handler == null) {
         throw new IllegalStateException("agent " + machine.id() + " needs a handler to run tasks");
       }
-      String label = machine.labels().get(SLOTS_LABEL);
-      int count;
-      if (label != null) {
-        int labelled = parseSlots(label);
-        if (slots != null && slots != labelled) {
-          throw new IllegalArgumentException("machine " + machine.id() + " has label " + SLOTS_LABEL + "=" + label
-              + " but the agent was given slots(" + slots + "); give one or make them agree");
-        }
-        count = labelled;
-      } else {
-        count = slots != null ? slots : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-      }
-      Machine joinsAs = label != null ? machine : machine.withLabel(SLOTS_LABEL, Integer.toString(count));
-      return new HttpAgent(this, joinsAs, count);
-    }
-
-    private int parseSlots(String label) {
-      try {
-        int n = Integer.parseInt(label.trim());
-        if (n >= 1 && n <= 1024) {
-          return n;
-        }
-      } catch (NumberFormatException e) {
-        // said below
-      }
-      throw new IllegalArgumentException("machine " + machine.id() + " has label " + SLOTS_LABEL + "='" + label
-          + "'; it must be a whole number in [1, 1024]");
+      int count = AgentSettings.slotCount(machine, slots);
+      return new HttpAgent(new AgentSettings(coordinators, AgentSettings.joinsAs(machine, count), count, joinToken,
+          joinKey, credential, onCredential, handler, probes, ticker, wallClock, asleep, sslContext, minBackoff,
+          maxBackoff, requestTimeout));
     }
   }
 }
