@@ -20,14 +20,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class AgentParts {
   private static final System.Logger LOG = System.getLogger(HttpAgent.class.getName());
 
+  /** The agent's one control thread: heartbeats, messages, reports. */
   final ScheduledExecutorService control;
+  /** The HTTP client that follows the leader among the coordinators. */
   final JsonHttp http;
+  /** Joins and rejoins, and holds the agent's state. */
   final AgentSession session;
+  /** Runs the attempts in a bounded number of worker threads. */
   final WorkerSlots slots;
+  /** Sends started reports and results in batches. */
   final Outbox outbox;
+  /** The heartbeat loop. */
   final Heartbeats heartbeats;
 
   /**
+   * Makes the parts and wires them to one another; nothing runs until the session begins.
+   *
    * @param s the agent's settings
    * @param released run when a worker slot is released, on the thread that released it
    */

@@ -49,6 +49,26 @@ record AgentSettings(List<URI> coordinators, Machine machine, int slotCount, Str
   /** The most slots an agent runs. */
   static final int MAX_SLOTS = 1024;
 
+  /**
+   * Copies the lists, so later changes to the builder's do not reach the agent.
+   *
+   * @param coordinators the coordinators' URIs, checked, at least one
+   * @param machine the registration the agent joins with, its {@code slots} label set
+   * @param slotCount how many attempts run at once
+   * @param joinToken the fleet's join token, or null
+   * @param joinKey the secret a join-token join presents, or null for a new random one
+   * @param credential a credential saved from an earlier run, or null
+   * @param onCredential told each new credential, or null
+   * @param handler what runs the tasks
+   * @param probes the probes whose signals go into every heartbeat
+   * @param ticker the time source
+   * @param wallClock read beside the ticker to notice a sleep
+   * @param asleep true while the machine announced sleep some other way
+   * @param sslContext the TLS context, or null for the default
+   * @param minBackoff the first retry delay
+   * @param maxBackoff the longest retry delay
+   * @param requestTimeout how long one request may take
+   */
   AgentSettings {
     coordinators = List.copyOf(coordinators);
     probes = List.copyOf(probes);
@@ -58,7 +78,9 @@ record AgentSettings(List<URI> coordinators, Machine machine, int slotCount, Str
    * How many slots an agent for {@code machine} runs: its {@code slots} label if it has one, else {@code asked},
    * else half the cores.
    *
+   * @param machine the machine as given to the builder
    * @param asked what {@link HttpAgent.Builder#slots(int)} was given, or null
+   * @return the slot count, in [1, 1024]
    * @throws IllegalArgumentException if the label is not a whole number in [1, 1024], or disagrees with
    *     {@code asked}
    */
@@ -75,7 +97,13 @@ record AgentSettings(List<URI> coordinators, Machine machine, int slotCount, Str
     return labelled;
   }
 
-  /** The machine as it joins: with its {@code slots} label set to {@code count} unless it had one. */
+  /**
+   * The machine as it joins.
+   *
+   * @param machine the machine as given to the builder
+   * @param count the agent's slot count
+   * @return the machine with its {@code slots} label set to {@code count}, unless it had one
+   */
   static Machine joinsAs(Machine machine, int count) {
     return machine.labels().containsKey(SLOTS_LABEL) ? machine
         : machine.withLabel(SLOTS_LABEL, Integer.toString(count));

@@ -41,6 +41,17 @@ final class Outbox {
   private int resultFailures;
   private volatile int reported;
 
+  /**
+   * An empty outbox for one agent's reports.
+   *
+   * @param machine the agent's machine, for log lines
+   * @param session whose state decides whether a report may go out
+   * @param slots told when the coordinator answered a result
+   * @param http the client that follows the leader among the coordinators
+   * @param control the agent's control thread, where every queue and answer is handled
+   * @param requestTimeout how long one report may take
+   * @param backoff the retry delays after a failed report
+   */
   Outbox(MachineId machine, AgentSession session, WorkerSlots slots, JsonHttp http, ScheduledExecutorService control,
       Duration requestTimeout, Backoff backoff) {
     this.machine = machine;
@@ -52,14 +63,20 @@ final class Outbox {
     this.backoff = backoff;
   }
 
-  /** How many results the coordinator has answered so far; any thread. */
+  /**
+   * How many results the coordinator has answered so far; any thread.
+   *
+   * @return the count since the agent started
+   */
   int reported() {
     return reported;
   }
 
   /**
    * Queues a started report. Reports go to the coordinator in batches, one request at a time; an attempt that
-   * finished before its turn came is left out, as its result says it started.
+   * finished before its turn came is left out, as its result says it started. Control thread only.
+   *
+   * @param job the attempt that started
    */
   void queueStarted(AgentJob job) {
     if (job.cancelled != null || session.state() == State.CLOSED || job.phase != AgentJob.Phase.RUNNING) {
@@ -130,7 +147,12 @@ final class Outbox {
     flushStarted();
   }
 
-  /** Queues a finished attempt's result; results go to the coordinator in batches, one request at a time. */
+  /**
+   * Queues a finished attempt's result; results go to the coordinator in batches, one request at a time.
+   * Control thread only.
+   *
+   * @param job the attempt whose result is set
+   */
   void queueResult(AgentJob job) {
     if (job.cancelled != null || session.state() == State.CLOSED) {
       return;
@@ -139,6 +161,10 @@ final class Outbox {
     flushResults();
   }
 
+  /**
+   * Sends the queued results, if none are in flight and the agent has joined; called again once the coordinator
+   * can be reached. Control thread only.
+   */
   void flushResults() {
     State state = session.state();
     if (resultsInFlight || pendingResults.isEmpty() || (state != State.CONNECTED && state != State.DISCONNECTED)) {

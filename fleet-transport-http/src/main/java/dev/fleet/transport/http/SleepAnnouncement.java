@@ -22,7 +22,16 @@ import javax.net.ssl.SSLContext;
 final class SleepAnnouncement {
   private SleepAnnouncement() {}
 
-  /** As {@link HttpAgent#announceSleep(List, String, SSLContext, Duration)}. */
+  /**
+   * As {@link HttpAgent#announceSleep(List, String, SSLContext, Duration)}.
+   *
+   * @param coordinators the coordinators' URIs, at least one
+   * @param credential the machine's credential
+   * @param sslContext the TLS context for an https coordinator, or null for the default
+   * @param timeout how long one request may take
+   * @throws dev.fleet.transport.http.model.FleetHttpException if the coordinator refused
+   * @throws java.io.UncheckedIOException if no coordinator could be reached, with why
+   */
   static void send(List<URI> coordinators, String credential, SSLContext sslContext, Duration timeout) {
     CoordinatorList list = new CoordinatorList(coordinators);
     Secrets.checkConfigured("credential", credential);

@@ -19,6 +19,14 @@ final class Routes {
   /** A matched endpoint with its path parameter, null where the path has none. */
   record Route(Endpoint endpoint, String param) {}
 
+  /**
+   * The endpoint a request names.
+   *
+   * @param method the request's method, any case
+   * @param path the request's path, e.g. {@code /v1/tasks/t1/cancel}
+   * @return the endpoint, with the path's parameter
+   * @throws Problem 404 where no endpoint lives at the path, 405 naming the methods allowed where one does
+   */
   static Route route(String method, String path) {
     if (!path.startsWith("/v1/") && !path.equals(Endpoint.METRICS.template())) {
       throw Problem.notFound("no-such-endpoint", "no endpoint at " + WireMapping.abbreviate(path)

@@ -108,7 +108,13 @@ public record JoinScope(String name, Optional<String> role, Set<String> capabili
     return value;
   }
 
-  /** Whether {@code text} matches the glob, by the classic two-pointer walk that backtracks to the last star. */
+  /**
+   * Whether {@code text} matches the glob, by the classic two-pointer walk that backtracks to the last star.
+   *
+   * @param glob the pattern; {@code *} is any run of characters, {@code ?} one
+   * @param text the text to match, whole
+   * @return true if the whole text matches
+   */
   static boolean globMatches(String glob, String text) {
     int g = 0;
     int t = 0;
