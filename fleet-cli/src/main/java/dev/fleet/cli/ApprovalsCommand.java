@@ -1,6 +1,6 @@
 package dev.fleet.cli;
 
-import dev.fleet.transport.http.HeldClaim;
+import dev.fleet.transport.http.model.HeldClaim;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Command;

@@ -2,7 +2,6 @@ package dev.fleet.cli;
 
 import dev.fleet.MachineId;
 import dev.fleet.transport.http.HttpFleetClient;
-import dev.fleet.transport.http.internal.Wire;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,13 +67,15 @@ final class CapacityCommand extends ClientCommand {
       if (plot != null) {
         throw new IllegalArgumentException("--plot draws the history; give it without --add and --remove");
       }
-      List<Wire.WhatIfMachineDto> machines = new ArrayList<>();
+      List<dev.fleet.Machine> machines = new ArrayList<>();
       for (String caps : add) {
         List<String> names = Arrays.stream(caps.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
         if (names.isEmpty()) {
           throw new IllegalArgumentException("--add needs capabilities such as inference,social, got '" + caps + "'");
         }
-        machines.add(new Wire.WhatIfMachineDto(null, null, names, null));
+        // the ids and role the coordinator would give them, so the answer names them the same way
+        String id = "what-if-" + (machines.size() + 1);
+        machines.add(dev.fleet.Machine.of(id, id, "added", names));
       }
       dev.fleet.CapacityWhatIf w = c.capacityWhatIf(window, machines, remove.stream().map(MachineId::new).toList());
       if (output.json()) {

@@ -1,7 +1,7 @@
 package dev.fleet.cli;
 
-import dev.fleet.transport.http.CoordinatorsUnreachableException;
-import dev.fleet.transport.http.FleetHttpException;
+import dev.fleet.transport.http.model.CoordinatorsUnreachableException;
+import dev.fleet.transport.http.model.FleetHttpException;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;

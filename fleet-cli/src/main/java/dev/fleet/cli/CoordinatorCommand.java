@@ -6,7 +6,7 @@ import dev.fleet.core.FleetBuilder;
 import dev.fleet.core.Fleets;
 import dev.fleet.json.RegistryEntry;
 import dev.fleet.json.RegistryJson;
-import dev.fleet.transport.http.ClaimPolicy;
+import dev.fleet.transport.http.model.ClaimPolicy;
 import dev.fleet.transport.http.HttpCoordinator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -209,7 +209,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     FileJournal[] journal = new FileJournal[1];
     HttpCoordinator[] self = new HttpCoordinator[1];
     // GET /v1/coordinators: this coordinator alone, its term the journal's epoch (0 in memory).
-    b.coordinators(() -> dev.fleet.transport.http.Coordinators.single("coordinator", self[0].uri(),
+    b.coordinators(() -> dev.fleet.transport.http.model.Coordinators.single("coordinator", self[0].uri(),
         journal[0] == null ? 0 : journal[0].epoch()));
     HttpCoordinator coordinator = b.build();
     self[0] = coordinator;

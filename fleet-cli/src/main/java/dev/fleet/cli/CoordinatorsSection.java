@@ -1,6 +1,6 @@
 package dev.fleet.cli;
 
-import dev.fleet.transport.http.FleetHttpException;
+import dev.fleet.transport.http.model.FleetHttpException;
 import dev.fleet.transport.http.HttpFleetClient;
 import dev.fleet.transport.http.RemoteCoordinators;
 import java.io.PrintWriter;

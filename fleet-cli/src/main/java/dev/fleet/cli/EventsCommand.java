@@ -1,7 +1,7 @@
 package dev.fleet.cli;
 
 import dev.fleet.transport.http.HttpFleetClient;
-import dev.fleet.transport.http.RemoteEvent;
+import dev.fleet.transport.http.model.RemoteEvent;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package dev.fleet.cli;
 
-import dev.fleet.transport.http.ClaimPolicy;
+import dev.fleet.transport.http.model.ClaimPolicy;
 import dev.fleet.transport.http.HttpFleetClient;
-import dev.fleet.transport.http.JoinScope;
+import dev.fleet.transport.http.model.JoinScope;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Command;

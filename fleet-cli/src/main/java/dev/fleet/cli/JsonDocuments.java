@@ -1,9 +1,9 @@
 package dev.fleet.cli;
 
 import dev.fleet.TaskId;
-import dev.fleet.transport.http.FleetHttpException;
+import dev.fleet.transport.http.model.FleetHttpException;
 import dev.fleet.transport.http.HttpFleetClient;
-import dev.fleet.transport.http.RemoteEvent;
+import dev.fleet.transport.http.model.RemoteEvent;
 import dev.fleet.transport.http.TaskFilter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

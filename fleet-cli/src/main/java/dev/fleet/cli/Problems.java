@@ -1,7 +1,7 @@
 package dev.fleet.cli;
 
-import dev.fleet.transport.http.CoordinatorsUnreachableException;
-import dev.fleet.transport.http.FleetHttpException;
+import dev.fleet.transport.http.model.CoordinatorsUnreachableException;
+import dev.fleet.transport.http.model.FleetHttpException;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;

@@ -3,7 +3,7 @@ package dev.fleet.cli;
 import dev.fleet.Fleet;
 import dev.fleet.core.FleetBuilder;
 import dev.fleet.raft.RaftJournal;
-import dev.fleet.transport.http.Coordinators;
+import dev.fleet.transport.http.model.Coordinators;
 import dev.fleet.transport.http.FollowerServer;
 import dev.fleet.transport.http.HttpCoordinator;
 import java.lang.System.Logger.Level;

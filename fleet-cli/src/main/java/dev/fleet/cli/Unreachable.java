@@ -1,6 +1,6 @@
 package dev.fleet.cli;
 
-import dev.fleet.transport.http.FleetHttpException;
+import dev.fleet.transport.http.model.FleetHttpException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import dev.fleet.transport.http.Coordinators;
+import dev.fleet.transport.http.model.Coordinators;
 import dev.fleet.transport.http.FollowerServer;
 import java.util.Optional;
 import picocli.CommandLine;

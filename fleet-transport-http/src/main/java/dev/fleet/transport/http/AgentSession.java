@@ -1,7 +1,9 @@
 package dev.fleet.transport.http;
 
+import dev.fleet.transport.http.model.FleetHttpException;
 import dev.fleet.Machine;
 import dev.fleet.transport.http.HttpAgent.State;
+import dev.fleet.transport.http.internal.Endpoint;
 import dev.fleet.transport.http.internal.JsonHttp;
 import dev.fleet.transport.http.internal.Wire;
 import dev.fleet.transport.http.internal.WireMapping;
@@ -50,6 +52,20 @@ final class AgentSession {
   /** What the coordinator last said it holds for approval, so each such answer is logged once. */
   private String lastHeld;
 
+  /**
+   * A session not yet started; {@link #connect} must follow before {@link #begin}.
+   *
+   * @param machine the registration the agent joins with
+   * @param joinToken the fleet's join token, or null to join with the credential only
+   * @param joinKey the secret a join-token join presents, so a join whose answer was lost can be retried
+   * @param credential a credential saved from an earlier run, or null
+   * @param onCredential told each new credential on the control thread, or null
+   * @param http the client that follows the leader among the coordinators
+   * @param control the agent's control thread
+   * @param requestTimeout how long one join may take
+   * @param backoff the retry delays after a failed join
+   * @param reach logs once that the coordinator cannot be reached, and once that it is back
+   */
   AgentSession(Machine machine, String joinToken, String joinKey, String credential, Consumer<String> onCredential,
       JsonHttp http, ScheduledExecutorService control, Duration requestTimeout, Backoff backoff,
       Reachability reach) {
@@ -65,6 +81,15 @@ final class AgentSession {
     this.reach = reach;
   }
 
+  /**
+   * The parts a join sets going (heartbeats, the poll) and reports to (the running attempts); set once, before
+   * {@link #begin}.
+   *
+   * @param slots the agent's attempts, reported on a rejoin
+   * @param heartbeats started with the interval each join answers
+   * @param inbox started with the cursor each join answers
+   * @param outbox flushed once the coordinator can be reached again
+   */
   void connect(WorkerSlots slots, Heartbeats heartbeats, Inbox inbox, Outbox outbox) {
     this.slots = slots;
     this.heartbeats = heartbeats;
@@ -72,28 +97,56 @@ final class AgentSession {
     this.outbox = outbox;
   }
 
+  /**
+   * Where the agent stands with its coordinator; any thread may read it.
+   *
+   * @return the current state
+   */
   State state() {
     return state;
   }
 
+  /**
+   * The machine's credential; any thread may read it.
+   *
+   * @return the credential, or null before the first join answered (without a saved one)
+   */
   String credential() {
     return credential;
   }
 
-  /** Why the coordinator refused this machine, while it is {@link State#REFUSED}; else null. */
+  /**
+   * Why the coordinator refused this machine.
+   *
+   * @return the reason while the agent is {@link State#REFUSED}, else null
+   */
   String refusal() {
     return state == State.REFUSED ? refusal : null;
   }
 
+  /**
+   * The coordinator run this agent joined, as the join answered; any thread may read it.
+   *
+   * @return the incarnation, or null before the first join answered
+   */
   String incarnation() {
     return incarnation;
   }
 
+  /**
+   * Which join the agent is in: answers to requests sent in an earlier one are dropped. Control thread only.
+   *
+   * @return a number that grows by one with each join
+   */
   int epoch() {
     return epoch;
   }
 
-  /** Whether the agent is leaving: no heartbeat, poll or join may go out any more. */
+  /**
+   * Whether the agent is leaving: no heartbeat, poll or join may go out any more.
+   *
+   * @return true once {@link #fallQuiet()} ran
+   */
   boolean quiet() {
     return quiet;
   }
@@ -103,7 +156,11 @@ final class AgentSession {
     quiet = true;
   }
 
-  /** NEW to JOINING; false if the agent was started already. */
+  /**
+   * NEW to JOINING, and the first join goes out on the control thread.
+   *
+   * @return false if the agent was started already
+   */
   synchronized boolean begin() {
     if (state != State.NEW) {
       return false;
@@ -113,7 +170,11 @@ final class AgentSession {
     return true;
   }
 
-  /** To CLOSED; false if it was closed already. */
+  /**
+   * To CLOSED.
+   *
+   * @return false if it was closed already
+   */
   synchronized boolean end() {
     if (state == State.CLOSED) {
       return false;
@@ -152,7 +213,7 @@ final class AgentSession {
     Wire.JoinRequest req = withCredential
         ? new Wire.JoinRequest(WireMapping.dto(machine), null, slots.running())
         : new Wire.JoinRequest(WireMapping.dto(machine), joinKey, null);
-    http.exchange("POST", "v1/join", bearer, req, Wire.JoinResponse.class,
+    http.exchange("POST", Endpoint.JOIN.path(), bearer, req, Wire.JoinResponse.class,
         requestTimeout, control, (r, err) -> joined(r, err, withCredential));
   }
 
@@ -240,7 +301,12 @@ final class AgentSession {
     return wait;
   }
 
-  /** The coordinator does not know this machine (or its credential) any more: join again. */
+  /**
+   * The coordinator does not know this machine (or its credential) any more: join again, unless joining,
+   * refused, closed or leaving already. Control thread only.
+   *
+   * @param why what the coordinator said, for the log line
+   */
   void rejoin(String why) {
     if (state == State.JOINING || state == State.CLOSED || state == State.REFUSED || quiet) {
       return;
@@ -253,6 +319,10 @@ final class AgentSession {
   /**
    * Whether an answer comes from a coordinator run other than the one this agent joined: it restarted, its
    * message numbering with it, so the agent joins again (with its credential) before it reads any message.
+   * Control thread only.
+   *
+   * @param answered the incarnation the answer named, or null if it named none
+   * @return true if it differs from the one joined, and a rejoin is under way
    */
   boolean restarted(String answered) {
     String joined = incarnation;

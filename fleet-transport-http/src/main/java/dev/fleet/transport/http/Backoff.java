@@ -1,5 +1,6 @@
 package dev.fleet.transport.http;
 
+import dev.fleet.transport.http.model.FleetHttpException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 

@@ -1,5 +1,7 @@
 package dev.fleet.transport.http;
 
+import dev.fleet.transport.http.internal.Endpoint;
+import dev.fleet.transport.http.model.Coordinators;
 import dev.fleet.transport.http.internal.CoordinatorsJson;
 import dev.fleet.transport.http.internal.Json;
 import java.io.UncheckedIOException;
@@ -144,24 +146,24 @@ public final class FollowerServer implements AutoCloseable {
       String path = Request.getPathInContext(request);
       boolean get = "GET".equalsIgnoreCase(request.getMethod());
       response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-      if (get && path.equals("/v1/ping")) {
+      if (get && path.equals(Endpoint.PING.template())) {
         write(response, callback, 200, "application/json", "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8));
         return true;
       }
-      if (get && path.equals("/v1/health/live")) {
+      if (get && path.equals(Endpoint.HEALTH_LIVE.template())) {
         write(response, callback, 200, "application/json", "{\"status\":\"live\"}".getBytes(StandardCharsets.UTF_8));
         return true;
       }
-      if (get && path.equals("/metrics")) {
+      if (get && path.equals(Endpoint.METRICS.template())) {
         write(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8", FOLLOWER_METRICS);
         return true;
       }
       Coordinators now = view.get();
-      if (get && path.equals("/v1/coordinators")) {
+      if (get && path.equals(Endpoint.COORDINATORS.template())) {
         write(response, callback, 200, "application/json", CoordinatorsJson.bytes(now));
         return true;
       }
-      if (get && path.equals("/v1/health/ready")) {
+      if (get && path.equals(Endpoint.HEALTH_READY.template())) {
         Optional<String> leader = now.leader();
         String detail = leader.filter(now.self()::equals).isPresent()
             ? now.self() + " is taking over as leader of term " + now.term() + ": replaying the journal"

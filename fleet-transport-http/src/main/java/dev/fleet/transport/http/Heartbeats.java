@@ -1,9 +1,11 @@
 package dev.fleet.transport.http;
 
+import dev.fleet.transport.http.model.FleetHttpException;
 import dev.fleet.MachineId;
 import dev.fleet.Signals;
 import dev.fleet.spi.Ticker;
 import dev.fleet.transport.http.HttpAgent.State;
+import dev.fleet.transport.http.internal.Endpoint;
 import dev.fleet.transport.http.internal.JsonHttp;
 import dev.fleet.transport.http.internal.Wire;
 import dev.fleet.transport.http.internal.WireMapping;
@@ -53,11 +55,30 @@ final class Heartbeats {
   private long nextNanos;
   private long lastAcceptedNanos;
   private boolean leaseLostLogged;
+  private boolean ignoredLogged;
   private boolean holding;
   /** A resumption ends a hold whatever the check still says, until the check turns false by itself. */
   private boolean holdOverruled;
   private Runnable whenIdle;
 
+  /**
+   * The heartbeat loop of one agent, not yet beating: {@link #beat} starts it once a join answered.
+   *
+   * @param machine the agent's machine, for log lines
+   * @param session whose state decides whether a heartbeat goes out, and which is told of restarts and rejoins
+   * @param slots whose busy count makes the load reported
+   * @param inbox given the messages each answer carries
+   * @param outbox flushed when the coordinator can be reached again
+   * @param probes read once per heartbeat for the signals it carries
+   * @param http the client that follows the leader among the coordinators
+   * @param control the agent's control thread, where every tick and answer runs
+   * @param ticker the time source for backoff and the lease
+   * @param wallClock read beside the ticker to notice a sleep
+   * @param requestTimeout how long one heartbeat may take
+   * @param backoff the retry delays after a failed heartbeat
+   * @param reach logs once that the coordinator cannot be reached, and once that it is back
+   * @param asleep true while the machine announced sleep some other way: no heartbeat goes out
+   */
   Heartbeats(MachineId machine, AgentSession session, WorkerSlots slots, Inbox inbox, Outbox outbox,
       ProbeSignals probes, JsonHttp http, ScheduledExecutorService control, Ticker ticker, InstantSource wallClock,
       Duration requestTimeout, Backoff backoff, Reachability reach, BooleanSupplier asleep) {
@@ -77,7 +98,11 @@ final class Heartbeats {
     this.asleep = asleep;
   }
 
-  /** A join succeeded: the lease starts afresh. */
+  /**
+   * A join succeeded: the lease starts afresh.
+   *
+   * @param offlineAfterMillis the coordinator's offline timeout, after which the agent warns its work may move
+   */
   void joined(long offlineAfterMillis) {
     offlineAfterNanos = Duration.ofMillis(offlineAfterMillis).toNanos();
     lastAcceptedNanos = ticker.read();
@@ -86,7 +111,11 @@ final class Heartbeats {
     nextNanos = 0;
   }
 
-  /** Heartbeats every {@code intervalMillis} from now on, the first at once. */
+  /**
+   * Heartbeats every {@code interval} milliseconds from now on, the first at once.
+   *
+   * @param interval the period the coordinator asked for, in milliseconds; at least 1 is used
+   */
   void beat(long interval) {
     if (ticks == null || intervalMillis != interval) {
       if (ticks != null) {
@@ -104,6 +133,8 @@ final class Heartbeats {
    * Runs {@code then} on the control thread once no heartbeat is in flight (at once if none is): after the agent
    * fell quiet, the last one must land before the coordinator is told the machine left, or it would bring it
    * back.
+   *
+   * @param then what to run; replaces one given before that has not run yet
    */
   void whenIdle(Runnable then) {
     if (!inFlight) {
@@ -153,7 +184,7 @@ final class Heartbeats {
     inFlight = true;
     long number = ++sent;
     int epoch = session.epoch();
-    http.exchange("POST", "v1/heartbeat", session.credential(), req, Wire.HeartbeatResponse.class, requestTimeout,
+    http.exchange("POST", Endpoint.HEARTBEAT.path(), session.credential(), req, Wire.HeartbeatResponse.class, requestTimeout,
         control, (r, err) -> done(r, err, epoch, number));
   }
 
@@ -164,7 +195,7 @@ final class Heartbeats {
    * Said again after the last heartbeat's answer came, the announcement has the last word.
    */
   private void confirmSleep() {
-    http.exchange("POST", "v1/sleep", session.credential(), null, Void.class, requestTimeout, control,
+    http.exchange("POST", Endpoint.SLEEP.path(), session.credential(), null, Void.class, requestTimeout, control,
         (r, err) -> {
           if (err != null) {
             LOG.log(Level.DEBUG, () -> machine + ": could not confirm the sleep to the coordinator: "
@@ -218,11 +249,27 @@ final class Heartbeats {
     if (session.restarted(r.incarnation())) {
       return;
     }
+    ignored(r);
     if (session.state() == State.DISCONNECTED) {
       session.back();
       inbox.poll();
       outbox.flushResults();
     }
     inbox.take(r.messages());
+  }
+
+  /**
+   * Tells the operator, once per run of them, that the coordinator ignores this machine's heartbeats: its health
+   * and load stop following them, which usually means a second agent runs under the same machine id.
+   */
+  private void ignored(Wire.HeartbeatResponse r) {
+    if (r.accepted()) {
+      ignoredLogged = false;
+    } else if (!ignoredLogged) {
+      ignoredLogged = true;
+      LOG.log(Level.WARNING, machine + ": the coordinator ignored a heartbeat: "
+          + (r.ignored() == null ? "its sequence is not newer than the last one accepted" : r.ignored())
+          + " (is another agent running as this machine?)");
+    }
   }
 }

@@ -7,20 +7,17 @@ import dev.fleet.spi.Ticker;
 import dev.fleet.transport.http.internal.CoordinatorList;
 import dev.fleet.transport.http.internal.JsonHttp;
 import dev.fleet.transport.http.internal.Secrets;
+import dev.fleet.transport.http.model.CoordinatorsUnreachableException;
+import dev.fleet.transport.http.model.FleetHttpException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
@@ -66,12 +63,6 @@ import javax.net.ssl.SSLContext;
  * network), {@code slots} worker threads for the handler, and the HTTP client's.
  */
 public final class HttpAgent implements AutoCloseable {
-  /**
-   * The label that tells the coordinator how many attempts the machine runs at once (the engine's
-   * {@code Machine.LABEL_SLOTS}).
-   */
-  static final String SLOTS_LABEL = "slots";
-  private static final System.Logger LOG = System.getLogger(HttpAgent.class.getName());
 
   /** Where the agent stands with its coordinator. */
   public enum State {
@@ -111,38 +102,17 @@ public final class HttpAgent implements AutoCloseable {
   private final Heartbeats heartbeats;
   private volatile Leaving leaving;
 
-  private HttpAgent(Builder b, Machine machine, int slotCount) {
-    this.machine = machine;
-    this.ticker = b.ticker;
-    this.requestTimeout = b.requestTimeout;
-    String name = "fleet-agent-" + machine.id();
-    this.control = Executors.newSingleThreadScheduledExecutor(daemon(name, false));
-    // HTTP/1.1: the coordinator speaks nothing else, and a client that prefers HTTP/2 offers every new
-    // connection an h2c upgrade first.
-    HttpClient.Builder hc = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(b.requestTimeout)
-        .executor(control);
-    if (b.sslContext != null) {
-      hc.sslContext(b.sslContext);
-    }
-    CoordinatorList coordinators = new CoordinatorList(b.coordinators);
-    // One line per move, not per request: the list calls this only when another coordinator answers.
-    coordinators.onMove(u -> LOG.log(System.Logger.Level.INFO, machine.id() + ": following the leader at "
-        + CoordinatorList.display(u)));
-    this.http = new JsonHttp(hc.build(), coordinators);
-    Backoff backoff = new Backoff(b.minBackoff, b.maxBackoff);
-    Reachability reach = new Reachability(machine.id(), coordinators);
-    this.session = new AgentSession(machine, b.joinToken, b.joinKey != null ? b.joinKey : Secrets.newSecret(),
-        b.credential, b.onCredential, http, control, requestTimeout, backoff, reach);
-    this.slots = new WorkerSlots(machine.id(), b.handler, slotCount, control, daemon(name + "-worker", true),
-        this::released);
-    this.outbox = new Outbox(machine.id(), session, slots, http, control, requestTimeout, backoff);
-    Inbox inbox = new Inbox(machine.id(), session, slots, http, control, requestTimeout, backoff);
-    this.heartbeats = new Heartbeats(machine.id(), session, slots, inbox, outbox,
-        new ProbeSignals(machine.id(), b.probes), http, control, ticker, b.wallClock, requestTimeout, backoff, reach,
-        b.asleep);
-    slots.reportTo(outbox);
-    session.connect(slots, heartbeats, inbox, outbox);
+  private HttpAgent(AgentSettings settings) {
+    this.machine = settings.machine();
+    this.ticker = settings.ticker();
+    this.requestTimeout = settings.requestTimeout();
+    AgentParts parts = new AgentParts(settings, this::released);
+    this.control = parts.control;
+    this.http = parts.http;
+    this.session = parts.session;
+    this.slots = parts.slots;
+    this.outbox = parts.outbox;
+    this.heartbeats = parts.heartbeats;
   }
 
   private void released() {
@@ -152,20 +122,13 @@ public final class HttpAgent implements AutoCloseable {
     }
   }
 
-  private static ThreadFactory daemon(String name, boolean numbered) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, numbered ? name + "-" + n.incrementAndGet() : name);
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
   /**
    * Starts configuring an agent for a machine.
    *
    * @param coordinator the coordinator's URI, e.g. {@code https://coordinator.local:7070}
    * @param machine the registration this agent joins with; its id is the agent's identity across restarts
+   * @return a builder to set the join token (or a saved credential), the handler and the options on
+   * @throws IllegalArgumentException if the URI is not http(s) with a host
    */
   public static Builder newBuilder(URI coordinator, Machine machine) {
     return new Builder(List.of(Objects.requireNonNull(coordinator, "coordinator")), machine);
@@ -180,13 +143,19 @@ public final class HttpAgent implements AutoCloseable {
    *
    * @param coordinators the coordinators' URIs, at least one, e.g. the desktop's, the mini PC's and the VPS's
    * @param machine the registration this agent joins with; its id is the agent's identity across restarts
+   * @return a builder to set the join token (or a saved credential), the handler and the options on
    * @throws IllegalArgumentException if the list is empty or a URI is not http(s) with a host
    */
   public static Builder newBuilder(List<URI> coordinators, Machine machine) {
     return new Builder(coordinators, machine);
   }
 
-  /** Starts joining; returns at once. */
+  /**
+   * Starts joining; returns at once. {@link #state()} says how it goes.
+   *
+   * @return this agent
+   * @throws IllegalStateException if it was started before
+   */
   public HttpAgent start() {
     if (!session.begin()) {
       throw new IllegalStateException("agent " + machine.id() + " was started already (it is " + session.state()
@@ -195,20 +164,38 @@ public final class HttpAgent implements AutoCloseable {
     return this;
   }
 
+  /**
+   * The machine this agent runs for.
+   *
+   * @return the machine's id, its identity at the coordinator across restarts
+   */
   public MachineId id() {
     return machine.id();
   }
 
-  /** The registration it joins with, including its {@code slots} label. */
+  /**
+   * The registration it joins with.
+   *
+   * @return the machine as built, with its {@code slots} label set to the agent's slots
+   */
   public Machine machine() {
     return machine;
   }
 
+  /**
+   * Where the agent stands with its coordinator now; it changes on the agent's control thread.
+   *
+   * @return the current state
+   */
   public State state() {
     return session.state();
   }
 
-  /** The machine's credential, once it has joined; keep it to reconnect after a restart. */
+  /**
+   * The machine's credential, once it has joined; keep it to reconnect after a restart.
+   *
+   * @return the credential, or empty before the first join answered
+   */
   public Optional<String> credential() {
     return Optional.ofNullable(session.credential());
   }
@@ -217,12 +204,18 @@ public final class HttpAgent implements AutoCloseable {
    * Why the coordinator refused to let this machine join (a join token it does not accept, a machine id another
    * holds), while the agent is {@link State#REFUSED}; empty otherwise. The agent retries slowly; a program that
    * cannot fix the cause should stop it and say this.
+   *
+   * @return the coordinator's reason, in words, or empty
    */
   public Optional<String> refusal() {
     return Optional.ofNullable(session.refusal());
   }
 
-  /** The tasks this agent runs or holds for a slot now. */
+  /**
+   * The tasks this agent runs or holds for a slot now.
+   *
+   * @return a snapshot, in no particular order
+   */
   public List<TaskId> activeTasks() {
     return slots.activeTasks();
   }
@@ -241,7 +234,10 @@ public final class HttpAgent implements AutoCloseable {
    * If the coordinator cannot be reached, the agent still stops within the grace; the coordinator then moves the
    * work when it takes the machine for offline. The grace is measured with the agent's ticker.
    *
+   * @param grace how long running work may go on finishing, from now; {@link Duration#ZERO} for none
+   * @return what became of the work: finished, handed back, and whether the coordinator heard
    * @throws IllegalArgumentException if {@code grace} is negative
+   * @throws IllegalStateException if leaving failed on another caller's thread
    */
   public Departure leave(Duration grace) {
     Objects.requireNonNull(grace, "grace");
@@ -293,7 +289,10 @@ public final class HttpAgent implements AutoCloseable {
    * the agent (as {@code fleet sleep} does); the running agent notices the resumption by itself. Blocks until
    * answered.
    *
+   * @param coordinator the coordinator's URI
+   * @param credential the machine's credential, as its agent saved it
    * @param sslContext the TLS context for an https coordinator, or null for the default
+   * @param timeout how long the request may take
    * @throws FleetHttpException if the coordinator refused (e.g. 401: it does not know the credential)
    * @throws java.io.UncheckedIOException if it cannot be reached, with why
    */
@@ -305,27 +304,16 @@ public final class HttpAgent implements AutoCloseable {
    * As {@link #announceSleep(URI, String, SSLContext, Duration)}, to whichever of {@code coordinators} leads: a
    * follower's redirect is followed and one that cannot be reached is passed over for the next.
    *
+   * @param coordinators the coordinators' URIs, at least one
+   * @param credential the machine's credential, as its agent saved it
+   * @param sslContext the TLS context for an https coordinator, or null for the default
+   * @param timeout how long one request may take
+   * @throws FleetHttpException if the coordinator refused (e.g. 401: it does not know the credential)
    * @throws CoordinatorsUnreachableException if none of several could be reached, naming each and why
    */
   public static void announceSleep(List<URI> coordinators, String credential, SSLContext sslContext,
       Duration timeout) {
-    CoordinatorList list = new CoordinatorList(coordinators);
-    Secrets.checkConfigured("credential", credential);
-    HttpClient.Builder hc = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout);
-    if (sslContext != null) {
-      hc.sslContext(sslContext);
-    }
-    JsonHttp http = new JsonHttp(hc.build(), list);
-    try {
-      http.send("POST", "v1/sleep", credential, null, Void.class, timeout).join();
-    } catch (java.util.concurrent.CompletionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new java.io.UncheckedIOException("cannot reach the coordinator at " + list.display() + ": "
-          + Reachability.describe(c), c instanceof java.io.IOException io ? io : new java.io.IOException(c));
-    }
+    SleepAnnouncement.send(coordinators, credential, sslContext, timeout);
   }
 
   /**
@@ -374,7 +362,14 @@ public final class HttpAgent implements AutoCloseable {
       this.machine = Objects.requireNonNull(machine, "machine");
     }
 
-    /** The fleet's join token. */
+    /**
+     * The fleet's join token (or a scoped one), for the first join; not needed with a saved credential.
+     *
+     * @param token the token as the coordinator's operator gave it
+     * @return this builder
+     * @throws IllegalArgumentException if it is shorter than 22 characters (128 bits of base64), longer than 512,
+     *     or not printable ASCII without spaces
+     */
     public Builder joinToken(String token) {
       this.joinToken = Secrets.checkConfigured("joinToken", token);
       return this;
@@ -384,25 +379,45 @@ public final class HttpAgent implements AutoCloseable {
      * The secret this agent presents with a join-token join, so a join whose answer was lost can be retried
      * (the coordinator refuses anyone else a machine id that holds a credential). A new random one by default;
      * keep one beside the saved credential to retry across a restart of the agent too.
+     *
+     * @param key the secret, kept private like the credential
+     * @return this builder
+     * @throws IllegalArgumentException if it is shorter than 22 characters (128 bits of base64), longer than 512,
+     *     or not printable ASCII without spaces
      */
     public Builder joinKey(String key) {
       this.joinKey = Secrets.checkConfigured("joinKey", key);
       return this;
     }
 
-    /** A credential saved from an earlier run, to reconnect as the same machine. */
+    /**
+     * A credential saved from an earlier run, to reconnect as the same machine.
+     *
+     * @param credential the credential {@link HttpAgent#credential()} or {@link #onCredential} gave
+     * @return this builder
+     */
     public Builder credential(String credential) {
       this.credential = Objects.requireNonNull(credential, "credential");
       return this;
     }
 
-    /** Called on the control thread with each new credential, e.g. to save it for the next run. */
+    /**
+     * Called on the control thread with each new credential, e.g. to save it for the next run.
+     *
+     * @param listener told each credential; it must return quickly, as it runs on the control thread
+     * @return this builder
+     */
     public Builder onCredential(Consumer<String> listener) {
       this.onCredential = Objects.requireNonNull(listener, "onCredential");
       return this;
     }
 
-    /** What runs the tasks. */
+    /**
+     * What runs the tasks; required.
+     *
+     * @param handler called on a worker thread for each attempt, at most {@link #slots(int)} at once
+     * @return this builder
+     */
     public Builder handler(TaskHandler handler) {
       this.handler = Objects.requireNonNull(handler, "handler");
       return this;
@@ -412,22 +427,36 @@ public final class HttpAgent implements AutoCloseable {
      * How many tasks run at once; more wait for a slot. By default the machine's {@code slots} label if it has
      * one, else half the cores. The machine joins with its {@code slots} label set to this, so the coordinator
      * knows.
+     *
+     * @param slots how many attempts run at once, in [1, 1024]
+     * @return this builder
+     * @throws IllegalArgumentException if {@code slots} is outside [1, 1024]
      */
     public Builder slots(int slots) {
-      if (slots < 1 || slots > 1024) {
+      if (slots < 1 || slots > AgentSettings.MAX_SLOTS) {
         throw new IllegalArgumentException("slots must be in [1, 1024], got " + slots);
       }
       this.slots = slots;
       return this;
     }
 
-    /** Adds a probe whose signals go into every heartbeat. */
+    /**
+     * Adds a probe whose signals go into every heartbeat.
+     *
+     * @param probe read on the control thread once per heartbeat
+     * @return this builder
+     */
     public Builder probe(Probe probe) {
       probes.add(Objects.requireNonNull(probe, "probe"));
       return this;
     }
 
-    /** The time source for backoff, lease tracking and the grace of {@link HttpAgent#leave}. */
+    /**
+     * The time source for backoff, lease tracking and the grace of {@link HttpAgent#leave}.
+     *
+     * @param ticker {@link Ticker#system()} by default
+     * @return this builder
+     */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
@@ -436,6 +465,9 @@ public final class HttpAgent implements AutoCloseable {
     /**
      * The wall clock, read beside the ticker on every heartbeat period: a suspended machine's wall clock runs on
      * while its ticker stands still, which is how the agent notices it was asleep. The system clock by default.
+     *
+     * @param clock the wall clock
+     * @return this builder
      */
     public Builder wallClock(InstantSource clock) {
       this.wallClock = Objects.requireNonNull(clock, "wallClock");
@@ -448,19 +480,35 @@ public final class HttpAgent implements AutoCloseable {
      * would wake the machine at the coordinator again before it suspends. Asked on the control thread once per
      * heartbeat period; it must answer at once, and should turn false by itself after a short while (the sleep
      * may not have happened). Never true by default.
+     *
+     * @param announced true while the machine's sleep was announced and heartbeats must wait
+     * @return this builder
      */
     public Builder asleepWhile(BooleanSupplier announced) {
       this.asleep = Objects.requireNonNull(announced, "asleepWhile");
       return this;
     }
 
-    /** The TLS context for an https coordinator, e.g. one that trusts its self-signed certificate. */
+    /**
+     * The TLS context for an https coordinator, e.g. one that trusts its self-signed certificate.
+     *
+     * @param context the context the agent's HTTP client uses; the JDK's default without one
+     * @return this builder
+     */
     public Builder sslContext(SSLContext context) {
       this.sslContext = Objects.requireNonNull(context, "sslContext");
       return this;
     }
 
-    /** Retry delays after failures: doubling from {@code min} up to {@code max}, with jitter. */
+    /**
+     * Retry delays after failures: doubling from {@code min} up to {@code max}, with jitter. 100 ms to 5 s by
+     * default.
+     *
+     * @param min the first delay, positive
+     * @param max the longest delay, at least {@code min}
+     * @return this builder
+     * @throws IllegalArgumentException unless {@code 0 < min <= max}
+     */
     public Builder backoff(Duration min, Duration max) {
       Objects.requireNonNull(min, "min");
       Objects.requireNonNull(max, "max");
@@ -472,7 +520,13 @@ public final class HttpAgent implements AutoCloseable {
       return this;
     }
 
-    /** How long one request may take (a long-poll: this plus its wait). 10 s by default. */
+    /**
+     * How long one request may take (a long-poll: this plus its wait). 10 s by default.
+     *
+     * @param timeout positive; also the HTTP client's connect timeout
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
     public Builder requestTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "requestTimeout");
       if (timeout.isNegative() || timeout.isZero()) {
@@ -485,6 +539,7 @@ public final class HttpAgent implements AutoCloseable {
     /**
      * Builds the agent, not yet started.
      *
+     * @return the agent; {@link HttpAgent#start()} starts it
      * @throws IllegalStateException if neither a join token nor a credential was given, or no handler
      * @throws IllegalArgumentException if the machine's {@code slots} label is not a number in [1, 1024], or
      *     disagrees with {@link #slots(int)}
@@ -496,33 +551,10 @@ public final class HttpAgent implements AutoCloseable {
       if (handler == null) {
         throw new IllegalStateException("agent " + machine.id() + " needs a handler to run tasks");
       }
-      String label = machine.labels().get(SLOTS_LABEL);
-      int count;
-      if (label != null) {
-        int labelled = parseSlots(label);
-        if (slots != null && slots != labelled) {
-          throw new IllegalArgumentException("machine " + machine.id() + " has label " + SLOTS_LABEL + "=" + label
-              + " but the agent was given slots(" + slots + "); give one or make them agree");
-        }
-        count = labelled;
-      } else {
-        count = slots != null ? slots : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-      }
-      Machine joinsAs = label != null ? machine : machine.withLabel(SLOTS_LABEL, Integer.toString(count));
-      return new HttpAgent(this, joinsAs, count);
-    }
-
-    private int parseSlots(String label) {
-      try {
-        int n = Integer.parseInt(label.trim());
-        if (n >= 1 && n <= 1024) {
-          return n;
-        }
-      } catch (NumberFormatException e) {
-        // said below
-      }
-      throw new IllegalArgumentException("machine " + machine.id() + " has label " + SLOTS_LABEL + "='" + label
-          + "'; it must be a whole number in [1, 1024]");
+      int count = AgentSettings.slotCount(machine, slots);
+      return new HttpAgent(new AgentSettings(coordinators, AgentSettings.joinsAs(machine, count), count, joinToken,
+          joinKey, credential, onCredential, handler, probes, ticker, wallClock, asleep, sslContext, minBackoff,
+          maxBackoff, requestTimeout));
     }
   }
 }

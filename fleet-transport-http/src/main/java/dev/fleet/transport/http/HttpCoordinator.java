@@ -1,5 +1,7 @@
 package dev.fleet.transport.http;
 
+import dev.fleet.transport.http.model.ClaimPolicy;
+import dev.fleet.transport.http.model.Coordinators;
 import dev.fleet.Assignment;
 import dev.fleet.Fleet;
 import dev.fleet.MachineId;

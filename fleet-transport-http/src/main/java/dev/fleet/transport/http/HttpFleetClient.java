@@ -1,11 +1,17 @@
 package dev.fleet.transport.http;
 
+import dev.fleet.transport.http.model.HeldClaim;
+import dev.fleet.transport.http.model.JoinScope;
+import dev.fleet.transport.http.model.CoordinatorsUnreachableException;
+import dev.fleet.transport.http.model.FleetHttpException;
+import dev.fleet.transport.http.model.RemoteEvent;
 import dev.fleet.Explanation;
 import dev.fleet.MachineId;
 import dev.fleet.MachineStatus;
 import dev.fleet.Task;
 import dev.fleet.TaskId;
 import dev.fleet.TaskStatus;
+import dev.fleet.transport.http.internal.Endpoint;
 import dev.fleet.transport.http.internal.CoordinatorList;
 import dev.fleet.transport.http.internal.JsonHttp;
 import dev.fleet.transport.http.internal.Secrets;
@@ -127,7 +133,7 @@ public final class HttpFleetClient {
   public Optional<RemoteCoordinators> coordinators() {
     CoordinatorsAnswer a;
     try {
-      a = call("GET", "v1/coordinators", null, CoordinatorsAnswer.class);
+      a = call("GET", Endpoint.COORDINATORS.path(), null, CoordinatorsAnswer.class);
     } catch (FleetHttpException e) {
       if (e.status() == 404) {
         return Optional.empty();
@@ -163,7 +169,7 @@ public final class HttpFleetClient {
     for (Task t : tasks) {
       dtos.add(WireMapping.dto(t));
     }
-    Wire.SubmitResponse r = call("POST", "v1/tasks", new Wire.SubmitRequest(dtos), Wire.SubmitResponse.class);
+    Wire.SubmitResponse r = call("POST", Endpoint.SUBMIT.path(), new Wire.SubmitRequest(dtos), Wire.SubmitResponse.class);
     List<RemoteDecision> out = new ArrayList<>();
     for (Wire.DecisionDto d : r.decisions()) {
       out.add(new RemoteDecision(new TaskId(d.task()),
@@ -182,7 +188,7 @@ public final class HttpFleetClient {
    */
   public Optional<TaskStatus> task(TaskId task) {
     try {
-      return Optional.of(WireMapping.taskStatus(call("GET", "v1/tasks/" + task, null, Wire.TaskStatusDto.class)));
+      return Optional.of(WireMapping.taskStatus(call("GET", Endpoint.TASK.path(task.toString()), null, Wire.TaskStatusDto.class)));
     } catch (FleetHttpException e) {
       if (e.status() == 404 && e.kind().equals("unknown-task")) {
         return Optional.empty();
@@ -199,7 +205,7 @@ public final class HttpFleetClient {
    * @throws FleetHttpException 404 {@code unknown-task} if the coordinator does not know it
    */
   public boolean cancel(TaskId task) {
-    return call("POST", "v1/tasks/" + task + "/cancel", null, Wire.CancelResponse.class).cancelled();
+    return call("POST", Endpoint.CANCEL.path(task.toString()), null, Wire.CancelResponse.class).cancelled();
   }
 
   /**
@@ -211,7 +217,7 @@ public final class HttpFleetClient {
    * @throws FleetHttpException 404 {@code unknown-task} if the coordinator does not know it
    */
   public Explanation explain(TaskId task) {
-    return WireMapping.explanation(call("GET", "v1/tasks/" + task + "/explanation", null, Wire.ExplanationDto.class));
+    return WireMapping.explanation(call("GET", Endpoint.EXPLAIN.path(task.toString()), null, Wire.ExplanationDto.class));
   }
 
   /**
@@ -221,7 +227,7 @@ public final class HttpFleetClient {
    */
   public List<RemoteMachine> machines() {
     List<RemoteMachine> out = new ArrayList<>();
-    for (Wire.MachineStatusDto d : call("GET", "v1/machines", null, Wire.MachineStatusDto[].class)) {
+    for (Wire.MachineStatusDto d : call("GET", Endpoint.MACHINES.path(), null, Wire.MachineStatusDto[].class)) {
       out.add(remote(d));
     }
     return out;
@@ -234,7 +240,7 @@ public final class HttpFleetClient {
    */
   public List<TaskStatus> queue() {
     List<TaskStatus> out = new ArrayList<>();
-    for (Wire.TaskStatusDto d : call("GET", "v1/queue", null, Wire.TaskStatusDto[].class)) {
+    for (Wire.TaskStatusDto d : call("GET", Endpoint.QUEUE.path(), null, Wire.TaskStatusDto[].class)) {
       out.add(WireMapping.taskStatus(d));
     }
     return out;
@@ -250,7 +256,7 @@ public final class HttpFleetClient {
    * @throws FleetHttpException 404 {@code unknown-machine} if it is not registered
    */
   public RemoteMachine drain(MachineId machine, Optional<Duration> deadline) {
-    return remote(call("POST", "v1/machines/" + machine + "/drain",
+    return remote(call("POST", Endpoint.DRAIN.path(machine.toString()),
         new Wire.DrainRequest(deadline.map(Duration::toMillis).orElse(null)), Wire.MachineStatusDto.class));
   }
 
@@ -262,7 +268,7 @@ public final class HttpFleetClient {
    * @throws FleetHttpException 404 {@code unknown-machine} if it is not registered
    */
   public RemoteMachine undrain(MachineId machine) {
-    return remote(call("POST", "v1/machines/" + machine + "/undrain", null, Wire.MachineStatusDto.class));
+    return remote(call("POST", Endpoint.UNDRAIN.path(machine.toString()), null, Wire.MachineStatusDto.class));
   }
 
   /**
@@ -273,7 +279,7 @@ public final class HttpFleetClient {
    * @throws FleetHttpException 404 {@code unknown-machine} if it was neither registered nor held a credential
    */
   public void removeMachine(MachineId machine) {
-    call("DELETE", "v1/machines/" + machine, null, Wire.RemovedResponse.class);
+    call("DELETE", Endpoint.REMOVE_MACHINE.path(machine.toString()), null, Wire.RemovedResponse.class);
   }
 
   /**
@@ -282,7 +288,7 @@ public final class HttpFleetClient {
    * @return the rules text, several lines
    */
   public String rules() {
-    return call("GET", "v1/rules", null, Wire.RulesDto.class).rules();
+    return call("GET", Endpoint.RULES.path(), null, Wire.RulesDto.class).rules();
   }
 
   /**
@@ -313,7 +319,7 @@ public final class HttpFleetClient {
    * @throws FleetHttpException 501 {@code no-backup} if the fleet cannot take backups
    */
   public byte[] backup() {
-    return http.call("GET", "v1/backup", credential, null, byte[].class, timeout.multipliedBy(6));
+    return http.call("GET", Endpoint.BACKUP.path(), credential, null, byte[].class, timeout.multipliedBy(6));
   }
 
   /**
@@ -323,7 +329,7 @@ public final class HttpFleetClient {
    * @return the new join token, shown only now
    */
   public String rotateJoinToken() {
-    return call("POST", "v1/join-token", null, Wire.JoinTokenDto.class).joinToken();
+    return call("POST", Endpoint.ROTATE_JOIN_TOKEN.path(), null, Wire.JoinTokenDto.class).joinToken();
   }
 
   private static RemoteMachine remote(Wire.MachineStatusDto d) {
@@ -347,7 +353,7 @@ public final class HttpFleetClient {
    * @return the matching tasks, without payloads or outputs
    */
   public List<TaskSummary> tasks(TaskFilter filter) {
-    StringBuilder q = new StringBuilder("v1/tasks?limit=").append(filter.limit());
+    StringBuilder q = new StringBuilder(Endpoint.LIST_TASKS.path()).append("?limit=").append(filter.limit());
     for (dev.fleet.TaskState s : filter.states()) {
       q.append("&state=").append(s.name().toLowerCase(Locale.ROOT));
     }
@@ -376,7 +382,7 @@ public final class HttpFleetClient {
    * @return the output's bytes and media type
    */
   public dev.fleet.Payload output(TaskId task) {
-    JsonHttp.Raw raw = http.raw("v1/tasks/" + encode(task.value()) + "/output", credential, timeout.multipliedBy(6));
+    JsonHttp.Raw raw = http.raw(Endpoint.OUTPUT.path(encode(task.value())), credential, timeout.multipliedBy(6));
     return new dev.fleet.Payload(raw.body(), raw.contentType());
   }
 
@@ -490,7 +496,7 @@ public final class HttpFleetClient {
    * @throws FleetHttpException 409 {@code join-token-exists} if one of that name exists
    */
   public String createJoinToken(JoinScope scope) {
-    return call("POST", "v1/join-tokens", dev.fleet.transport.http.internal.ScopeMapping.request(scope),
+    return call("POST", Endpoint.CREATE_JOIN_TOKEN.path(), dev.fleet.transport.http.internal.ScopeMapping.request(scope),
         Wire.CreatedJoinTokenDto.class).joinToken();
   }
 
@@ -501,7 +507,7 @@ public final class HttpFleetClient {
    */
   public List<ListedJoinToken> joinTokens() {
     List<ListedJoinToken> out = new ArrayList<>();
-    for (Wire.JoinScopeDto d : call("GET", "v1/join-tokens", null, Wire.JoinScopeDto[].class)) {
+    for (Wire.JoinScopeDto d : call("GET", Endpoint.JOIN_TOKENS.path(), null, Wire.JoinScopeDto[].class)) {
       out.add(new ListedJoinToken(dev.fleet.transport.http.internal.ScopeMapping.scope(d), d.machines()));
     }
     return out;
@@ -514,7 +520,7 @@ public final class HttpFleetClient {
    * @throws FleetHttpException 404 {@code unknown-join-token} if none has that name
    */
   public void revokeJoinToken(String name) {
-    call("DELETE", "v1/join-tokens/" + encode(name), null, java.util.Map.class);
+    call("DELETE", Endpoint.REVOKE_SCOPED_JOIN_TOKEN.path(encode(name)), null, java.util.Map.class);
   }
 
   /**
@@ -525,7 +531,7 @@ public final class HttpFleetClient {
    */
   public List<HeldClaim> approvals() {
     List<HeldClaim> out = new ArrayList<>();
-    for (Wire.HeldClaimDto d : call("GET", "v1/approvals", null, Wire.HeldClaimDto[].class)) {
+    for (Wire.HeldClaimDto d : call("GET", Endpoint.APPROVALS.path(), null, Wire.HeldClaimDto[].class)) {
       out.add(dev.fleet.transport.http.internal.ScopeMapping.claim(d));
     }
     return out;
@@ -539,7 +545,7 @@ public final class HttpFleetClient {
    * @throws FleetHttpException 404 {@code no-claim} if none waits
    */
   public String approve(MachineId machine) {
-    return call("POST", "v1/approvals/" + machine, null, Wire.ApprovedDto.class).detail();
+    return call("POST", Endpoint.APPROVE.path(machine.toString()), null, Wire.ApprovedDto.class).detail();
   }
 
   /**
@@ -549,7 +555,7 @@ public final class HttpFleetClient {
    * @throws FleetHttpException 404 {@code no-claim} if none waits
    */
   public void dismissClaim(MachineId machine) {
-    call("DELETE", "v1/approvals/" + machine, null, java.util.Map.class);
+    call("DELETE", Endpoint.DISMISS_CLAIM.path(machine.toString()), null, java.util.Map.class);
   }
 
   /**
@@ -559,7 +565,7 @@ public final class HttpFleetClient {
    * @return the registry document, as JSON text
    */
   public String registry() {
-    byte[] body = http.call("GET", "v1/registry", credential, null, byte[].class, timeout);
+    byte[] body = http.call("GET", Endpoint.REGISTRY.path(), credential, null, byte[].class, timeout);
     return new String(body, java.nio.charset.StandardCharsets.UTF_8);
   }
 
@@ -602,7 +608,7 @@ public final class HttpFleetClient {
     } catch (tools.jackson.core.JacksonException e) {
       throw new IllegalArgumentException("the registry is not JSON: " + e.getOriginalMessage(), e);
     }
-    Wire.RegistryImportDto d = call("POST", "v1/registry", document, Wire.RegistryImportDto.class);
+    Wire.RegistryImportDto d = call("POST", Endpoint.IMPORT_REGISTRY.path(), document, Wire.RegistryImportDto.class);
     return new RegistryImport(d.imported().stream().map(MachineId::new).toList(),
         d.skipped().stream().map(MachineId::new).toList());
   }
@@ -622,28 +628,27 @@ public final class HttpFleetClient {
       throw new IllegalArgumentException("capacity window must be at least 1s, got " + window);
     }
     return dev.fleet.transport.http.internal.CapacityWire.fromDto(
-        call("GET", "v1/capacity?window=" + seconds + "s", null, Wire.CapacityDto.class));
+        call("GET", Endpoint.CAPACITY.path() + "?window=" + seconds + "s", null, Wire.CapacityDto.class));
   }
 
   /**
    * What the fleet's recorded tasks of the last {@code window} would have waited with {@code add} added and
-   * {@code remove} taken away ({@code POST /v1/capacity/what-if}), replayed by the coordinator.
+   * {@code remove} taken away ({@code POST /v1/capacity/what-if}), replayed by the coordinator. Of each machine
+   * added, its id, role, capabilities and slots are sent.
    *
    * @param window how far back the recorded tasks go (sent in milliseconds)
-   * @param add machines to add, in the API's wire form (an id, a role, capabilities and slots, each optional)
+   * @param add machines to add
    * @param remove machines of the fleet to take away
    * @return how the tasks' waits would have changed
-   * @throws NullPointerException if {@code window} or {@code remove} is null
-   * @throws IllegalArgumentException if a machine to add is malformed, e.g. a bad id or slot count
+   * @throws NullPointerException if {@code window}, {@code add} or {@code remove} is null
    * @throws FleetHttpException 400 if the coordinator refuses the question, e.g. a window under one second
    */
-  public dev.fleet.CapacityWhatIf capacityWhatIf(Duration window, List<Wire.WhatIfMachineDto> add,
+  public dev.fleet.CapacityWhatIf capacityWhatIf(Duration window, List<dev.fleet.Machine> add,
       List<MachineId> remove) {
     Objects.requireNonNull(window, "window");
-    List<dev.fleet.Machine> machines = dev.fleet.transport.http.internal.CapacityWire.machines(add);
-    Wire.CapacityWhatIfRequest body = new Wire.CapacityWhatIfRequest(window.toMillis(), add,
-        remove.stream().map(MachineId::value).toList());
+    Wire.CapacityWhatIfRequest body = new Wire.CapacityWhatIfRequest(window.toMillis(),
+        dev.fleet.transport.http.internal.CapacityWire.dtos(add), remove.stream().map(MachineId::value).toList());
     return dev.fleet.transport.http.internal.CapacityWire.fromDto(
-        call("POST", "v1/capacity/what-if", body, Wire.CapacityWhatIfDto.class), machines);
+        call("POST", Endpoint.CAPACITY_WHAT_IF.path(), body, Wire.CapacityWhatIfDto.class), List.copyOf(add));
   }
 }

@@ -1,7 +1,9 @@
 package dev.fleet.transport.http;
 
+import dev.fleet.transport.http.model.FleetHttpException;
 import dev.fleet.MachineId;
 import dev.fleet.transport.http.HttpAgent.State;
+import dev.fleet.transport.http.internal.Endpoint;
 import dev.fleet.transport.http.internal.JsonHttp;
 import dev.fleet.transport.http.internal.Wire;
 import dev.fleet.transport.http.internal.WireMapping;
@@ -33,6 +35,17 @@ final class Inbox {
   private boolean pollInFlight;
   private int pollFailures;
 
+  /**
+   * An inbox that has read nothing yet.
+   *
+   * @param machine the agent's machine, for log lines
+   * @param session whose state decides whether a poll goes out
+   * @param slots given the assignments, withdrawals, pauses and resumptions read
+   * @param http the client that follows the leader among the coordinators
+   * @param control the agent's control thread, where every message is handled
+   * @param requestTimeout how long one request may take, beside a poll's wait
+   * @param backoff the retry delays after a failed poll
+   */
   Inbox(MachineId machine, AgentSession session, WorkerSlots slots, JsonHttp http, ScheduledExecutorService control,
       Duration requestTimeout, Backoff backoff) {
     this.machine = machine;
@@ -44,13 +57,22 @@ final class Inbox {
     this.backoff = backoff;
   }
 
-  /** A join succeeded: numbering continues from {@code cursor}, and a poll waits at most as long as it says. */
+  /**
+   * A join succeeded: numbering continues from {@code cursor}, and a poll waits at most as long as it says.
+   *
+   * @param cursor the number of the last message the coordinator counts as read
+   * @param maxPollWaitMillis the longest a poll may wait, in milliseconds
+   */
   void joined(long cursor, long maxPollWaitMillis) {
     this.cursor = cursor;
     this.maxPollWaitMillis = maxPollWaitMillis;
   }
 
-  /** The number of the last message read. */
+  /**
+   * The number of the last message read, which the agent acknowledges.
+   *
+   * @return the cursor, 0 before any
+   */
   long cursor() {
     return cursor;
   }
@@ -64,7 +86,7 @@ final class Inbox {
     int sent = session.epoch();
     long wait = maxPollWaitMillis;
     String inc = session.incarnation();
-    http.exchange("GET", "v1/assignments?ack=" + cursor + "&waitMillis=" + wait
+    http.exchange("GET", Endpoint.POLL.path() + "?ack=" + cursor + "&waitMillis=" + wait
         + (inc == null ? "" : "&incarnation=" + inc), session.credential(), null,
         Wire.PollResponse.class, requestTimeout.plusMillis(wait), control, (r, err) -> pollDone(r, err, sent));
   }
@@ -94,7 +116,11 @@ final class Inbox {
     poll();
   }
 
-  /** Reads the messages not read before, in order. */
+  /**
+   * Reads the messages not read before, in order. Control thread only.
+   *
+   * @param messages as an answer carried them; null for none
+   */
   void take(List<Wire.MessageDto> messages) {
     if (messages == null) {
       return;

@@ -3,6 +3,7 @@ package dev.fleet.transport.http;
 import dev.fleet.MachineId;
 import dev.fleet.spi.Ticker;
 import dev.fleet.transport.http.HttpAgent.State;
+import dev.fleet.transport.http.internal.Endpoint;
 import dev.fleet.transport.http.internal.JsonHttp;
 import dev.fleet.transport.http.internal.Wire;
 import java.lang.System.Logger.Level;
@@ -116,7 +117,7 @@ final class Leaving {
       Boolean quiet = onControl(() -> {
         session.fallQuiet();
         // After the last heartbeat's answer: one that landed after this message would bring the machine back.
-        heartbeats.whenIdle(() -> http.exchange("POST", "v1/leave", session.credential(),
+        heartbeats.whenIdle(() -> http.exchange("POST", Endpoint.LEAVE.path(), session.credential(),
             new Wire.LeaveRequest(null, true), Void.class, requestTimeout, control, (r, err) -> {
               if (err != null) {
                 LOG.log(Level.WARNING, machine + ": could not tell the coordinator this machine left ("
@@ -138,7 +139,7 @@ final class Leaving {
   private boolean tell(Wire.LeaveRequest request, String what) {
     CompletableFuture<Boolean> answered = new CompletableFuture<>();
     try {
-      http.exchange("POST", "v1/leave", session.credential(), request, Void.class, requestTimeout, control,
+      http.exchange("POST", Endpoint.LEAVE.path(), session.credential(), request, Void.class, requestTimeout, control,
           (r, err) -> {
             if (err != null) {
               LOG.log(Level.WARNING, machine + ": could not ask the coordinator to " + what + " this machine ("

@@ -1,8 +1,10 @@
 package dev.fleet.transport.http;
 
+import dev.fleet.transport.http.model.FleetHttpException;
 import dev.fleet.MachineId;
 import dev.fleet.TaskResult;
 import dev.fleet.transport.http.HttpAgent.State;
+import dev.fleet.transport.http.internal.Endpoint;
 import dev.fleet.transport.http.internal.JsonHttp;
 import dev.fleet.transport.http.internal.Wire;
 import dev.fleet.transport.http.internal.WireMapping;
@@ -39,6 +41,17 @@ final class Outbox {
   private int resultFailures;
   private volatile int reported;
 
+  /**
+   * An empty outbox for one agent's reports.
+   *
+   * @param machine the agent's machine, for log lines
+   * @param session whose state decides whether a report may go out
+   * @param slots told when the coordinator answered a result
+   * @param http the client that follows the leader among the coordinators
+   * @param control the agent's control thread, where every queue and answer is handled
+   * @param requestTimeout how long one report may take
+   * @param backoff the retry delays after a failed report
+   */
   Outbox(MachineId machine, AgentSession session, WorkerSlots slots, JsonHttp http, ScheduledExecutorService control,
       Duration requestTimeout, Backoff backoff) {
     this.machine = machine;
@@ -50,14 +63,20 @@ final class Outbox {
     this.backoff = backoff;
   }
 
-  /** How many results the coordinator has answered so far; any thread. */
+  /**
+   * How many results the coordinator has answered so far; any thread.
+   *
+   * @return the count since the agent started
+   */
   int reported() {
     return reported;
   }
 
   /**
    * Queues a started report. Reports go to the coordinator in batches, one request at a time; an attempt that
-   * finished before its turn came is left out, as its result says it started.
+   * finished before its turn came is left out, as its result says it started. Control thread only.
+   *
+   * @param job the attempt that started
    */
   void queueStarted(AgentJob job) {
     if (job.cancelled != null || session.state() == State.CLOSED || job.phase != AgentJob.Phase.RUNNING) {
@@ -85,7 +104,7 @@ final class Outbox {
       return;
     }
     startedInFlight = true;
-    http.exchange("POST", "v1/started", session.credential(), new Wire.StartedBatchRequest(items),
+    http.exchange("POST", Endpoint.STARTED_BATCH.path(), session.credential(), new Wire.StartedBatchRequest(items),
         Wire.StartedBatchResponse.class, requestTimeout, control, (r, err) -> startedDone(batch, r, err));
   }
 
@@ -117,7 +136,7 @@ final class Outbox {
       if (job.cancelled != null || job.phase != AgentJob.Phase.RUNNING) {
         continue;
       }
-      http.exchange("POST", "v1/tasks/" + job.task.id() + "/started", session.credential(),
+      http.exchange("POST", Endpoint.STARTED.path(job.task.id().toString()), session.credential(),
           new Wire.StartedRequest(WireMapping.token(job.token)), Void.class, requestTimeout, control, (r, e) -> {
             if (e instanceof FleetHttpException f && (f.status() == 409 || f.status() == 404 || f.status() == 403)
                 && job.phase == AgentJob.Phase.RUNNING) {
@@ -128,7 +147,12 @@ final class Outbox {
     flushStarted();
   }
 
-  /** Queues a finished attempt's result; results go to the coordinator in batches, one request at a time. */
+  /**
+   * Queues a finished attempt's result; results go to the coordinator in batches, one request at a time.
+   * Control thread only.
+   *
+   * @param job the attempt whose result is set
+   */
   void queueResult(AgentJob job) {
     if (job.cancelled != null || session.state() == State.CLOSED) {
       return;
@@ -137,6 +161,10 @@ final class Outbox {
     flushResults();
   }
 
+  /**
+   * Sends the queued results, if none are in flight and the agent has joined; called again once the coordinator
+   * can be reached. Control thread only.
+   */
   void flushResults() {
     State state = session.state();
     if (resultsInFlight || pendingResults.isEmpty() || (state != State.CONNECTED && state != State.DISCONNECTED)) {
@@ -158,7 +186,7 @@ final class Outbox {
       return;
     }
     resultsInFlight = true;
-    http.exchange("POST", "v1/results", session.credential(), new Wire.ResultsRequest(items),
+    http.exchange("POST", Endpoint.RESULTS.path(), session.credential(), new Wire.ResultsRequest(items),
         Wire.ResultsResponse.class, requestTimeout, control, (r, err) -> resultsDone(batch, r, err));
   }
 

@@ -1,5 +1,6 @@
 package dev.fleet.transport.http;
 
+import dev.fleet.transport.http.model.FleetHttpException;
 import dev.fleet.MachineId;
 import dev.fleet.transport.http.internal.CoordinatorList;
 import java.lang.System.Logger.Level;

@@ -44,6 +44,16 @@ final class WorkerSlots {
   private final Runnable released;
   private Outbox outbox;
 
+  /**
+   * Slots for one agent's attempts.
+   *
+   * @param machine the agent's machine, for log lines and task contexts
+   * @param handler what runs each attempt, on a worker thread
+   * @param slots how many attempts run at once; exactly this many worker threads
+   * @param control the agent's control thread, where reports and state changes go
+   * @param threads makes the worker threads
+   * @param released told (on any thread) each time an attempt leaves this agent
+   */
   WorkerSlots(MachineId machine, TaskHandler handler, int slots, ScheduledExecutorService control,
       ThreadFactory threads, Runnable released) {
     this.machine = machine;
@@ -56,15 +66,29 @@ final class WorkerSlots {
         threads);
   }
 
+  /**
+   * Where started and results go; set once, before the first attempt arrives.
+   *
+   * @param outbox the agent's outbox
+   */
   void reportTo(Outbox outbox) {
     this.outbox = outbox;
   }
 
+  /**
+   * How many attempts run at once.
+   *
+   * @return the slot count the agent was built with
+   */
   int slots() {
     return slots;
   }
 
-  /** The tasks this agent runs or holds for a slot now. */
+  /**
+   * The tasks this agent runs or holds for a slot now.
+   *
+   * @return a new list, in no particular order
+   */
   List<TaskId> activeTasks() {
     List<TaskId> out = new ArrayList<>();
     for (AgentJob j : jobs.values()) {
@@ -75,12 +99,20 @@ final class WorkerSlots {
     return out;
   }
 
-  /** Whether no attempt is here at all, not even one whose result waits to be reported. */
+  /**
+   * Whether no attempt is here at all, not even one whose result waits to be reported.
+   *
+   * @return true if the agent holds nothing
+   */
   boolean isEmpty() {
     return jobs.isEmpty();
   }
 
-  /** Running attempts and those waiting for a slot, leaving out paused ones (the coordinator does too). */
+  /**
+   * Running attempts and those waiting for a slot, leaving out paused ones (the coordinator does too).
+   *
+   * @return how many count toward the load the agent reports
+   */
   int busy() {
     int busy = 0;
     for (AgentJob j : jobs.values()) {
@@ -91,7 +123,11 @@ final class WorkerSlots {
     return busy;
   }
 
-  /** The attempts this agent runs or holds for a slot, as a reconnect reports them. */
+  /**
+   * The attempts this agent runs or holds for a slot, as a reconnect reports them.
+   *
+   * @return one item per attempt, with its token
+   */
   List<Wire.StartedItem> running() {
     List<Wire.StartedItem> out = new ArrayList<>();
     for (AgentJob j : jobs.values()) {
@@ -102,6 +138,14 @@ final class WorkerSlots {
     return out;
   }
 
+  /**
+   * Takes an attempt the coordinator assigned, unless it is here already or was finished (sent again after a
+   * reconnect). Runs it in a slot as soon as one is free. Called on the control thread.
+   *
+   * @param task the task
+   * @param attempt its attempt number
+   * @param token the attempt's token, its identity in reports
+   */
   void assigned(Task task, int attempt, long token) {
     if (jobs.containsKey(token) || finished.contains(token)) {
       return; // sent again after a reconnect: this attempt is here already
@@ -111,6 +155,13 @@ final class WorkerSlots {
     job.future = workers.submit(() -> run(job));
   }
 
+  /**
+   * The coordinator moved the attempt elsewhere: it is stopped without a report and never run again here.
+   * Called on the control thread.
+   *
+   * @param token the attempt's token; one this agent does not hold is only remembered
+   * @param reason why, for the log and the handler
+   */
   void withdrawn(long token, String reason) {
     finished.add(token);
     AgentJob job = jobs.remove(token);
@@ -121,7 +172,11 @@ final class WorkerSlots {
     }
   }
 
-  /** The coordinator answered the attempt's result: it is done here. */
+  /**
+   * The coordinator answered the attempt's result: it is done here.
+   *
+   * @param job the attempt whose result was taken (or refused as stale)
+   */
   void reported(AgentJob job) {
     jobs.remove(job.token, job);
     finished.add(job.token);
@@ -131,7 +186,10 @@ final class WorkerSlots {
 
   /**
    * Stops every attempt that runs or waits for a slot, without reporting anything for it: the coordinator moves
-   * them. Attempts whose results wait to be reported stay. Returns how many were stopped.
+   * them. Attempts whose results wait to be reported stay.
+   *
+   * @param reason why, for the log and the handlers
+   * @return how many were stopped
    */
   int handBack(String reason) {
     int stopped = 0;
@@ -150,7 +208,13 @@ final class WorkerSlots {
     return stopped;
   }
 
-  /** A pause or resumption for an attempt this agent holds; one for an attempt it does not hold is ignored. */
+  /**
+   * A pause or resumption for an attempt this agent holds; one for an attempt it does not hold is ignored.
+   *
+   * @param token the attempt's token
+   * @param pause true to pause, false to resume
+   * @param reason why, as the coordinator said, passed to the handler's hook
+   */
   void pauseChanged(long token, boolean pause, String reason) {
     AgentJob job = jobs.get(token);
     if (job == null || job.cancelled != null || job.phase == AgentJob.Phase.REPORTING
@@ -171,7 +235,11 @@ final class WorkerSlots {
     }
   }
 
-  /** Stops everything at once: every attempt is interrupted and nothing more is reported. */
+  /**
+   * Stops everything at once: every attempt is interrupted and nothing more is reported.
+   *
+   * @param reason why, for the handlers
+   */
   void stop(String reason) {
     for (AgentJob j : jobs.values()) {
       j.cancel(reason);

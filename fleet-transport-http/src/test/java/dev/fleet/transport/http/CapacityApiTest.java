@@ -80,7 +80,7 @@ class CapacityApiTest {
 
     HttpFleetClient client = HttpFleetClient.connect(t.coordinator.uri(), t.adminToken);
     dev.fleet.CapacityWhatIf w = client.capacityWhatIf(Duration.ofHours(1),
-        List.of(new dev.fleet.transport.http.internal.Wire.WhatIfMachineDto("box", null, List.of("video"), 2)),
+        List.of(dev.fleet.Machine.of("box", "box", "added", List.of("video")).withSlots(2)),
         List.of(dev.fleet.MachineId.of("m1")));
     assertEquals(List.of(dev.fleet.MachineId.of("m1")), w.removed());
     assertEquals("box", w.added().get(0).id().value());

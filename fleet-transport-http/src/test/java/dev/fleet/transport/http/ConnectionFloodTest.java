@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.sun.management.UnixOperatingSystemMXBean;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -144,16 +145,29 @@ class ConnectionFloodTest {
     }
   }
 
+  // Read from /proc rather than com.sun.management: the tests run inside the module, which reads no jdk.* module.
   /** This process's open file descriptors, or -1 where the platform does not say. */
   private static long openFileDescriptors() {
-    return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean u
-        ? u.getOpenFileDescriptorCount() : -1;
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   /** How many it may have open (ulimit -n), or the most a long can say where the platform does not say. */
   private static long maxFileDescriptors() {
-    return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean u
-        ? u.getMaxFileDescriptorCount() : Long.MAX_VALUE;
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+        if (line.startsWith("Max open files")) {
+          String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+          return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // the platform does not say
+    }
+    return Long.MAX_VALUE;
   }
 
   private interface Call {

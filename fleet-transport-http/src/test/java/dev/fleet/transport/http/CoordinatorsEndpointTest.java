@@ -1,5 +1,6 @@
 package dev.fleet.transport.http;
 
+import dev.fleet.transport.http.model.Coordinators;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package dev.fleet.transport.http;
 
+import dev.fleet.transport.http.model.Coordinators;
+import dev.fleet.transport.http.model.FleetHttpException;
 import static dev.fleet.transport.http.CoordinatorApiTest.machineJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,7 @@
 package dev.fleet.transport.http;
 
+import dev.fleet.transport.http.model.CoordinatorsUnreachableException;
+import dev.fleet.transport.http.model.RemoteEvent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

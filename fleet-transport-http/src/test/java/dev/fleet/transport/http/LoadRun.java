@@ -372,8 +372,7 @@ public final class LoadRun {
 
   /** CPU time this process has used, server and clients together. */
   private static long cpu() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-        .getOperatingSystemMXBean()).getProcessCpuTime();
+    return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
   }
 
   private static void report(String name, double perSecond, long[] latencies, int errors) {

@@ -1,5 +1,6 @@
 package dev.fleet.transport.http;
 
+import dev.fleet.transport.http.model.FleetHttpException;
 import static dev.fleet.transport.http.CoordinatorApiTest.field;
 import static dev.fleet.transport.http.CoordinatorApiTest.machineJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;

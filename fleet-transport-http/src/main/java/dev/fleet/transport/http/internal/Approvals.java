@@ -2,7 +2,7 @@ package dev.fleet.transport.http.internal;
 
 import dev.fleet.Machine;
 import dev.fleet.MachineId;
-import dev.fleet.transport.http.HeldClaim;
+import dev.fleet.transport.http.model.HeldClaim;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

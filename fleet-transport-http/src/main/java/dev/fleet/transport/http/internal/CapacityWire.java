@@ -173,6 +173,16 @@ public final class CapacityWire {
     return out;
   }
 
+  /** The machines a client's what-if adds, as the request describes them. */
+  public static List<Wire.WhatIfMachineDto> dtos(List<dev.fleet.Machine> add) {
+    List<Wire.WhatIfMachineDto> out = new ArrayList<>();
+    for (dev.fleet.Machine m : add) {
+      out.add(new Wire.WhatIfMachineDto(m.id().value(), m.role(), List.copyOf(m.capabilities()),
+          m.slots().isPresent() ? m.slots().getAsInt() : null));
+    }
+    return out;
+  }
+
   /** The answer the client gets back, with the machines it asked to add. */
   public static dev.fleet.CapacityWhatIf fromDto(Wire.CapacityWhatIfDto d, List<dev.fleet.Machine> added) {
     List<dev.fleet.CapacityWhatIf.Wait> waits = new ArrayList<>();

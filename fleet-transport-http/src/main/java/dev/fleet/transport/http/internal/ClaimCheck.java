@@ -2,8 +2,8 @@ package dev.fleet.transport.http.internal;
 
 import dev.fleet.Machine;
 import dev.fleet.MachineId;
-import dev.fleet.transport.http.ClaimPolicy;
-import dev.fleet.transport.http.JoinScope;
+import dev.fleet.transport.http.model.ClaimPolicy;
+import dev.fleet.transport.http.model.JoinScope;
 import dev.fleet.transport.http.internal.Credentials.Joiner;
 import dev.fleet.transport.http.internal.Credentials.Principal;
 import java.lang.System.Logger.Level;

@@ -1,6 +1,6 @@
 package dev.fleet.transport.http.internal;
 
-import dev.fleet.transport.http.Coordinators;
+import dev.fleet.transport.http.model.Coordinators;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 

@@ -3,8 +3,8 @@ package dev.fleet.transport.http.internal;
 import dev.fleet.MachineId;
 import dev.fleet.TaskId;
 import dev.fleet.TaskState;
-import dev.fleet.transport.http.FleetHttpException;
-import dev.fleet.transport.http.RemoteEvent;
+import dev.fleet.transport.http.model.FleetHttpException;
+import dev.fleet.transport.http.model.RemoteEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -97,7 +97,7 @@ public final class EventFollower {
   /** The failure to throw when the row is over: with several coordinators, one naming each. */
   private RuntimeException failure(Throwable f, Row row) {
     if (coordinators.size() > 1 && !row.reasons.isEmpty()) {
-      return new dev.fleet.transport.http.CoordinatorsUnreachableException(row.reasons, f);
+      return new dev.fleet.transport.http.model.CoordinatorsUnreachableException(row.reasons, f);
     }
     return failure(f);
   }
@@ -245,7 +245,7 @@ public final class EventFollower {
   }
 
   private static URI uri(URI base, int backlog, boolean follow) {
-    return base.resolve("v1/events?backlog=" + backlog + (follow ? "" : "&follow=false"));
+    return base.resolve(Endpoint.EVENTS.path() + "?backlog=" + backlog + (follow ? "" : "&follow=false"));
   }
 
   private static Duration silence(EventConnection c) {

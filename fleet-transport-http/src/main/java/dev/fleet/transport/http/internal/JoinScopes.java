@@ -1,8 +1,8 @@
 package dev.fleet.transport.http.internal;
 
 import dev.fleet.MachineId;
-import dev.fleet.transport.http.ClaimPolicy;
-import dev.fleet.transport.http.JoinScope;
+import dev.fleet.transport.http.model.ClaimPolicy;
+import dev.fleet.transport.http.model.JoinScope;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.fleet.transport.http.internal;
 
-import dev.fleet.transport.http.CoordinatorsUnreachableException;
-import dev.fleet.transport.http.FleetHttpException;
+import dev.fleet.transport.http.model.CoordinatorsUnreachableException;
+import dev.fleet.transport.http.model.FleetHttpException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -50,7 +50,10 @@ final class MailboxEndpoints {
     // An ack counted in an earlier incarnation means nothing now: the agent is told the new one and joins again.
     List<Mailbox.Message> messages = sameIncarnation(req.incarnation())
         ? box.acknowledge(req.ack() == null ? 0 : req.ack()) : List.of();
-    return new Wire.HeartbeatResponse(accepted, fleet.monitor().health(id).word(), messages(messages), box.cursor(),
+    // Said in the answer, not only by "accepted": an agent that sees it can tell its operator why nothing changed.
+    String ignored = accepted ? null : "sequence " + hb.sequence() + " is not newer than the last one accepted from '"
+        + id + "'; the heartbeat changed nothing";
+    return new Wire.HeartbeatResponse(accepted, ignored, fleet.monitor().health(id).word(), messages(messages), box.cursor(),
         fleet.monitor().interval().toMillis(), incarnation);
   }
 

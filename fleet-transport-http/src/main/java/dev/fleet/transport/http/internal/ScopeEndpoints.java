@@ -4,9 +4,9 @@ import static dev.fleet.transport.http.internal.Responses.json;
 
 import dev.fleet.Fleet;
 import dev.fleet.MachineId;
-import dev.fleet.transport.http.ClaimPolicy;
-import dev.fleet.transport.http.HeldClaim;
-import dev.fleet.transport.http.JoinScope;
+import dev.fleet.transport.http.model.ClaimPolicy;
+import dev.fleet.transport.http.model.HeldClaim;
+import dev.fleet.transport.http.model.JoinScope;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;

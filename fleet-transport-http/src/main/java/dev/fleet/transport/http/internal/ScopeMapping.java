@@ -1,9 +1,9 @@
 package dev.fleet.transport.http.internal;
 
 import dev.fleet.MachineId;
-import dev.fleet.transport.http.ClaimPolicy;
-import dev.fleet.transport.http.HeldClaim;
-import dev.fleet.transport.http.JoinScope;
+import dev.fleet.transport.http.model.ClaimPolicy;
+import dev.fleet.transport.http.model.HeldClaim;
+import dev.fleet.transport.http.model.JoinScope;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;

@@ -67,8 +67,11 @@ public final class Wire {
     }
   }
 
-  /** The answer to a heartbeat: whether it counted, the machine's health, and messages after the ack. */
-  public record HeartbeatResponse(boolean accepted, String health, List<MessageDto> messages, long cursor,
+  /**
+   * The answer to a heartbeat: whether it counted and, when it did not, why ({@code ignored}, absent otherwise),
+   * the machine's health, and messages after the ack.
+   */
+  public record HeartbeatResponse(boolean accepted, String ignored, String health, List<MessageDto> messages, long cursor,
       long heartbeatIntervalMillis, String incarnation) {}
 
   /**

@@ -1,4 +1,4 @@
-package dev.fleet.transport.http;
+package dev.fleet.transport.http.model;
 
 import java.util.Locale;
 
@@ -20,14 +20,20 @@ public enum ClaimPolicy {
   /** The claim is refused with 403, naming what went beyond; a known machine keeps what it was approved with. */
   REFUSE;
 
-  /** The lower-case word it goes by on the wire and the command line. */
+  /**
+   * The word it goes by on the wire and the command line.
+   *
+   * @return the name in lower case, e.g. {@code hold}
+   */
   public String word() {
     return name().toLowerCase(Locale.ROOT);
   }
 
   /**
-   * The policy a word names, ignoring case.
+   * The policy a word names, ignoring case and surrounding blanks.
    *
+   * @param word {@code accept}, {@code hold} or {@code refuse}
+   * @return the policy it names
    * @throws IllegalArgumentException naming the word and the choices, if it names none
    */
   public static ClaimPolicy parse(String word) {

@@ -1,4 +1,4 @@
-package dev.fleet.transport.http;
+package dev.fleet.transport.http.model;
 
 import java.net.URI;
 import java.util.List;
@@ -20,11 +20,30 @@ import java.util.Optional;
 public record Coordinators(String self, Optional<String> leader, long term, List<Node> nodes) {
   /** A node's role as the answering node sees it; {@code UNKNOWN} for one it has not heard from. */
   public enum Role {
-    LEADER, FOLLOWER, UNKNOWN
+    /** It leads the group: it takes the fleet's writes and serves agents and clients. */
+    LEADER,
+    /** It follows the leader and redirects requests to it. */
+    FOLLOWER,
+    /** The answering node has not heard from it. */
+    UNKNOWN
   }
 
-  /** One coordinator node: its name, where agents and clients reach it, and its role. */
+  /**
+   * One coordinator node: its name, where agents and clients reach it, and its role.
+   *
+   * @param name the node's name in the group
+   * @param url where agents and clients reach it
+   * @param role its role as the answering node sees it
+   */
   public record Node(String name, URI url, Role role) {
+    /**
+     * Checks the node's parts.
+     *
+     * @param name the node's name in the group
+     * @param url where agents and clients reach it
+     * @param role its role as the answering node sees it
+     * @throws NullPointerException if any of them is null
+     */
     public Node {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(url, "url");
@@ -32,6 +51,16 @@ public record Coordinators(String self, Optional<String> leader, long term, List
     }
   }
 
+  /**
+   * Checks the answer and copies its list of nodes.
+   *
+   * @param self this node's name, one of the nodes
+   * @param leader the leading node's name, empty while no leader is known
+   * @param term the Raft term, at least 0
+   * @param nodes every node of the group, copied
+   * @throws NullPointerException if {@code self}, {@code leader} or {@code nodes} is null
+   * @throws IllegalArgumentException if {@code term} is negative or {@code self} is not among the nodes
+   */
   public Coordinators {
     Objects.requireNonNull(self, "self");
     Objects.requireNonNull(leader, "leader");
@@ -44,12 +73,24 @@ public record Coordinators(String self, Optional<String> leader, long term, List
     }
   }
 
-  /** A coordinator that runs alone: it leads a group of one. */
+  /**
+   * A coordinator that runs alone: it leads a group of one.
+   *
+   * @param name its name
+   * @param url where agents and clients reach it
+   * @param term its journal epoch, 0 without a journal
+   * @return a group of that one node, leading
+   * @throws IllegalArgumentException if {@code term} is negative
+   */
   public static Coordinators single(String name, URI url, long term) {
     return new Coordinators(name, Optional.of(name), term, List.of(new Node(name, url, Role.LEADER)));
   }
 
-  /** The leader's URL, if a leader is known and listed. */
+  /**
+   * Where the leader is reached.
+   *
+   * @return the leader's URL, or empty if no leader is known or it is not listed
+   */
   public Optional<URI> leaderUrl() {
     return leader.flatMap(l -> nodes.stream().filter(n -> n.name().equals(l)).map(Node::url).findFirst());
   }

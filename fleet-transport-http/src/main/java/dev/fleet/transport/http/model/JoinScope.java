@@ -1,4 +1,4 @@
-package dev.fleet.transport.http;
+package dev.fleet.transport.http.model;
 
 import dev.fleet.MachineId;
 import java.util.Collection;
@@ -30,7 +30,20 @@ public record JoinScope(String name, Optional<String> role, Set<String> capabili
   private static final Pattern WORD = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
   private static final Pattern GLOB = Pattern.compile("[A-Za-z0-9._:*?-]{1,128}");
 
-  /** @throws IllegalArgumentException naming the bad value */
+  /**
+   * Checks each part of the scope, naming the bad value, and copies the capabilities.
+   *
+   * @param name 1-64 letters, digits, {@code .}, {@code _} or {@code -}, starting with a letter or digit
+   * @param role the role machines must have, empty for any; a word of 1-128 letters, digits, {@code .},
+   *     {@code _}, {@code :} or {@code -}
+   * @param capabilities at most {@link #MAX_CAPABILITIES} words as for the role
+   * @param idPattern a glob of 1-128 such characters and the wildcards {@code *} and {@code ?}
+   * @param beyond {@link ClaimPolicy#REFUSE} or {@link ClaimPolicy#HOLD}
+   * @throws NullPointerException if a component is null
+   * @throws IllegalArgumentException naming the bad value: a name, role, capability or pattern of characters
+   *     outside those allowed or too long, more than {@link #MAX_CAPABILITIES} capabilities, or {@code beyond}
+   *     {@link ClaimPolicy#ACCEPT}
+   */
   public JoinScope {
     Objects.requireNonNull(name, "name");
     if (!NAME.matcher(name).matches()) {
@@ -61,13 +74,28 @@ public record JoinScope(String name, Optional<String> role, Set<String> capabili
     }
   }
 
-  /** A scope of the given parts; {@code role} may be null for any role. */
+  /**
+   * A scope of the given parts.
+   *
+   * @param name how the operator refers to the token
+   * @param role the role a machine joining with it must have, or null for any
+   * @param capabilities the capabilities it may declare
+   * @param idPattern the glob its machine ids must match
+   * @param beyond refuse or hold
+   * @return the scope
+   * @throws IllegalArgumentException as the canonical constructor
+   */
   public static JoinScope of(String name, String role, Collection<String> capabilities, String idPattern,
       ClaimPolicy beyond) {
     return new JoinScope(name, Optional.ofNullable(role), new LinkedHashSet<>(capabilities), idPattern, beyond);
   }
 
-  /** Whether a machine id matches the scope's id pattern. */
+  /**
+   * Whether a machine may join as {@code id} with this scope.
+   *
+   * @param id the machine id it claims
+   * @return true if the id matches the scope's id pattern
+   */
   public boolean allowsId(MachineId id) {
     return globMatches(idPattern, id.value());
   }
@@ -80,7 +108,13 @@ public record JoinScope(String name, Optional<String> role, Set<String> capabili
     return value;
   }
 
-  /** Whether {@code text} matches the glob, by the classic two-pointer walk that backtracks to the last star. */
+  /**
+   * Whether {@code text} matches the glob, by the classic two-pointer walk that backtracks to the last star.
+   *
+   * @param glob the pattern; {@code *} is any run of characters, {@code ?} one
+   * @param text the text to match, whole
+   * @return true if the whole text matches
+   */
   static boolean globMatches(String glob, String text) {
     int g = 0;
     int t = 0;

@@ -1,4 +1,4 @@
-package dev.fleet.transport.http;
+package dev.fleet.transport.http.model;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,11 +15,17 @@ import java.util.Objects;
  * or a {@link FleetHttpException}). Immutable and thread-safe.
  */
 public final class CoordinatorsUnreachableException extends UncheckedIOException {
+  private static final long serialVersionUID = 1L;
+
+  /** One entry per coordinator tried, in order. */
   private final List<String> tried;
 
   /**
+   * The failure of a request that every coordinator of the list failed.
+   *
    * @param tried one entry per coordinator tried, in order: its URL, a colon, and why it failed
    * @param last the last failure; a non-IO one (such as a 503 answer) is wrapped
+   * @throws NullPointerException if {@code tried} is null
    */
   public CoordinatorsUnreachableException(List<String> tried, Throwable last) {
     super("request to " + String.join(", ", urls(tried)) + " failed: " + String.join("; ", tried),
@@ -35,7 +41,11 @@ public final class CoordinatorsUnreachableException extends UncheckedIOException
     }).toList();
   }
 
-  /** Each coordinator tried, in order: its URL, a colon, and why it failed. */
+  /**
+   * Each coordinator tried, in order.
+   *
+   * @return an unmodifiable list; each entry its URL, a colon, and why it failed
+   */
   public List<String> tried() {
     return tried;
   }

@@ -1,4 +1,4 @@
-package dev.fleet.transport.http;
+package dev.fleet.transport.http.model;
 
 import dev.fleet.Health;
 import dev.fleet.MachineId;
@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * What {@link HttpFleetClient#events} hands its consumer: a fleet event read from the coordinator's event stream,
+ * What {@link dev.fleet.transport.http.HttpFleetClient#events} hands its consumer: a fleet event read from the coordinator's event stream,
  * a {@link Gap} where events were missed, or a {@link Reconnecting} notice when the stream was lost and is being
  * followed again. Fleet events carry the id to resume after.
  *
@@ -34,6 +34,19 @@ public sealed interface RemoteEvent
    */
   record TaskChanged(long id, Instant at, TaskId task, TaskState from, TaskState to, Optional<MachineId> machine,
       int attempt, String reason) implements RemoteEvent {
+    /**
+     * Checks the event.
+     *
+     * @param id the event's id
+     * @param at when the coordinator recorded it
+     * @param task the task
+     * @param from its previous state
+     * @param to its new state
+     * @param machine the machine involved, or empty
+     * @param attempt the attempt number
+     * @param reason why, in words
+     * @throws NullPointerException if a component other than {@code id} and {@code attempt} is null
+     */
     public TaskChanged {
       Objects.requireNonNull(at, "at");
       Objects.requireNonNull(task, "task");
@@ -56,6 +69,17 @@ public sealed interface RemoteEvent
    */
   record HealthChanged(long id, Instant at, MachineId machine, Health from, Health to, String reason)
       implements RemoteEvent {
+    /**
+     * Checks the event.
+     *
+     * @param id the event's id
+     * @param at when the coordinator recorded it
+     * @param machine the machine
+     * @param from its previous health
+     * @param to its new health
+     * @param reason why, in words
+     * @throws NullPointerException if a component other than {@code id} is null
+     */
     public HealthChanged {
       Objects.requireNonNull(at, "at");
       Objects.requireNonNull(machine, "machine");
@@ -75,6 +99,15 @@ public sealed interface RemoteEvent
    * @param reason what happened, in words
    */
   record Gap(long lastEventId, long resumesAfter, OptionalLong missed, String reason) implements RemoteEvent {
+    /**
+     * Checks the notice.
+     *
+     * @param lastEventId the id the stream was resumed from
+     * @param resumesAfter the id the events that follow come after
+     * @param missed how many were missed, or empty if the coordinator does not know
+     * @param reason what happened, in words
+     * @throws NullPointerException if {@code missed} or {@code reason} is null
+     */
     public Gap {
       Objects.requireNonNull(missed, "missed");
       Objects.requireNonNull(reason, "reason");
@@ -89,6 +122,13 @@ public sealed interface RemoteEvent
    * @param delay how long until the next try
    */
   record Reconnecting(String reason, Duration delay) implements RemoteEvent {
+    /**
+     * Checks the notice.
+     *
+     * @param reason why the stream ended
+     * @param delay how long until the next try
+     * @throws NullPointerException if {@code reason} or {@code delay} is null
+     */
     public Reconnecting {
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(delay, "delay");
