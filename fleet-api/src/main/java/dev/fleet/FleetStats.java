@@ -63,6 +63,22 @@ public interface FleetStats {
     /**
      * Checks the counts and copies the maps.
      *
+     * @param heartbeats heartbeats accepted since the fleet was built (stale and repeated ones are not counted)
+     * @param dispatched attempts given to machines: first dispatches, retries and reroutes
+     * @param queued new submissions accepted that had to wait
+     * @param rejected new submissions refused
+     * @param completed tasks that finished with a result, successful or not
+     * @param failovers attempts moved off a machine that was gone (offline, left, restarted, past its drain)
+     * @param deadLettered tasks that lost their machine on every attempt they were allowed
+     * @param machines how many machines have each health and role; groups with none are absent
+     * @param queue how many tasks wait in the queue for each priority and set of capabilities they need;
+     *     groups with none are absent
+     * @param delayed tasks waiting out a reschedule delay before their next attempt (not in {@code queue})
+     * @param journaled whether the fleet has a journal; the journal counts are 0 if not
+     * @param journalAppends records appended to the journal since it was opened (replayed ones not counted)
+     * @param journalSyncs waits for the journal to make changes durable
+     * @param journalSyncNanos the nanoseconds those waits took in all
+     * @param journalFailure why the fleet stopped taking changes, if its journal failed
      * @throws IllegalArgumentException if a count is negative; the message gives it
      * @throws NullPointerException if a map or {@code journalFailure} is null
      */
@@ -108,6 +124,8 @@ public interface FleetStats {
     /**
      * Checks that both are given.
      *
+     * @param health their health
+     * @param role their role, {@code ""} for machines without one
      * @throws NullPointerException if {@code health} or {@code role} is null
      */
     public MachineGroup {
@@ -126,6 +144,8 @@ public interface FleetStats {
     /**
      * Checks the priority and copies the capabilities.
      *
+     * @param priority their priority
+     * @param capabilities what they need; empty for tasks any machine can run
      * @throws NullPointerException if {@code priority} or {@code capabilities} (or one of them) is null
      */
     public QueueGroup {

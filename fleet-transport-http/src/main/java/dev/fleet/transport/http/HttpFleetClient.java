@@ -525,7 +525,7 @@ public final class HttpFleetClient {
 
   /**
    * The claims waiting for the operator's approval ({@code GET /v1/approvals}): machines that joined again
-   * asking for more than they were trusted with, under {@link ClaimPolicy#HOLD}.
+   * asking for more than they were trusted with, under {@link dev.fleet.transport.http.model.ClaimPolicy#HOLD}.
    *
    * @return the held claims; empty when none waits
    */

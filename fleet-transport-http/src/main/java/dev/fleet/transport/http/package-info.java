@@ -16,8 +16,8 @@
  *   <li><b>The remote client</b>: {@link dev.fleet.transport.http.HttpFleetClient} calls the API with the client
  *       token and answers in plain records ({@link dev.fleet.transport.http.RemoteMachine},
  *       {@link dev.fleet.transport.http.RemoteDecision}, {@link dev.fleet.transport.http.TaskSummary},
- *       {@link dev.fleet.transport.http.RemoteEvent}, ...). A refusal throws
- *       {@link dev.fleet.transport.http.FleetHttpException} with the coordinator's problem type and detail.
+ *       {@link dev.fleet.transport.http.model.RemoteEvent}, ...). A refusal throws
+ *       {@link dev.fleet.transport.http.model.FleetHttpException} with the coordinator's problem type and detail.
  * </ul>
  *
  * <p>Threading: the coordinator, the agent and the client are thread-safe. The coordinator answers requests on
