@@ -30,29 +30,19 @@ import org.junit.jupiter.api.Test;
 class FleetLogTest {
   /** The engine's log; System.getLogger names it so. */
   private static final String NAME = "dev.fleet.core.internal.FleetLog";
-  private final List<String> lines = new CopyOnWriteArrayList<>();
-  private final Handler handler = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      lines.add(r.getLevel() + " " + r.getMessage());
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  private LogLines log;
+  private List<String> lines;
   private final Map<TaskId, Long> tokens = new ConcurrentHashMap<>();
 
   @BeforeEach
   void capture() {
-    Logger.getLogger(NAME).addHandler(handler);
+    log = LogLines.start(NAME);
+    lines = log.lines;
   }
 
   @AfterEach
   void release() {
-    Logger.getLogger(NAME).removeHandler(handler);
+    log.close();
   }
 
   private TestFleet fleet() {

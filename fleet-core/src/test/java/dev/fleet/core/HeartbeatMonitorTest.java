@@ -16,11 +16,7 @@ import dev.fleet.UnknownMachineException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 class HeartbeatMonitorTest {
@@ -104,33 +100,15 @@ class HeartbeatMonitorTest {
 
   @Test
   void anIgnoredHeartbeatIsLoggedAtDebugWithBothSequences() {
-    Logger jul = Logger.getLogger("dev.fleet.core.internal.FleetMonitor");
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Handler handler = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        lines.add(r.getLevel() + " " + r.getMessage());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Level was = jul.getLevel();
-    jul.setLevel(Level.FINE);
-    jul.addHandler(handler);
-    try (TestFleet t = new TestFleet()) {
+    try (LogLines log = LogLines.start("dev.fleet.core.internal.FleetMonitor", Level.FINE);
+        TestFleet t = new TestFleet()) {
+      List<String> lines = log.lines;
       t.fleet.registry().register(TestFleet.machine("a", "r", "x"));
       t.fleet.monitor().heartbeat(Heartbeat.of(A, 7, 0.3));
       assertEquals(List.of(), lines, "an accepted heartbeat is not logged");
       assertFalse(t.fleet.monitor().heartbeat(Heartbeat.of(A, 3, 0.3)));
       assertEquals(List.of("FINE ignored a heartbeat from a: its sequence 3 is not newer than 7, the last one"
           + " accepted"), lines);
-    } finally {
-      jul.removeHandler(handler);
-      jul.setLevel(was);
     }
   }
 
