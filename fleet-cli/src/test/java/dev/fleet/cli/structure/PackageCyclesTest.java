@@ -22,15 +22,16 @@ import org.junit.jupiter.api.Test;
  * No package of the Fleet library modules depends, through other packages, on itself: a cycle ties packages
  * together so that none can be understood, changed or split off without the others.
  *
- * <p>Checks the library modules on fleet-cli's test class path, which depends on every one of them but
- * fleet-testing (and fleet-benchmarks, not a library): fleet-api, fleet-core, fleet-json, fleet-raft,
- * fleet-transport-http and fleet-micrometer, as class directories in a reactor build or as jars. fleet-cli's own
+ * <p>Checks the library modules on fleet-cli's test class path, which has every one of them (fleet-testing in
+ * test scope for this test): fleet-api, fleet-core, fleet-json, fleet-raft, fleet-testing, fleet-transport-http
+ * and fleet-micrometer, as class directories in a reactor build or as jars. fleet-cli's own
  * classes are left out: it is an application on the class path, not a library.
  */
 class PackageCyclesTest {
   /** The library modules fleet-cli depends on; the test fails if one is missing, so it cannot pass vacuously. */
   private static final Set<String> EXPECTED = Set.of(
-      "fleet-api", "fleet-core", "fleet-json", "fleet-raft", "fleet-transport-http", "fleet-micrometer");
+      "fleet-api", "fleet-core", "fleet-json", "fleet-raft", "fleet-testing", "fleet-transport-http",
+      "fleet-micrometer");
   /** {@code .../fleet-json/target/classes} or {@code fleet-json-0.1.0-SNAPSHOT.jar}. */
   private static final Pattern CLASSES_DIR = Pattern.compile(".*/(fleet-[a-z-]+)/target/classes/?");
   private static final Pattern JAR = Pattern.compile("(fleet-[a-z-]+?)-\\d.*\\.jar");
