@@ -8,6 +8,7 @@ import dev.fleet.json.RegistryEntry;
 import dev.fleet.json.RegistryJson;
 import dev.fleet.transport.http.model.ClaimPolicy;
 import dev.fleet.transport.http.HttpCoordinator;
+import dev.fleet.transport.http.HttpCoordinatorBuilder;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -205,7 +206,7 @@ final class CoordinatorCommand implements Callable<Integer> {
 
   private Integer runAlone(PrintWriter out, StateDir state, String join, String client, boolean first,
       Optional<String> joinFile, String password, PayloadLimits payloads, PruneTimes prune) {
-    HttpCoordinator.Builder b = coordinatorBuilder(state, join, client, password, payloads);
+    HttpCoordinatorBuilder b = coordinatorBuilder(state, join, client, password, payloads);
     FileJournal[] journal = new FileJournal[1];
     HttpCoordinator[] self = new HttpCoordinator[1];
     // GET /v1/coordinators: this coordinator alone, its term the journal's epoch (0 in memory).
@@ -265,9 +266,9 @@ final class CoordinatorCommand implements Callable<Integer> {
   }
 
   /** The coordinator's builder with every option of this command but the port set (the port too when alone). */
-  HttpCoordinator.Builder coordinatorBuilder(StateDir state, String join, String client, String password,
+  HttpCoordinatorBuilder coordinatorBuilder(StateDir state, String join, String client, String password,
       PayloadLimits payloads) {
-    HttpCoordinator.Builder b = HttpCoordinator.newBuilder().bindAddress(bind).port(port).joinToken(join)
+    HttpCoordinatorBuilder b = HttpCoordinator.newBuilder().bindAddress(bind).port(port).joinToken(join)
         .adminToken(client).onJoinTokenChange(token -> {
           if (token.isPresent()) {
             state.writeSecret(StateDir.JOIN_TOKEN, token.get());

@@ -4,6 +4,7 @@ import dev.fleet.Fleet;
 import dev.fleet.FleetStats;
 import dev.fleet.micrometer.FleetMetrics;
 import dev.fleet.transport.http.HttpCoordinator;
+import dev.fleet.transport.http.HttpCoordinatorBuilder;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -46,7 +47,7 @@ final class CoordinatorMetrics implements AutoCloseable {
   }
 
   /** Has {@code b} serve these metrics and this readiness. */
-  HttpCoordinator.Builder applyTo(HttpCoordinator.Builder b) {
+  HttpCoordinatorBuilder applyTo(HttpCoordinatorBuilder b) {
     return b.metrics(token, this::scrape).readiness(this::notReady);
   }
 

@@ -6,6 +6,7 @@ import dev.fleet.raft.RaftJournal;
 import dev.fleet.transport.http.model.Coordinators;
 import dev.fleet.transport.http.FollowerServer;
 import dev.fleet.transport.http.HttpCoordinator;
+import dev.fleet.transport.http.HttpCoordinatorBuilder;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +46,7 @@ final class ReplicatedCoordinator implements AutoCloseable {
   /** The leader's parts, built anew for each term this node leads. */
   interface LeaderParts {
     /** The coordinator's builder with everything but the port and the coordinators view set. */
-    HttpCoordinator.Builder coordinator();
+    HttpCoordinatorBuilder coordinator();
 
     /** The fleet's builder with the coordinator as its transport and everything but the journal set. */
     FleetBuilder fleet(HttpCoordinator transport);

@@ -2,6 +2,7 @@ package dev.fleet.cli;
 
 import dev.fleet.core.FleetBuilder;
 import dev.fleet.transport.http.HttpCoordinator;
+import dev.fleet.transport.http.HttpCoordinatorBuilder;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,7 +89,7 @@ final class ReplicatedRun {
     Peers.Peer self = peers.get(node);
     ReplicatedCoordinator.LeaderParts parts = new ReplicatedCoordinator.LeaderParts() {
       @Override
-      public HttpCoordinator.Builder coordinator() {
+      public HttpCoordinatorBuilder coordinator() {
         return cmd.coordinatorBuilder(state, join, client, password, payloads);
       }
 

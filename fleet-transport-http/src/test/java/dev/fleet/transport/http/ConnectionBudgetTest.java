@@ -157,7 +157,7 @@ class ConnectionBudgetTest {
 
   @Test
   void settingsAreCheckedAndNamed() {
-    HttpCoordinator.Builder b = HttpCoordinator.newBuilder().joinToken(HttpCoordinator.newSecret())
+    HttpCoordinatorBuilder b = HttpCoordinator.newBuilder().joinToken(HttpCoordinator.newSecret())
         .adminToken(HttpCoordinator.newSecret());
     IllegalStateException noRoom = assertThrows(IllegalStateException.class,
         () -> b.maxConnections(100).unauthenticatedConnections(100, 10).build());

@@ -54,7 +54,7 @@ class EventStreamTest {
     }
   }
 
-  private TestCoordinator coordinator(Consumer<HttpCoordinator.Builder> settings) {
+  private TestCoordinator coordinator(Consumer<HttpCoordinatorBuilder> settings) {
     TestCoordinator t = new TestCoordinator(settings, f -> { });
     open.add(t);
     return t;

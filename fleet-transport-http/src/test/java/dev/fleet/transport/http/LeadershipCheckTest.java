@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code HttpCoordinator.Builder.leadershipCheck}: a replicated coordinator confirms it still leads before it refuses
+ * {@code HttpCoordinatorBuilder.leadershipCheck}: a replicated coordinator confirms it still leads before it refuses
  * a machine's report from what it knows; one deposed without knowing it answers 503, so the agent sends the report
  * again (to the new leader) instead of dropping its result on a refusal judged from stale state. Accepted reports
  * and reads cost no check.

@@ -81,7 +81,7 @@ class OperationsEndpointsTest {
 
   @Test
   void metricsNeedATokenAndAText() {
-    HttpCoordinator.Builder b = HttpCoordinator.newBuilder();
+    HttpCoordinatorBuilder b = HttpCoordinator.newBuilder();
     IllegalArgumentException blank = assertThrows(IllegalArgumentException.class, () -> b.metrics(" ", () -> TEXT));
     assertTrue(blank.getMessage().contains("blank"), blank.getMessage());
     assertThrows(NullPointerException.class, () -> b.metrics("t", null));

@@ -22,8 +22,8 @@ final class TestCoordinator implements AutoCloseable {
     this(b -> { }, f -> { });
   }
 
-  TestCoordinator(Consumer<HttpCoordinator.Builder> server, Consumer<FleetBuilder> fleetSettings) {
-    HttpCoordinator.Builder b = HttpCoordinator.newBuilder().joinToken(joinToken).adminToken(adminToken)
+  TestCoordinator(Consumer<HttpCoordinatorBuilder> server, Consumer<FleetBuilder> fleetSettings) {
+    HttpCoordinatorBuilder b = HttpCoordinator.newBuilder().joinToken(joinToken).adminToken(adminToken)
         .rateLimit(100_000, 100_000);
     server.accept(b);
     coordinator = b.build();

@@ -56,7 +56,7 @@ final class FleetFull {
         why.append("; the other rule is off");
       }
     }
-    why.append("; or allow more machines (`fleet coordinator --max-machines N`, HttpCoordinator.Builder.maxMachines)");
+    why.append("; or allow more machines (`fleet coordinator --max-machines N`, HttpCoordinatorBuilder.maxMachines)");
     return Problem.conflict("fleet-full", why.toString());
   }
 
